@@ -44,7 +44,9 @@ def parse_rest_body(body: bytes) -> tuple[str, str, dict[str, Any] | None]:
     try:
         payload = json.loads(text)
     except json.JSONDecodeError:
-        raise BadRestRequest(400, 'The request body must be JSON like {"sender": "...", "message": "..."}.') from None
+        raise BadRestRequest(
+            400, 'The request body must be JSON like {"sender": "...", "message": "..."}.'
+        ) from None
     if not isinstance(payload, dict):
         raise BadRestRequest(400, 'The request body must be a JSON object with "sender" and "message".')
 

@@ -1,0 +1,44 @@
+"""Local secrets: taken from the environment, else generated once into var/secrets.json (mode 0600)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+SECRET_NAMES = ("RASA_AUTH_TOKEN", "HANDOFF_API_TOKEN", "HANDOFF_SESSION_SECRET")
+
+
+@dataclass(frozen=True)
+class Secrets:
+    rasa_auth_token: str
+    handoff_api_token: str
+    handoff_session_secret: str
+
+
+def load_or_create_secrets(path: Path) -> Secrets:
+    """Environment values win; missing ones are generated and kept in ``path`` for the next start."""
+    stored: dict[str, str] = {}
+    if path.exists():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    changed = False
+    values: dict[str, str] = {}
+    for name in SECRET_NAMES:
+        value = os.environ.get(name) or stored.get(name)
+        if not value:
+            value = secrets.token_urlsafe(32)
+            stored[name] = value
+            changed = True
+        values[name] = value
+    if changed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(stored, handle, indent=2)
+    return Secrets(
+        rasa_auth_token=values["RASA_AUTH_TOKEN"],
+        handoff_api_token=values["HANDOFF_API_TOKEN"],
+        handoff_session_secret=values["HANDOFF_SESSION_SECRET"],
+    )

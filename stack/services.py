@@ -1,0 +1,198 @@
+"""The three servers of the assistant, wired together; used by `make run` and by the test fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from stack import paths
+from stack.prepare import offline_env
+from stack.process import ServiceProcess
+from stack.secrets import Secrets
+
+HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    model_path: Path
+    kb_index_dir: Path
+    tracker_db: Path
+    handoff_db: Path
+    log_dir: Path
+    secrets: Secrets
+    rasa_port: int = 5005
+    action_port: int = 5055
+    handoff_port: int = 8300
+    start_timeout: float = 240.0
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{HOST}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{HOST}:{self.action_port}"
+
+    @property
+    def handoff_url(self) -> str:
+        return f"http://{HOST}:{self.handoff_port}"
+
+
+def build_services(config: StackConfig) -> list[ServiceProcess]:
+    secrets = config.secrets
+    shared = {
+        "RASA_URL": config.rasa_url,
+        "RASA_AUTH_TOKEN": secrets.rasa_auth_token,
+        "HANDOFF_URL": config.handoff_url,
+        "HANDOFF_API_TOKEN": secrets.handoff_api_token,
+        "KB_INDEX_DIR": str(config.kb_index_dir),
+    }
+    handoff = ServiceProcess(
+        name="handoff service",
+        command=[str(paths.APP_PYTHON), "-m", "handoff"],
+        env=offline_env(
+            {
+                **shared,
+                "HANDOFF_HOST": HOST,
+                "HANDOFF_PORT": str(config.handoff_port),
+                "HANDOFF_DB": str(config.handoff_db),
+                "HANDOFF_SESSION_SECRET": secrets.handoff_session_secret,
+            }
+        ),
+        cwd=paths.REPO_ROOT,
+        log_file=config.log_dir / "handoff.log",
+        health_url=f"{config.handoff_url}/health",
+    )
+    actions = ServiceProcess(
+        name="action server",
+        command=[
+            str(paths.APP_PYTHON),
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "actions",
+            "--port",
+            str(config.action_port),
+        ],
+        env=offline_env({**shared, "SANIC_HOST": HOST}),
+        cwd=paths.REPO_ROOT,
+        log_file=config.log_dir / "actions.log",
+        health_url=f"{config.action_url}/health",
+    )
+    rasa = ServiceProcess(
+        name="Rasa server",
+        command=[
+            str(paths.RASA_BIN),
+            "run",
+            "--model",
+            str(config.model_path),
+            "--enable-api",
+            "--auth-token",
+            secrets.rasa_auth_token,
+            "--interface",
+            HOST,
+            "--port",
+            str(config.rasa_port),
+            "--endpoints",
+            str(paths.ENDPOINTS_FILE),
+            "--credentials",
+            str(paths.CREDENTIALS_FILE),
+            "--cors",
+            config.handoff_url,
+        ],
+        env=offline_env(
+            {
+                **shared,
+                "ACTION_ENDPOINT_URL": f"{config.action_url}/webhook",
+                "TRACKER_DB": str(config.tracker_db),
+            }
+        ),
+        cwd=paths.REPO_ROOT,
+        log_file=config.log_dir / "rasa.log",
+        health_url=f"{config.rasa_url}/status?token={secrets.rasa_auth_token}",
+    )
+    return [handoff, actions, rasa]
+
+
+@dataclass
+class Stack:
+    """Running servers plus small client helpers for talking to them."""
+
+    config: StackConfig
+    services: list[ServiceProcess]
+
+    @property
+    def rasa_url(self) -> str:
+        return self.config.rasa_url
+
+    @property
+    def action_url(self) -> str:
+        return self.config.action_url
+
+    @property
+    def handoff_url(self) -> str:
+        return self.config.handoff_url
+
+    @property
+    def rasa_token(self) -> str:
+        return self.config.secrets.rasa_auth_token
+
+    @property
+    def handoff_token(self) -> str:
+        return self.config.secrets.handoff_api_token
+
+    def send(self, sender: str, text: str, timeout: float = 60.0) -> list[dict[str, Any]]:
+        """Send one customer message over the REST channel and return the bot's messages."""
+        reply = httpx.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=timeout,
+        )
+        reply.raise_for_status()
+        messages: list[dict[str, Any]] = reply.json()
+        return messages
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        reply = httpx.get(
+            f"{self.rasa_url}/conversations/{sender}/tracker",
+            params={"token": self.rasa_token},
+            timeout=30.0,
+        )
+        reply.raise_for_status()
+        tracker: dict[str, Any] = reply.json()
+        return tracker
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
+
+
+def start_stack(config: StackConfig) -> Stack:
+    """Start all servers at once (they load in parallel) and wait until each is healthy."""
+    config.log_dir.mkdir(parents=True, exist_ok=True)
+    services = build_services(config)
+    stack = Stack(config=config, services=services)
+    try:
+        for service in services:
+            service.start()
+        for service in services:
+            service.wait_healthy(config.start_timeout)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+@contextmanager
+def running_stack(config: StackConfig) -> Iterator[Stack]:
+    stack = start_stack(config)
+    try:
+        yield stack
+    finally:
+        stack.stop()

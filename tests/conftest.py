@@ -1,0 +1,54 @@
+"""Session fixtures shared by the integration tests: the real servers, started once per test session."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterator
+
+import pytest
+
+from stack import StackConfig, ensure_kb_index, ensure_model, ensure_onnx_model, start_stack
+from stack.ports import free_port
+from stack.secrets import Secrets
+from stack.services import Stack
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Real Rasa server + action server + handoff service on random free ports.
+
+    The Rasa model is cached in models/ by fingerprint, so a warm rerun does not retrain. Each session gets
+    its own tracker DB, handoff DB, KB index and generated secrets.
+    """
+    workdir = tmp_path_factory.mktemp("stack")
+    ensure_onnx_model()
+    model_path = ensure_model()
+    kb_index_dir = ensure_kb_index(workdir / "kb_index")
+    config = StackConfig(
+        model_path=model_path,
+        kb_index_dir=kb_index_dir,
+        tracker_db=workdir / "rasa_tracker.db",
+        handoff_db=workdir / "handoff.db",
+        log_dir=workdir / "logs",
+        secrets=Secrets(
+            rasa_auth_token=secrets.token_urlsafe(24),
+            handoff_api_token=secrets.token_urlsafe(24),
+            handoff_session_secret=secrets.token_urlsafe(32),
+        ),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        handoff_port=free_port(),
+    )
+    running = start_stack(config)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def conversation_id(request: pytest.FixtureRequest) -> str:
+    """A fresh conversation id per test, so tests never depend on each other's state."""
+    name = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower())[:40]
+    return f"test-{name}-{secrets.token_hex(4)}"
