@@ -12,7 +12,7 @@ APP_PY := $(APP_VENV)/bin/python
 RASA_PY := $(RASA_VENV)/bin/python
 STAMPS := .stamps
 
-.PHONY: help setup run test lint format train kb onnx bench clean
+.PHONY: help setup browser run test lint format train kb onnx bench clean
 
 help:
 	@echo "make run   - set up what is missing, then start the assistant (Rasa, actions, handoff)"
@@ -41,6 +41,15 @@ $(STAMPS)/app: requirements/app.txt
 	@$(APP_PY) -m pip install -q -r requirements/app.txt
 	@mkdir -p $(STAMPS) && touch $@
 
+# Debian's Chromium for the browser tests (never a browser downloaded by a test tool).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else \
+	    echo "error: the browser tests need Debian's chromium; run: sudo apt-get install -y chromium chromium-driver" >&2; exit 1; fi; \
+	  echo "• Installing Debian's chromium for the browser tests"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
 onnx: setup
 	@$(APP_PY) -m bot.onnx.export --out var/models/minilm-onnx
 
@@ -61,7 +70,7 @@ format: $(STAMPS)/app
 	$(APP_VENV)/bin/ruff check --fix .
 	$(APP_VENV)/bin/ruff format .
 
-test: setup lint
+test: setup browser lint
 	$(APP_PY) -m actions.diagnostics lint
 	$(APP_PY) -m pytest
 
