@@ -1,0 +1,184 @@
+"""Knowledge-base actions: answer from the KB, and handle "Did this solve it?".
+
+Thin on purpose: read slots, call the KB (blocking work in a thread), utter, return events. The KB and
+its model load lazily behind one cached getter, on the first question, never at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import os
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import knowledge_replies as replies
+from knowledge_base import Hit, KnowledgeBase, KnowledgeBaseError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INDEX_DIR = "var/kb_index"
+NEXT_ARTICLE_CANDIDATES = 6
+MISSES_BEFORE_PERSON = 2
+
+
+@lru_cache(maxsize=4)
+def _load(index_dir: str) -> KnowledgeBase:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    return KnowledgeBase.load(index_dir)
+
+
+def get_knowledge_base() -> KnowledgeBase:
+    """The KB for the index in KB_INDEX_DIR, loaded once (a failed load is retried next time)."""
+    return _load(os.environ.get("KB_INDEX_DIR") or DEFAULT_INDEX_DIR)
+
+
+def _utter(dispatcher: CollectingDispatcher, reply: replies.Reply) -> None:
+    if reply.buttons:
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+    else:
+        dispatcher.utter_message(text=reply.text)
+
+
+def _shown_record(tracker: Tracker, hit: Hit) -> SlotSet:
+    records = copy.deepcopy(tracker.get_slot("support_actions") or [])
+    records.append(
+        {
+            "type": "kb_article",
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "doc_id": hit.doc_id,
+            "title": hit.title,
+            "source": hit.citation,
+            "helped": None,
+        }
+    )
+    return SlotSet("support_actions", records)
+
+
+def _show_article(
+    dispatcher: CollectingDispatcher, tracker: Tracker, hit: Hit, query: str | None
+) -> list[EventType]:
+    """Utter the article; `query` is set for a new question (a new topic), None for a button choice."""
+    for reply in replies.answer_replies(hit):
+        _utter(dispatcher, reply)
+    shown = [] if query is not None else list(tracker.get_slot("kb_shown") or [])
+    if hit.doc_id not in shown:
+        shown.append(hit.doc_id)
+    events: list[EventType] = [
+        _shown_record(tracker, hit),
+        SlotSet("kb_pending_doc_id", hit.doc_id),
+        SlotSet("kb_shown", shown),
+        SlotSet("kb_miss_count", 0.0),
+    ]
+    if query is not None:
+        events.append(SlotSet("kb_last_query", query))
+    return events
+
+
+def _article_id(tracker: Tracker) -> str | None:
+    entity = next(tracker.get_latest_entity_values("kb_article_id"), None)
+    return str(entity or tracker.get_slot("kb_article_id") or "") or None
+
+
+class ActionAnswerFromKB(Action):
+    def name(self) -> str:
+        return "action_answer_from_kb"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = (tracker.latest_message.get("text") or "").strip()
+        try:
+            kb = await asyncio.to_thread(get_knowledge_base)
+            if intent == "choose_article":
+                doc_id = _article_id(tracker)
+                hit = await asyncio.to_thread(kb.article, doc_id) if doc_id else None
+                if hit is None:
+                    _utter(dispatcher, replies.unknown_article_reply())
+                    return []
+                return _show_article(dispatcher, tracker, hit, None)
+            decision = await asyncio.to_thread(kb.decide, text)
+        except KnowledgeBaseError:
+            log.exception("knowledge base unavailable (conversation %s)", tracker.sender_id)
+            _utter(dispatcher, replies.kb_unavailable_reply())
+            return []
+        log.info(
+            "kb decision %s (score %.3f, margin %.3f) for conversation %s",
+            decision.kind,
+            decision.top_score,
+            decision.margin,
+            tracker.sender_id,
+        )
+        if decision.kind == "answer" and decision.best is not None:
+            return _show_article(dispatcher, tracker, decision.best, text)
+        if decision.kind == "clarify":
+            _utter(dispatcher, replies.clarify_reply(decision.hits))
+            return [SlotSet("kb_miss_count", 0.0), SlotSet("kb_last_query", text), SlotSet("kb_shown", [])]
+        misses = float(tracker.get_slot("kb_miss_count") or 0) + 1
+        if misses >= MISSES_BEFORE_PERSON:
+            _utter(dispatcher, replies.second_miss_reply())
+            return [SlotSet("kb_miss_count", misses), SlotSet("handoff_reason", "nlu_fallback")]
+        closest = decision.hits[: kb.params.max_clarify_options]
+        _utter(dispatcher, replies.first_miss_reply(closest))
+        return [SlotSet("kb_miss_count", misses)]
+
+
+def _mark_helped(tracker: Tracker, doc_id: str, helped: bool) -> SlotSet:
+    records = copy.deepcopy(tracker.get_slot("support_actions") or [])
+    for record in reversed(records):
+        if record.get("type") == "kb_article" and record.get("doc_id") == doc_id:
+            record["helped"] = helped
+            break
+    return SlotSet("support_actions", records)
+
+
+class ActionKBFeedback(Action):
+    """The customer's answer to "Did this solve it?" (affirm / deny right after an article)."""
+
+    def name(self) -> str:
+        return "action_kb_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        doc_id = tracker.get_slot("kb_pending_doc_id")
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if not doc_id:
+            _utter(dispatcher, replies.no_pending_reply())
+            return []
+        clear = [SlotSet("kb_pending_doc_id", None)]
+        if intent == "affirm":
+            _utter(dispatcher, replies.solved_reply())
+            return [
+                _mark_helped(tracker, doc_id, True),
+                *clear,
+                SlotSet("kb_shown", []),
+                SlotSet("kb_last_query", None),
+                SlotSet("kb_miss_count", 0.0),
+            ]
+        next_hit: Hit | None = None
+        diagnostic_id: str | None = None
+        try:
+            kb = await asyncio.to_thread(get_knowledge_base)
+            current = await asyncio.to_thread(kb.article, doc_id)
+            diagnostic_id = current.diagnostic_id if current else None
+            query = tracker.get_slot("kb_last_query")
+            if query:
+                shown = set(tracker.get_slot("kb_shown") or []) | {doc_id}
+                hits = await asyncio.to_thread(kb.search, query, NEXT_ARTICLE_CANDIDATES)
+                next_hit = next(
+                    (h for h in hits if h.doc_id not in shown and h.score >= kb.params.clarify_min_score),
+                    None,
+                )
+        except KnowledgeBaseError:
+            log.exception("knowledge base unavailable (conversation %s)", tracker.sender_id)
+        _utter(dispatcher, replies.not_solved_reply(next_hit, diagnostic_id))
+        return [_mark_helped(tracker, doc_id, False), *clear, SlotSet("handoff_reason", "kb_not_solved")]

@@ -1,0 +1,81 @@
+"""The three-way decision: answer, clarify or no-answer, from calibrated thresholds.
+
+The thresholds are not chosen here: they come from `calibration.json` (fitted on labelled data by
+`python -m knowledge_base calibrate`) and are copied into the index's `params.json` at build time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from knowledge_base.hits import Decision, Hit
+
+
+@dataclass(frozen=True)
+class DecisionParams:
+    """Calibrated settings. `score` is the cosine similarity of the query to the best chunk of a doc."""
+
+    answer_min_score: float
+    answer_min_margin: float
+    clarify_min_score: float
+    clarify_max_gap: float
+    max_clarify_options: int = 3
+    retrieval: str = "dense"  # "dense" | "hybrid"
+    rrf_k: int = 60
+
+    def __post_init__(self) -> None:
+        if self.retrieval not in {"dense", "hybrid"}:
+            raise ValueError(f"unknown retrieval mode {self.retrieval!r}")
+        if not 2 <= self.max_clarify_options <= 5:
+            raise ValueError("max_clarify_options must be between 2 and 5")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> DecisionParams:
+        names = {f.name for f in fields(cls)}
+        missing = {"answer_min_score", "answer_min_margin", "clarify_min_score", "clarify_max_gap"} - set(obj)
+        if missing:
+            raise ValueError(f"decision settings missing {sorted(missing)}")
+        return cls(**{k: v for k, v in obj.items() if k in names})
+
+
+def topic_key(hit: Hit) -> str:
+    """Hits with the same title are one topic (e.g. several answers to one FAQ question)."""
+    return hit.title.strip().lower()
+
+
+def margin_of(hits: Sequence[Hit]) -> tuple[float, float]:
+    """Top score and its lead over the best hit on a different topic."""
+    if not hits:
+        return 0.0, 0.0
+    top = hits[0]
+    other = next((h.score for h in hits[1:] if topic_key(h) != topic_key(top)), 0.0)
+    return top.score, top.score - other
+
+
+def decide(hits: Sequence[Hit], params: DecisionParams) -> Decision:
+    """`hits` are distinct documents, best first, each scored by dense cosine similarity."""
+    if not hits:
+        return Decision("no_answer")
+    top_score, margin = margin_of(hits)
+    if top_score >= params.answer_min_score and margin >= params.answer_min_margin:
+        return Decision("answer", tuple(hits), top_score, margin)
+    if top_score >= params.clarify_min_score:
+        options: list[Hit] = []
+        seen: set[str] = set()
+        for hit in hits:
+            if top_score - hit.score > params.clarify_max_gap:
+                break
+            if topic_key(hit) in seen:
+                continue
+            seen.add(topic_key(hit))
+            options.append(hit)
+            if len(options) == params.max_clarify_options:
+                break
+        if len(options) >= 2:
+            return Decision("clarify", tuple(options), top_score, margin)
+    return Decision("no_answer", tuple(hits), top_score, margin)

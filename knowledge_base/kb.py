@@ -1,0 +1,126 @@
+"""`KnowledgeBase`: search and decide over a built index."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from knowledge_base.answering import excerpt
+from knowledge_base.decision import DecisionParams, decide
+from knowledge_base.embedder import Embedder, make_embedder
+from knowledge_base.fusion import reciprocal_rank_fusion
+from knowledge_base.hits import Decision, Hit
+from knowledge_base.lexical import LexicalIndex
+from knowledge_base.store import StoredIndex, read_index, write_index
+
+MAX_QUERY_CHARS = 2000
+CANDIDATE_CHUNKS = 50
+
+
+class KnowledgeBase:
+    def __init__(self, stored: StoredIndex, embedder: Embedder) -> None:
+        if embedder.name != stored.params.model:
+            raise ValueError(f"index was built with {stored.params.model!r}, not {embedder.name!r}")
+        self._stored = stored
+        self._embedder = embedder
+        self._lexical: LexicalIndex | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, index_dir: Path | str, embedder: Embedder | None = None) -> KnowledgeBase:
+        """Read the index; the embedding model itself loads on the first query."""
+        stored = read_index(Path(index_dir))
+        return cls(stored, embedder or make_embedder(stored.params.model))
+
+    def save(self, index_dir: Path | str) -> None:
+        write_index(Path(index_dir), self._stored)
+
+    @property
+    def stored(self) -> StoredIndex:
+        return self._stored
+
+    @property
+    def params(self) -> DecisionParams:
+        return self._stored.params.decision
+
+    def with_decision(self, params: DecisionParams) -> KnowledgeBase:
+        """Same index, other thresholds (used while calibrating)."""
+        from dataclasses import replace
+
+        stored = replace(self._stored, params=replace(self._stored.params, decision=params))
+        kb = KnowledgeBase(stored, self._embedder)
+        kb._lexical = self._lexical
+        return kb
+
+    def _lexical_index(self) -> LexicalIndex:
+        with self._lock:
+            if self._lexical is None:
+                self._lexical = LexicalIndex([c.embed_text() for c in self._stored.chunks])
+            return self._lexical
+
+    def _hit(self, chunk_row: int, score: float) -> Hit:
+        chunk = self._stored.chunks[chunk_row]
+        doc = self._stored.docs[chunk.doc_id]
+        return Hit(
+            doc_id=doc.doc_id,
+            title=doc.title,
+            section=chunk.section,
+            source=doc.source,
+            url=doc.url,
+            score=float(score),
+            text=chunk.text,
+            answer=doc.answer or excerpt(chunk.text),
+            updated=doc.updated,
+            diagnostic_id=doc.diagnostic_id,
+        )
+
+    def search(self, query: str, k: int = 5) -> list[Hit]:
+        """Best chunk per document, `k` documents, best first; `score` is dense cosine similarity."""
+        if not isinstance(query, str) or not query.strip():
+            raise ValueError("query must be a non-empty string")
+        if k < 1:
+            raise ValueError("k must be at least 1")
+        if not self._stored.chunks:
+            return []
+        query = query.strip()[:MAX_QUERY_CHARS]
+        qv = self._embedder.encode([query])[0]
+        scores, rows = self._stored.index.search(qv[None, :], max(CANDIDATE_CHUNKS, 10 * k))
+        dense_best: dict[str, tuple[int, float]] = {}
+        for row, score in zip(rows[0].tolist(), scores[0].tolist(), strict=True):
+            if row < 0:
+                continue
+            doc_id = self._stored.chunks[row].doc_id
+            if doc_id not in dense_best:
+                dense_best[doc_id] = (row, score)
+        order = list(dense_best)
+        if self.params.retrieval == "hybrid":
+            _, lex_rows = self._lexical_index().search(query, max(CANDIDATE_CHUNKS, 10 * k))
+            lex_order: list[str] = []
+            for row in lex_rows.tolist():
+                doc_id = self._stored.chunks[row].doc_id
+                if doc_id not in lex_order:
+                    lex_order.append(doc_id)
+                if doc_id not in dense_best:  # rescore exactly so every hit has a cosine score
+                    dense_best[doc_id] = (row, float(self._stored.vectors[row] @ qv))
+            fused = reciprocal_rank_fusion([order, lex_order], k=self.params.rrf_k)
+            order = [str(doc_id) for doc_id, _ in fused]
+        return [self._hit(*dense_best[doc_id]) for doc_id in order[:k]]
+
+    def decide(self, query: str) -> Decision:
+        """answer | clarify | no_answer for one customer message, with calibrated thresholds."""
+        if not isinstance(query, str) or not query.strip():
+            return Decision("no_answer")
+        hits = self.search(query, k=max(5, self.params.max_clarify_options + 2))
+        return decide(hits, self.params)
+
+    def article(self, doc_id: str) -> Hit | None:
+        """The article with this id, for a button the customer clicked."""
+        for row, chunk in enumerate(self._stored.chunks):
+            if chunk.doc_id == doc_id:
+                return self._hit(row, 1.0)
+        return None
+
+    def vectors(self) -> np.ndarray:
+        return self._stored.vectors

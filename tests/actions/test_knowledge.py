@@ -1,0 +1,183 @@
+"""action_answer_from_kb and action_kb_feedback with a real Tracker, CollectingDispatcher and a real index.
+
+The index is built with the deterministic hashing embedder (no model load), through the same env var
+(KB_INDEX_DIR) and cached getter the action server uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import ActionAnswerFromKB, ActionKBFeedback
+from knowledge_base.build import build_index
+from knowledge_base.calibration import Calibration
+from knowledge_base.decision import DecisionParams
+
+ARTICLES = {
+    "password-reset.md": (
+        "---\ntitle: Reset your password\ndiagnostic: login\n---\n\n"
+        "If you forgot your password you can reset it yourself.\n\n## Steps\n\n"
+        "1. Click Forgot password on the sign-in page. This starts the reset.\n"
+        "2. Type the code we send you. It proves the account is yours.\n"
+    ),
+    "printer-office.md": (
+        "---\ntitle: Office printer setup\n---\n\nAdd the office printer to your laptop.\n\n"
+        "1. Open printer settings and add the office printer. Your laptop needs its driver.\n"
+    ),
+    "printer-home.md": (
+        "---\ntitle: Home printer setup\n---\n\nAdd the home printer to your laptop.\n\n"
+        "1. Open printer settings and add the home printer. Your laptop needs its driver.\n"
+    ),
+    "wifi.md": (
+        "---\ntitle: Fix Wi-Fi\ndiagnostic: wifi\n---\n\nTurn wifi off and on to reconnect the wireless network.\n\n"
+        "1. Turn wifi off and on. This makes the device look for the wireless network again.\n"
+    ),
+}
+
+
+@pytest.fixture
+def kb_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    source = tmp_path / "kb"
+    source.mkdir()
+    for name, text in ARTICLES.items():
+        (source / name).write_text(text, encoding="utf-8")
+    calibration = Calibration(
+        model="hashing-test",
+        decision=DecisionParams(
+            answer_min_score=0.45, answer_min_margin=0.05, clarify_min_score=0.3, clarify_max_gap=0.1
+        ),
+        fitted_on=("test",),
+        report={},
+    )
+    index = tmp_path / "index"
+    build_index(source, index, model="hashing-test", calibration=calibration)
+    monkeypatch.setenv("KB_INDEX_DIR", str(index))
+    return index
+
+
+def _tracker(
+    text: str, intent: str, slots: dict[str, Any] | None = None, entities: list | None = None
+) -> Tracker:
+    return Tracker(
+        "conv-kb-1",
+        slots or {},
+        {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []},
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
+
+
+def _run(action: Any, tracker: Tracker) -> tuple[list[dict], dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return dispatcher.messages, slots
+
+
+def _payloads(messages: list[dict]) -> list[str]:
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]
+
+
+def test_routine_question_gets_steps_citation_and_feedback_buttons(kb_index: Path) -> None:
+    messages, slots = _run(
+        ActionAnswerFromKB(), _tracker("I forgot my password, how do I reset it", "ask_howto")
+    )
+    texts = [m["text"] for m in messages]
+    assert texts[0].startswith("If you forgot your password")
+    assert "1. Click Forgot password" in texts[0]
+    assert texts[1].startswith('From our help article "Reset your password" (')
+    assert texts[1].endswith("password-reset.md)")
+    assert texts[2] == "Did this solve it?"
+    assert [b["title"] for b in messages[2]["buttons"]] == ["Yes", "No"]
+    [record] = slots["support_actions"]
+    assert (
+        record["type"] == "kb_article" and record["doc_id"] == "password-reset" and record["helped"] is None
+    )
+    assert record["at"].endswith("+00:00")
+    assert slots["kb_pending_doc_id"] == "password-reset"
+    assert slots["kb_miss_count"] == 0
+
+
+def test_close_articles_are_offered_as_buttons(kb_index: Path) -> None:
+    messages, slots = _run(ActionAnswerFromKB(), _tracker("add printer to laptop", "ask_howto"))
+    assert "Which one" in messages[0]["text"]
+    payloads = _payloads(messages)
+    assert sorted(payloads)[:2] == [
+        '/choose_article{"kb_article_id":"printer-home"}',
+        '/choose_article{"kb_article_id":"printer-office"}',
+    ]
+    assert 2 <= len(payloads) <= 3
+    assert "support_actions" not in slots  # nothing shown yet
+
+
+def test_chosen_article_is_shown(kb_index: Path) -> None:
+    entities = [{"entity": "kb_article_id", "value": "printer-home"}]
+    tracker = _tracker('/choose_article{"kb_article_id":"printer-home"}', "choose_article", entities=entities)
+    messages, slots = _run(ActionAnswerFromKB(), tracker)
+    assert "Home printer setup" in messages[1]["text"]
+    assert slots["support_actions"][0]["doc_id"] == "printer-home"
+
+
+def test_first_miss_asks_to_rephrase_and_never_guesses(kb_index: Path) -> None:
+    messages, slots = _run(ActionAnswerFromKB(), _tracker("what is the capital of peru", "ask_howto"))
+    assert "say it another way" in messages[0]["text"]
+    assert "From our help article" not in json.dumps(messages)
+    assert all(p.startswith("/choose_article") for p in _payloads(messages))
+    assert slots == {"kb_miss_count": 1.0}
+
+
+def test_second_miss_in_a_row_offers_a_person(kb_index: Path) -> None:
+    tracker = _tracker("what is the capital of peru", "ask_howto", slots={"kb_miss_count": 1.0})
+    messages, slots = _run(ActionAnswerFromKB(), tracker)
+    assert "person" in messages[0]["text"]
+    assert _payloads(messages) == ["/ask_human"]
+    assert slots["handoff_reason"] == "nlu_fallback"
+
+
+def test_missing_index_does_not_fail_the_turn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KB_INDEX_DIR", str(tmp_path / "no-index-here"))
+    messages, slots = _run(ActionAnswerFromKB(), _tracker("how do I reset my password", "ask_howto"))
+    assert "can't open our help articles" in messages[0]["text"]
+    assert _payloads(messages) == ["/ask_human"]
+    assert slots == {}
+
+
+def _after_answer(kb_index: Path) -> dict[str, Any]:
+    _, slots = _run(ActionAnswerFromKB(), _tracker("I forgot my password, how do I reset it", "ask_howto"))
+    return slots
+
+
+def test_yes_closes_the_topic_as_solved(kb_index: Path) -> None:
+    slots = _after_answer(kb_index)
+    messages, new = _run(ActionKBFeedback(), _tracker("yes", "affirm", slots=slots))
+    assert "glad that fixed it" in messages[0]["text"]
+    assert new["support_actions"][-1]["helped"] is True
+    assert new["kb_pending_doc_id"] is None
+
+
+def test_no_offers_next_article_diagnostic_and_a_person(kb_index: Path) -> None:
+    _, slots = _run(ActionAnswerFromKB(), _tracker("wifi wireless network off and on", "ask_howto"))
+    assert slots["kb_pending_doc_id"] == "wifi"
+    messages, new = _run(ActionKBFeedback(), _tracker("no", "deny", slots=slots))
+    payloads = _payloads(messages)
+    assert "didn't fix it" in messages[0]["text"]
+    assert '/start_diagnostic{"diagnostic_id":"wifi"}' in payloads
+    assert payloads[-1] == "/ask_human"
+    assert new["support_actions"][-1]["helped"] is False
+    assert new["handoff_reason"] == "kb_not_solved"
+
+
+def test_feedback_without_a_pending_article_does_not_invent_one(kb_index: Path) -> None:
+    messages, slots = _run(ActionKBFeedback(), _tracker("yes", "affirm"))
+    assert messages[0]["text"] == "Okay. What else can I help you with?"
+    assert slots == {}

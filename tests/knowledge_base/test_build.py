@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge_base.build import build_index
+from knowledge_base.calibration import Calibration
+from knowledge_base.errors import IndexNotFoundError
+from knowledge_base.kb import KnowledgeBase
+from knowledge_base.store import read_index, read_params
+
+from .conftest import CountingEmbedder
+
+
+def _build(src: Path, index: Path, cal: Calibration, embedder: CountingEmbedder):
+    return build_index(src, index, model="hashing-test", embedder_factory=lambda _: embedder, calibration=cal)
+
+
+def test_first_build_embeds_everything_and_writes_the_index(
+    corpus_dir: Path, tmp_path: Path, test_calibration: Calibration
+) -> None:
+    embedder = CountingEmbedder()
+    report = _build(corpus_dir, tmp_path / "idx", test_calibration, embedder)
+    assert report.wrote and report.added == 3 and report.embedded_chunks == report.n_chunks
+    params = read_params(tmp_path / "idx")
+    assert params.decision == test_calibration.decision  # thresholds stored with the index settings
+    assert params.index.kind == "flat"
+
+
+def test_unchanged_corpus_re_embeds_nothing(
+    corpus_dir: Path, tmp_path: Path, test_calibration: Calibration
+) -> None:
+    _build(corpus_dir, tmp_path / "idx", test_calibration, CountingEmbedder())
+    again = CountingEmbedder()
+    report = _build(corpus_dir, tmp_path / "idx", test_calibration, again)
+    assert not report.wrote
+    assert again.texts == 0
+    assert "Up to date" in report.summary()
+
+
+def test_only_changed_and_new_documents_are_re_embedded(
+    corpus_dir: Path, tmp_path: Path, test_calibration: Calibration
+) -> None:
+    _build(corpus_dir, tmp_path / "idx", test_calibration, CountingEmbedder())
+    before = read_index(tmp_path / "idx")
+    printer = corpus_dir / "printer.md"
+    printer.write_text(printer.read_text() + "\n3. Turn the printer off and on.\n", encoding="utf-8")
+    (corpus_dir / "wifi.md").unlink()
+    (corpus_dir / "vpn.txt").write_text("VPN help\n\nOpen the VPN app and sign in.", encoding="utf-8")
+    embedder = CountingEmbedder()
+    report = _build(corpus_dir, tmp_path / "idx", test_calibration, embedder)
+    after = read_index(tmp_path / "idx")
+    assert (report.added, report.changed, report.removed, report.unchanged) == (1, 1, 1, 1)
+    new_chunks = [c for c in after.chunks if c.doc_id in {"printer", "vpn"}]
+    assert embedder.texts == len(new_chunks) == report.embedded_chunks
+    assert set(after.docs) == {"password-reset", "printer", "vpn"}
+    # The unchanged document kept its vectors, row for row.
+    old_rows = [i for i, c in enumerate(before.chunks) if c.doc_id == "password-reset"]
+    new_rows = [i for i, c in enumerate(after.chunks) if c.doc_id == "password-reset"]
+    assert (before.vectors[old_rows] == after.vectors[new_rows]).all()
+    kb = KnowledgeBase(after, embedder)
+    assert kb.search("turn the printer off and on", 1)[0].doc_id == "printer"
+
+
+def test_loading_a_missing_index_says_how_to_build_it(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError, match="knowledge_base build"):
+        KnowledgeBase.load(tmp_path / "missing")

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge_base.build import build_in_memory
+from knowledge_base.calibration import Calibration
+from knowledge_base.decision import DecisionParams
+from knowledge_base.embedder import HashingEmbedder
+from knowledge_base.ingest import load_folder
+from knowledge_base.kb import KnowledgeBase
+from knowledge_base.vector_index import VectorIndex, recall_at_k
+
+
+@pytest.fixture
+def kb(corpus_dir: Path, test_calibration: Calibration) -> KnowledgeBase:
+    return build_in_memory(load_folder(corpus_dir), HashingEmbedder(), test_calibration)
+
+
+def test_search_finds_the_right_article_with_its_citation(kb: KnowledgeBase) -> None:
+    hits = kb.search("printer paper jam in the print queue", k=3)
+    assert hits[0].doc_id == "printer"
+    assert hits[0].title == "Fix a printer that won't print"
+    assert hits[0].source.endswith("printer.md")
+    assert len({h.doc_id for h in hits}) == len(hits)  # one hit per document
+    assert hits[0].score >= hits[1].score
+
+
+def test_answer_is_the_summary_and_the_steps(kb: KnowledgeBase) -> None:
+    hit = kb.search("forgot password reset", k=1)[0]
+    assert hit.doc_id == "password-reset"
+    assert hit.answer.startswith("If you forgot your password")
+    assert "1. Click Forgot password?" in hit.answer  # Markdown emphasis removed for chat
+    assert "3. Choose a new password" in hit.answer
+
+
+def test_url_is_used_as_citation_when_given(kb: KnowledgeBase) -> None:
+    hit = kb.search("wifi network reconnect", k=1)[0]
+    assert hit.citation == "https://help.example.com/wifi"
+
+
+def test_save_and_load_round_trip(kb: KnowledgeBase, tmp_path: Path) -> None:
+    kb.save(tmp_path / "idx")
+    loaded = KnowledgeBase.load(tmp_path / "idx", HashingEmbedder())
+    query = "cancel stuck print jobs"
+    assert [h.to_json() for h in loaded.search(query, 3)] == [h.to_json() for h in kb.search(query, 3)]
+    assert loaded.decide(query).kind == kb.decide(query).kind
+
+
+def test_bad_queries_raise_value_error_and_decide_abstains(kb: KnowledgeBase) -> None:
+    with pytest.raises(ValueError):
+        kb.search("   ", 3)
+    with pytest.raises(ValueError):
+        kb.search("printer", 0)
+    assert kb.decide("").kind == "no_answer"
+    assert kb.search("printer " * 5000, 1)[0].doc_id == "printer"  # huge input is cut, not rejected
+
+
+def test_hybrid_mode_ranks_with_bm25_too(kb: KnowledgeBase) -> None:
+    hybrid = kb.with_decision(
+        DecisionParams(**{**kb.params.to_json(), "retrieval": "hybrid"})  # type: ignore[arg-type]
+    )
+    hits = hybrid.search("paper jam", k=3)
+    assert hits[0].doc_id == "printer"
+    assert all(-1.0 <= h.score <= 1.0 for h in hits)
+
+
+def test_article_lookup_by_id(kb: KnowledgeBase) -> None:
+    hit = kb.article("wifi")
+    assert hit is not None and hit.title == "Fix Wi-Fi that won't connect"
+    assert kb.article("nope") is None
+
+
+def _clustered(n: int, dim: int, seed: int) -> np.ndarray:
+    """Unit vectors around 64 fixed topic centres, like embeddings of a real corpus."""
+    centres = np.random.default_rng(0).normal(size=(64, dim))
+    rng = np.random.default_rng(seed)
+    x = centres[rng.integers(0, 64, n)] + 0.6 * rng.normal(size=(n, dim))
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_approximate_index_agrees_with_exact_search() -> None:
+    vectors = _clustered(6000, 32, seed=1)
+    approx = VectorIndex.build(vectors, approx_threshold=1000)
+    exact = VectorIndex.build(vectors, approx_threshold=10**9)
+    assert approx.info.kind == "ivf" and exact.info.kind == "flat"
+    assert approx.info.recall_at_10 is not None and approx.info.recall_at_10 >= 0.95
+    queries = _clustered(100, 32, seed=2)
+    _, approx_ids = approx.search(queries, 10)
+    _, exact_ids = exact.search(queries, 10)
+    assert recall_at_k(approx_ids, exact_ids) >= 0.9
+    # Exact search really is exact: same top-1 as brute force.
+    assert (exact_ids[:, 0] == np.argmax(queries @ vectors.T, axis=1)).all()
