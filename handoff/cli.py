@@ -1,0 +1,97 @@
+"""Command line: start the service, or manage agent accounts in the same database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from handoff import db
+from handoff.app import create_app
+from handoff.errors import ConfigError, DuplicateUser, UserNotFound
+from handoff.settings import load_settings
+from handoff.store import Store
+from handoff.users import ROLES, hash_password
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m handoff", description="Human handoff service")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", help="run the service (the default)")
+    users = commands.add_parser("users", help="manage agent accounts").add_subparsers(dest="users_command")
+    create = users.add_parser("create", help="create an agent account")
+    create.add_argument("username")
+    create.add_argument("--name", help="name customers see (default: the user name)")
+    create.add_argument("--role", choices=ROLES, default="agent")
+    create.add_argument("--skills", default="", help="comma-separated queues, e.g. network,account")
+    create.add_argument(
+        "--password-env", metavar="VAR", help="read the password from this environment variable (else prompt)"
+    )
+    passwd = users.add_parser("passwd", help="set a new password")
+    passwd.add_argument("username")
+    passwd.add_argument("--password-env", metavar="VAR")
+    users.add_parser("list", help="list agent accounts")
+    return parser
+
+
+def _password(var: str | None) -> str:
+    if var:
+        value = os.environ.get(var)
+        if not value:
+            raise ConfigError(f"environment variable {var} is empty or not set")
+        return value
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat password: "):
+        raise ConfigError("passwords do not match")
+    return first
+
+
+async def _users(path: Path, args: argparse.Namespace) -> str:
+    conn = await db.connect(path)
+    try:
+        store = Store(conn)
+        if args.users_command == "create":
+            skills = [s.strip() for s in args.skills.split(",") if s.strip()]
+            agent = await store.create_user(
+                args.username,
+                args.name or args.username,
+                hash_password(_password(args.password_env)),
+                args.role,
+                skills,
+            )
+            return f"created {agent.role} {agent.username} (id {agent.id})"
+        if args.users_command == "passwd":
+            agent = await store.find_user(args.username)
+            await store.set_password(agent.id, hash_password(_password(args.password_env)))
+            return f"password changed for {agent.username}"
+        return "\n".join(f"{a.username}\t{a.role}\t{a.display_name}" for a in await store.list_users())
+    finally:
+        await conn.close()
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("HANDOFF_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        if args.command == "users":
+            # Account management needs only the database, not the service's secrets.
+            print(asyncio.run(_users(Path(os.environ.get("HANDOFF_DB", "var/handoff.db")), args)))
+            return 0
+        settings = load_settings()
+    except (ConfigError, ValueError, DuplicateUser, UserNotFound) as exc:
+        message = (
+            str(exc) if not isinstance(exc, DuplicateUser | UserNotFound) else f"{type(exc).__name__}: {exc}"
+        )
+        print(f"handoff: {message}", file=sys.stderr)
+        return 2
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    return 0

@@ -1,0 +1,318 @@
+"""The help desk's rules: open a handoff, queue place and wait, claim, chat, transfer, resolve, hand back.
+
+Views call these; they keep the ticket, the agent consoles (hub), Rasa and the metrics in step."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from handoff import hours
+from handoff.errors import InvalidTransition, ServiceUnavailable
+from handoff.hub import Hub
+from handoff.metrics import Metrics
+from handoff.models import OPEN_STATUSES, HandoffRequest, Message, Ticket, utc_now
+from handoff.rasa import RasaClient
+from handoff.settings import Settings
+from handoff.store import Store
+from handoff.users import Agent
+
+log = logging.getLogger(__name__)
+AGENT_ROLE_KEY = "handoff_role"
+
+
+@dataclass(frozen=True)
+class QueueInfo:
+    position: int
+    estimated_wait_minutes: int
+    agents_online: int
+    open_now: bool
+    hours: str
+    next_open: dt.datetime | None
+    offline_response_hours: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "queue_position": self.position,
+            "estimated_wait_minutes": self.estimated_wait_minutes,
+            "agents_online": self.agents_online,
+            "open_now": self.open_now,
+            "business_hours": self.hours,
+            "next_open": self.next_open.isoformat() if self.next_open else None,
+            "offline_response_hours": self.offline_response_hours,
+        }
+
+
+@dataclass
+class Desk:
+    store: Store
+    settings: Settings
+    hub: Hub
+    metrics: Metrics
+    rasa: RasaClient | None = None
+    notified_position: dict[int, int] = field(default_factory=dict)
+
+    # ---- opening and queueing ------------------------------------------------------------------
+    async def agents_online(self) -> list[Agent]:
+        connected = self.hub.online_user_ids()
+        return [a for a in await self.store.list_users() if a.presence == "online" and a.id in connected]
+
+    async def open_handoff(self, request: HandoffRequest) -> tuple[Ticket, QueueInfo, bool]:
+        """Create the ticket (or return the conversation's open one). Offline when closed or nobody is on."""
+        now = utc_now()
+        staffed = hours.is_open(self.settings.hours, now) and bool(await self.agents_online())
+        existing = await self.store.open_ticket_for_conversation(request.conversation_id)
+        if existing is not None:
+            if existing.status == "offline" and staffed:
+                existing = await self.store.transition(existing.ticket_id, ("offline",), "waiting")
+                await self._changed(existing.ticket_id)
+            return existing, await self.queue_info(existing), False
+        status = "waiting" if staffed else "offline"
+        ticket_id = await self.store.create_ticket(request, status, now)
+        ticket = await self.store.get_ticket(ticket_id)
+        self.metrics.handoffs.labels(reason=ticket.reason, status=status).inc()
+        log.info("conversation %s: opened ticket %s (%s)", ticket.conversation_id, ticket_id, status)
+        await self.hub.broadcast({"type": "ticket_created", "ticket": _summary(ticket)})
+        await self.refresh_metrics()
+        return ticket, await self.queue_info(ticket), True
+
+    async def queue_info(self, ticket: Ticket) -> QueueInfo:
+        now = utc_now()
+        online = len(await self.agents_online())
+        position = (await self.store.waiting_ahead(ticket)) + 1 if ticket.status == "waiting" else 0
+        per = self.settings.service_levels.minutes_per_conversation
+        wait = math.ceil(position * per / max(online, 1)) if position else 0
+        return QueueInfo(
+            position=position,
+            estimated_wait_minutes=wait,
+            agents_online=online,
+            open_now=hours.is_open(self.settings.hours, now),
+            hours=hours.describe(self.settings.hours),
+            next_open=hours.next_open(self.settings.hours, now),
+            offline_response_hours=self.settings.service_levels.offline_response_hours,
+        )
+
+    # ---- agent actions -------------------------------------------------------------------------
+    async def claim(self, ticket_id: int, agent: Agent) -> Ticket:
+        ticket = await self.store.transition(
+            ticket_id, ("waiting", "offline"), "assigned", assigned_agent_id=agent.id
+        )
+        self.metrics.wait_seconds.observe((utc_now() - ticket.handoff_time).total_seconds())
+        self.notified_position.pop(ticket_id, None)
+        log.info(
+            "conversation %s: ticket %s claimed by %s", ticket.conversation_id, ticket_id, agent.username
+        )
+        await self._rasa(ticket, "pause")
+        await self._say(
+            ticket,
+            f"{agent.display_name} from IT support has joined the chat. You are now talking to a person, "
+            "not the bot. They can see everything you told me.",
+            role="system",
+        )
+        await self._changed(ticket_id)
+        return ticket
+
+    async def reply(self, ticket_id: int, agent: Agent, text: str) -> tuple[Message, bool]:
+        ticket = await self.store.get_ticket(ticket_id, with_messages=False)
+        self._must_own(ticket, agent)
+        message = await self.store.add_message(ticket_id, "agent", text, author=agent.display_name)
+        if await self.store.mark_first_response(ticket_id, message.timestamp):
+            self.metrics.first_response_seconds.observe(
+                (message.timestamp - ticket.handoff_time).total_seconds()
+            )
+        delivered = await self._deliver(
+            ticket, text, {AGENT_ROLE_KEY: "agent", "agent_name": agent.display_name}
+        )
+        await self.hub.broadcast(
+            {"type": "message", "ticket_id": ticket_id, "message": message.model_dump(mode="json")}
+        )
+        return message, delivered
+
+    async def transfer(
+        self, ticket_id: int, agent: Agent, queue: str | None, to_user: Agent | None
+    ) -> Ticket:
+        ticket = await self.store.get_ticket(ticket_id, with_messages=False)
+        if ticket.status not in OPEN_STATUSES:
+            raise InvalidTransition(f"ticket {ticket_id} is {ticket.status}")
+        if to_user is not None:
+            ticket = await self.store.transition(
+                ticket_id, OPEN_STATUSES, "assigned", assigned_agent_id=to_user.id
+            )
+            await self._say(
+                ticket, f"{to_user.display_name} from IT support is taking over this chat.", "system"
+            )
+        else:
+            target = queue or ticket.escalation_type
+            ticket = await self.store.transition(
+                ticket_id, OPEN_STATUSES, "waiting", assigned_agent_id=None, escalation_type=target
+            )
+            await self._say(
+                ticket, "I'm passing your chat to another support team. A person will join soon.", "system"
+            )
+        await self.store.add_note(
+            ticket_id, agent.display_name, f"Transferred to {to_user.display_name if to_user else queue}."
+        )
+        await self._changed(ticket_id)
+        return ticket
+
+    async def resolve(self, ticket_id: int, agent: Agent, notes: str) -> Ticket:
+        ticket = await self.store.get_ticket(ticket_id, with_messages=False)
+        self._must_own(ticket, agent)
+        now = utc_now()
+        ticket = await self.store.transition(
+            ticket_id, ("assigned",), "resolved", resolution_notes=notes, resolution_time=now
+        )
+        self.metrics.resolution_seconds.observe((now - ticket.handoff_time).total_seconds())
+        await self._hand_to_bot(ticket, "handoff_resolved", agent)
+        await self._changed(ticket_id)
+        return ticket
+
+    async def hand_back(self, ticket_id: int, agent: Agent, notes: str) -> Ticket:
+        ticket = await self.store.get_ticket(ticket_id, with_messages=False)
+        self._must_own(ticket, agent)
+        ticket = await self.store.transition(
+            ticket_id, ("assigned",), "handed_back", resolution_notes=notes or None, resolution_time=utc_now()
+        )
+        await self._hand_to_bot(ticket, "handoff_handed_back", agent)
+        await self._changed(ticket_id)
+        return ticket
+
+    async def add_note(self, ticket_id: int, agent: Agent, text: str) -> None:
+        note = await self.store.add_note(ticket_id, agent.display_name, text)
+        await self.hub.broadcast(
+            {"type": "note", "ticket_id": ticket_id, "note": note.model_dump(mode="json")}
+        )
+
+    # ---- customer-side actions (from the bot) --------------------------------------------------
+    async def cancel(self, ticket_id: int) -> Ticket:
+        ticket = await self.store.transition(
+            ticket_id, ("waiting", "offline"), "cancelled", resolution_time=utc_now()
+        )
+        self.notified_position.pop(ticket_id, None)
+        await self._changed(ticket_id)
+        return ticket
+
+    async def record_feedback(self, ticket_id: int, rating: int, comment: str | None) -> Ticket:
+        await self.store.update(ticket_id, satisfaction_rating=rating, satisfaction_comment=comment)
+        await self._changed(ticket_id)
+        return await self.store.get_ticket(ticket_id)
+
+    async def record_callback(self, ticket_id: int, callback: dict[str, Any]) -> Ticket:
+        import json
+
+        await self.store.update(ticket_id, callback=json.dumps(callback))
+        await self._changed(ticket_id)
+        return await self.store.get_ticket(ticket_id)
+
+    # ---- background work -----------------------------------------------------------------------
+    async def sync_conversations(self) -> None:
+        """Copy new customer and bot messages from the Rasa tracker into open tickets; update waiters."""
+        if self.rasa is None:
+            return
+        for ticket in await self.store.list_tickets(("waiting", "assigned")):
+            try:
+                events = await self.rasa.events(ticket.conversation_id)
+            except ServiceUnavailable as exc:
+                log.warning("conversation %s: tracker sync failed: %s", ticket.conversation_id, exc)
+                continue
+            await self._copy_events(ticket, events)
+        await self._notify_positions()
+        await self.refresh_metrics()
+
+    async def _copy_events(self, ticket: Ticket, events: list[dict[str, Any]]) -> None:
+        cursor = await self.store.tracker_cursor(ticket.ticket_id)
+        newest = cursor
+        for event in events:
+            stamp = float(event.get("timestamp") or 0)
+            if stamp <= cursor or event.get("event") not in ("user", "bot"):
+                continue
+            newest = max(newest, stamp)
+            text = event.get("text") or ""
+            metadata = event.get("metadata") or {}
+            if not text or metadata.get(AGENT_ROLE_KEY):
+                continue  # agent and system messages were stored when they were sent
+            role = "customer" if event["event"] == "user" else "bot"
+            when = dt.datetime.fromtimestamp(stamp, dt.UTC)
+            message = await self.store.add_message(ticket.ticket_id, role, text, when)
+            await self.hub.broadcast(
+                {"type": "message", "ticket_id": ticket.ticket_id, "message": message.model_dump(mode="json")}
+            )
+        if newest > cursor:
+            await self.store.update(ticket.ticket_id, tracker_cursor=newest)
+
+    async def _notify_positions(self) -> None:
+        for ticket in await self.store.list_tickets(("waiting",)):
+            info = await self.queue_info(ticket)
+            last = self.notified_position.get(ticket.ticket_id)
+            self.notified_position[ticket.ticket_id] = info.position
+            if last is not None and info.position < last:
+                await self._say(
+                    ticket,
+                    f"Update: you are now number {info.position} in the queue. "
+                    f"The wait is about {max(info.estimated_wait_minutes, 1)} minutes.",
+                    "system",
+                )
+
+    async def refresh_metrics(self) -> None:
+        waiting = await self.store.list_tickets(("waiting",))
+        counts: dict[str, int] = {}
+        for ticket in waiting:
+            counts[ticket.escalation_type] = counts.get(ticket.escalation_type, 0) + 1
+        for queue in {*counts, *("general", "network", "hardware", "software", "account", "complaint")}:
+            self.metrics.queue_length.labels(queue=queue).set(counts.get(queue, 0))
+        oldest = min((t.handoff_time for t in waiting), default=None)
+        self.metrics.oldest_wait.set((utc_now() - oldest).total_seconds() if oldest else 0)
+        self.metrics.agents_online.set(len(await self.agents_online()))
+
+    # ---- helpers -------------------------------------------------------------------------------
+    @staticmethod
+    def _must_own(ticket: Ticket, agent: Agent) -> None:
+        if ticket.status != "assigned":
+            raise InvalidTransition(f"ticket {ticket.ticket_id} is {ticket.status}")
+        if ticket.assigned_agent != agent.display_name and not agent.is_supervisor:
+            raise InvalidTransition(f"ticket {ticket.ticket_id} belongs to {ticket.assigned_agent}")
+
+    async def _hand_to_bot(self, ticket: Ticket, intent: str, agent: Agent) -> None:
+        if self.rasa is None:
+            return
+        try:
+            await self.rasa.resume(ticket.conversation_id)
+            await self.rasa.trigger_intent(
+                ticket.conversation_id, intent, {"handoff_ticket_id": str(ticket.ticket_id)}
+            )
+        except ServiceUnavailable as exc:
+            log.warning("conversation %s: hand back failed: %s", ticket.conversation_id, exc)
+
+    async def _say(self, ticket: Ticket, text: str, role: str) -> bool:
+        await self.store.add_message(ticket.ticket_id, "system", text, author="IT support")
+        return await self._deliver(ticket, text, {AGENT_ROLE_KEY: role})
+
+    async def _deliver(self, ticket: Ticket, text: str, metadata: dict[str, Any]) -> bool:
+        if self.rasa is None:
+            return False
+        try:
+            await self.rasa.send_bot_message(ticket.conversation_id, text, metadata)
+        except ServiceUnavailable as exc:
+            log.warning("conversation %s: delivery failed: %s", ticket.conversation_id, exc)
+            return False
+        return True
+
+    async def _rasa(self, ticket: Ticket, call: str) -> None:
+        if self.rasa is None:
+            return
+        try:
+            await getattr(self.rasa, call)(ticket.conversation_id)
+        except ServiceUnavailable as exc:
+            log.warning("conversation %s: %s failed: %s", ticket.conversation_id, call, exc)
+
+    async def _changed(self, ticket_id: int) -> None:
+        ticket = await self.store.get_ticket(ticket_id, with_messages=False)
+        await self.hub.broadcast({"type": "ticket_updated", "ticket": _summary(ticket)})
+        await self.refresh_metrics()
+
+
+def _summary(ticket: Ticket) -> dict[str, Any]:
+    return ticket.model_dump(mode="json", exclude={"transcript", "notes"})

@@ -1,0 +1,115 @@
+"""Ticket data crossing the HTTP boundary (pydantic) and ticket records read from the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Role = Literal["customer", "bot", "agent", "system"]
+Reason = Literal["customer_request", "complaint", "nlu_fallback", "script_dead_end", "kb_not_solved"]
+Priority = Literal["normal", "high"]
+Status = Literal["waiting", "assigned", "resolved", "handed_back", "cancelled", "offline"]
+OPEN_STATUSES: tuple[Status, ...] = ("waiting", "assigned")
+ESCALATION_TYPES = ("general", "network", "hardware", "software", "account", "complaint")
+MAX_TEXT = 10_000
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+class TranscriptEntry(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    role: Role
+    text: str = Field(max_length=MAX_TEXT)
+    timestamp: dt.datetime
+    author: str | None = Field(default=None, max_length=200)
+
+    _tz = field_validator("timestamp")(_aware)
+
+
+class Customer(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    channel_user_id: str = Field(min_length=1, max_length=200)
+    name: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320, pattern=EMAIL_PATTERN)
+
+
+class HandoffRequest(BaseModel):
+    """What the bot sends when it hands a conversation to a person."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    conversation_id: str = Field(min_length=1, max_length=200)
+    channel: str = Field(min_length=1, max_length=50)
+    customer: Customer
+    summary: str = Field(default="", max_length=2000)
+    category: str | None = Field(default=None, max_length=100)
+    reason: Reason
+    escalation_type: Literal[ESCALATION_TYPES] = "general"  # type: ignore[valid-type]
+    priority: Priority = "normal"
+    contact_time: dt.datetime | None = None
+    transcript: list[TranscriptEntry] = Field(default_factory=list, max_length=5000)
+    actions_taken: list[dict[str, Any]] = Field(default_factory=list, max_length=1000)
+
+    @field_validator("contact_time")
+    @classmethod
+    def _tz(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return _aware(value) if value else None
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    role: Role
+    text: str
+    timestamp: dt.datetime
+    author: str | None = None
+
+
+class Note(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    author: str
+    text: str
+    created_at: dt.datetime
+
+
+class Ticket(BaseModel):
+    """A handoff ticket: who, what, when, what was tried, and the whole conversation."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ticket_id: int
+    conversation_id: str
+    status: Status
+    channel: str
+    customer: Customer
+    summary: str
+    category: str | None
+    reason: Reason
+    escalation_type: str
+    priority: Priority
+    contact_time: dt.datetime | None
+    handoff_time: dt.datetime
+    first_agent_response_time: dt.datetime | None
+    assigned_agent: str | None
+    actions_taken: list[dict[str, Any]]
+    resolution_notes: str | None
+    resolution_time: dt.datetime | None
+    satisfaction_rating: int | None
+    satisfaction_comment: str | None
+    callback: dict[str, Any] | None
+    transcript: list[Message] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)

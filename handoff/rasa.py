@@ -1,0 +1,74 @@
+"""The handoff service's calls to the Rasa HTTP API: record and deliver agent messages, pause/resume
+the bot, hand back with an external intent, read new customer messages."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+from handoff.errors import ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class RasaClient:
+    """Thin wrapper over the Rasa server API. Every call has a timeout and raises ServiceUnavailable."""
+
+    def __init__(
+        self, session: aiohttp.ClientSession, base_url: str, token: str | None, timeout: float
+    ) -> None:
+        self._session = session
+        self._base = base_url.rstrip("/")
+        self._token = token
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    def _params(self, **extra: str) -> dict[str, str]:
+        params = dict(extra)
+        if self._token:
+            params["token"] = self._token
+        return params
+
+    async def _call(self, method: str, path: str, params: dict[str, str], json: Any = None) -> Any:
+        url = f"{self._base}{path}"
+        try:
+            async with self._session.request(
+                method, url, params=params, json=json, timeout=self._timeout
+            ) as response:
+                if response.status >= 400:
+                    raise ServiceUnavailable(f"Rasa answered {response.status} to {method} {path}")
+                return await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise ServiceUnavailable(f"Rasa unreachable for {method} {path}: {type(exc).__name__}") from exc
+
+    async def send_bot_message(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> None:
+        """Record a message in the tracker as a bot utterance and deliver it on the customer's channel.
+
+        Works on a paused conversation, unlike trigger_intent."""
+        event = {"event": "bot", "text": text, "metadata": metadata}
+        await self.append_events(conversation_id, [event], deliver=True)
+
+    async def append_events(self, conversation_id: str, events: list[dict[str, Any]], deliver: bool) -> None:
+        params = self._params(output_channel="latest", execute_side_effects=str(deliver).lower())
+        await self._call("POST", f"/conversations/{_quote(conversation_id)}/tracker/events", params, events)
+
+    async def pause(self, conversation_id: str) -> None:
+        await self.append_events(conversation_id, [{"event": "pause"}], deliver=False)
+
+    async def resume(self, conversation_id: str) -> None:
+        await self.append_events(conversation_id, [{"event": "resume"}], deliver=False)
+
+    async def trigger_intent(self, conversation_id: str, intent: str, entities: dict[str, Any]) -> None:
+        params = self._params(output_channel="latest")
+        body = {"name": intent, "entities": entities}
+        await self._call("POST", f"/conversations/{_quote(conversation_id)}/trigger_intent", params, body)
+
+    async def events(self, conversation_id: str) -> list[dict[str, Any]]:
+        tracker = await self._call("GET", f"/conversations/{_quote(conversation_id)}/tracker", self._params())
+        return list(tracker.get("events") or [])
+
+
+def _quote(value: str) -> str:
+    return quote(value, safe="")

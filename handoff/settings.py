@@ -1,0 +1,96 @@
+"""Handoff service configuration, read once from the environment at the entry point."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from handoff.errors import ConfigError
+
+
+class BusinessHours(BaseModel):
+    """When people answer. Days are 0=Monday .. 6=Sunday; times are local to `timezone`."""
+
+    model_config = {"frozen": True}
+
+    timezone: str = "UTC"
+    days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    open: dt.time = dt.time(9, 0)
+    close: dt.time = dt.time(17, 0)
+    holidays: tuple[dt.date, ...] = ()
+    always_open: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @field_validator("days")
+    @classmethod
+    def _valid_days(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(day < 0 or day > 6 for day in value):
+            raise ValueError("days must be 0 (Monday) to 6 (Sunday)")
+        return value
+
+
+class ServiceLevels(BaseModel):
+    """Target minutes to a first answer, per priority, in business time."""
+
+    model_config = {"frozen": True}
+
+    first_response_minutes_normal: int = Field(default=30, ge=1)
+    first_response_minutes_high: int = Field(default=10, ge=1)
+    offline_response_hours: int = Field(default=4, ge=1)
+    minutes_per_conversation: int = Field(default=6, ge=1)
+
+
+class Settings(BaseSettings):
+    """All settings of the handoff service. `HANDOFF_` prefix; Rasa settings are shared names."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HANDOFF_", env_nested_delimiter="__", frozen=True, extra="ignore", populate_by_name=True
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8300, ge=0, le=65535)
+    db: Path = Path("var/handoff.db")
+    api_token: SecretStr = Field(min_length=16)
+    session_secret: SecretStr | None = Field(default=None, min_length=16)
+    rasa_url: str = Field(
+        default="http://127.0.0.1:5005", validation_alias=AliasChoices("RASA_URL", "HANDOFF_RASA_URL")
+    )
+    rasa_auth_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("RASA_AUTH_TOKEN", "HANDOFF_RASA_AUTH_TOKEN")
+    )
+    rasa_timeout_seconds: float = Field(default=10.0, gt=0)
+    tracker_poll_seconds: float = Field(default=1.0, gt=0)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    hours: BusinessHours = BusinessHours()
+    service_levels: ServiceLevels = ServiceLevels()
+    public_url: str | None = None
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.hours.timezone)
+
+
+def load_settings() -> Settings:
+    """Read the environment; a missing or bad value raises ConfigError with a one-line message."""
+    try:
+        return Settings()  # type: ignore[call-arg]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_input=False, include_url=False):
+            loc = "__".join(str(part) for part in error["loc"]).upper()
+            name = loc if loc.startswith(("RASA_", "HANDOFF_")) else f"HANDOFF_{loc}"
+            problems.append(f"{name}: {error['msg']}")
+        raise ConfigError("invalid handoff settings: " + "; ".join(problems)) from None

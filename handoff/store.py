@@ -1,0 +1,310 @@
+"""Ticket and agent storage. Every SQL statement of the service lives here, so another database
+(PostgreSQL through asyncpg) means another implementation of this one class."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+
+from handoff.errors import DuplicateUser, InvalidTransition, TicketNotFound, UserNotFound
+from handoff.models import (
+    OPEN_STATUSES,
+    Customer,
+    HandoffRequest,
+    Message,
+    Note,
+    Role,
+    Status,
+    Ticket,
+    utc_now,
+)
+from handoff.users import Agent
+
+_TICKET_SELECT = (
+    "SELECT t.*, u.display_name AS agent_name FROM tickets t LEFT JOIN users u ON u.id = t.assigned_agent_id"
+)
+_PRIORITY_ORDER = "CASE t.priority WHEN 'high' THEN 0 ELSE 1 END, t.handoff_time, t.id"
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat() if value else None
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+class Store:
+    """Async access to tickets, messages, notes, agents and canned responses."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    # ---- tickets -------------------------------------------------------------------------------
+    async def create_ticket(self, request: HandoffRequest, status: Status, now: dt.datetime) -> int:
+        cursor = await self._conn.execute(
+            "INSERT INTO tickets (conversation_id, status, channel, customer_channel_user_id, customer_name,"
+            " customer_email, summary, category, reason, escalation_type, priority, contact_time,"
+            " handoff_time, actions_taken, tracker_cursor)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                request.conversation_id,
+                status,
+                request.channel,
+                request.customer.channel_user_id,
+                request.customer.name,
+                request.customer.email,
+                request.summary,
+                request.category,
+                request.reason,
+                request.escalation_type,
+                request.priority,
+                _iso(
+                    request.contact_time or (request.transcript[0].timestamp if request.transcript else now)
+                ),
+                _iso(now),
+                json.dumps(request.actions_taken),
+                max((e.timestamp.timestamp() for e in request.transcript), default=0.0),
+            ),
+        )
+        ticket_id = int(cursor.lastrowid or 0)
+        await self._conn.executemany(
+            "INSERT INTO messages (ticket_id, role, text, timestamp, author) VALUES (?, ?, ?, ?, ?)",
+            [(ticket_id, e.role, e.text, _iso(e.timestamp), e.author) for e in request.transcript],
+        )
+        await self._conn.commit()
+        return ticket_id
+
+    async def get_ticket(self, ticket_id: int, *, with_messages: bool = True) -> Ticket:
+        async with self._conn.execute(f"{_TICKET_SELECT} WHERE t.id = ?", (ticket_id,)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            raise TicketNotFound(ticket_id)
+        if not with_messages:
+            return self._ticket(row, [], [])
+        return self._ticket(row, await self.messages(ticket_id), await self.notes(ticket_id))
+
+    async def tickets_for_conversation(self, conversation_id: str) -> list[Ticket]:
+        async with self._conn.execute(
+            f"{_TICKET_SELECT} WHERE t.conversation_id = ? ORDER BY t.id", (conversation_id,)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [self._ticket(r, await self.messages(r["id"]), await self.notes(r["id"])) for r in rows]
+
+    async def open_ticket_for_conversation(self, conversation_id: str) -> Ticket | None:
+        async with self._conn.execute(
+            f"{_TICKET_SELECT} WHERE t.conversation_id = ? AND t.status IN ('waiting', 'assigned', 'offline')"
+            " ORDER BY t.id DESC LIMIT 1",
+            (conversation_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return self._ticket(row, [], []) if row else None
+
+    async def list_tickets(self, statuses: Sequence[Status], limit: int = 200) -> list[Ticket]:
+        marks = ", ".join("?" for _ in statuses)
+        async with self._conn.execute(
+            f"{_TICKET_SELECT} WHERE t.status IN ({marks}) ORDER BY {_PRIORITY_ORDER} LIMIT ?",
+            (*statuses, limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [self._ticket(r, [], []) for r in rows]
+
+    async def recent_closed(self, limit: int = 50) -> list[Ticket]:
+        async with self._conn.execute(
+            f"{_TICKET_SELECT} WHERE t.status NOT IN ('waiting', 'assigned') ORDER BY t.id DESC LIMIT ?",
+            (limit,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [self._ticket(r, [], []) for r in rows]
+
+    async def waiting_ahead(self, ticket: Ticket) -> int:
+        """How many waiting tickets in the same queue come before this one."""
+        async with self._conn.execute(
+            f"SELECT t.id FROM tickets t WHERE t.status = 'waiting' AND t.escalation_type = ?"
+            f" ORDER BY {_PRIORITY_ORDER}",
+            (ticket.escalation_type,),
+        ) as cursor:
+            ids = [int(r[0]) for r in await cursor.fetchall()]
+        return ids.index(ticket.ticket_id) if ticket.ticket_id in ids else 0
+
+    async def transition(
+        self, ticket_id: int, allowed_from: Sequence[Status], to: Status, **columns: Any
+    ) -> Ticket:
+        """Move a ticket to `to` if its status is one of `allowed_from`; set extra columns on the way."""
+        ticket = await self.get_ticket(ticket_id, with_messages=False)
+        if ticket.status not in allowed_from:
+            raise InvalidTransition(f"ticket {ticket_id} is {ticket.status}")
+        sets = ", ".join(f"{name} = ?" for name in ["status", *columns])
+        values = [to, *(_iso(v) if isinstance(v, dt.datetime) else v for v in columns.values())]
+        await self._conn.execute(f"UPDATE tickets SET {sets} WHERE id = ?", (*values, ticket_id))
+        await self._conn.commit()
+        return await self.get_ticket(ticket_id, with_messages=False)
+
+    async def update(self, ticket_id: int, **columns: Any) -> None:
+        await self.get_ticket(ticket_id, with_messages=False)
+        sets = ", ".join(f"{name} = ?" for name in columns)
+        values = [_iso(v) if isinstance(v, dt.datetime) else v for v in columns.values()]
+        await self._conn.execute(f"UPDATE tickets SET {sets} WHERE id = ?", (*values, ticket_id))
+        await self._conn.commit()
+
+    async def mark_first_response(self, ticket_id: int, now: dt.datetime) -> bool:
+        cursor = await self._conn.execute(
+            "UPDATE tickets SET first_agent_response_time = ? WHERE id = ? AND first_agent_response_time IS NULL",
+            (_iso(now), ticket_id),
+        )
+        await self._conn.commit()
+        return cursor.rowcount > 0
+
+    async def tracker_cursor(self, ticket_id: int) -> float:
+        async with self._conn.execute("SELECT tracker_cursor FROM tickets WHERE id = ?", (ticket_id,)) as cur:
+            row = await cur.fetchone()
+        return float(row[0]) if row else 0.0
+
+    # ---- messages and notes --------------------------------------------------------------------
+    async def add_message(
+        self,
+        ticket_id: int,
+        role: Role,
+        text: str,
+        timestamp: dt.datetime | None = None,
+        author: str | None = None,
+    ) -> Message:
+        when = timestamp or utc_now()
+        cursor = await self._conn.execute(
+            "INSERT INTO messages (ticket_id, role, text, timestamp, author) VALUES (?, ?, ?, ?, ?)",
+            (ticket_id, role, text, _iso(when), author),
+        )
+        await self._conn.commit()
+        return Message(id=int(cursor.lastrowid or 0), role=role, text=text, timestamp=when, author=author)
+
+    async def messages(self, ticket_id: int) -> list[Message]:
+        async with self._conn.execute(
+            "SELECT * FROM messages WHERE ticket_id = ? ORDER BY timestamp, id", (ticket_id,)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            Message(
+                id=r["id"],
+                role=r["role"],
+                text=r["text"],
+                timestamp=_time(r["timestamp"]),
+                author=r["author"],
+            )
+            for r in rows
+        ]
+
+    async def add_note(self, ticket_id: int, author: str, text: str) -> Note:
+        await self.get_ticket(ticket_id, with_messages=False)
+        now = utc_now()
+        cursor = await self._conn.execute(
+            "INSERT INTO notes (ticket_id, author, text, created_at) VALUES (?, ?, ?, ?)",
+            (ticket_id, author, text, _iso(now)),
+        )
+        await self._conn.commit()
+        return Note(id=int(cursor.lastrowid or 0), author=author, text=text, created_at=now)
+
+    async def notes(self, ticket_id: int) -> list[Note]:
+        async with self._conn.execute(
+            "SELECT * FROM notes WHERE ticket_id = ? ORDER BY id", (ticket_id,)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            Note(id=r["id"], author=r["author"], text=r["text"], created_at=_time(r["created_at"]))
+            for r in rows
+        ]
+
+    async def canned_responses(self) -> list[dict[str, Any]]:
+        async with self._conn.execute("SELECT id, title, text FROM canned_responses ORDER BY id") as cursor:
+            return [dict(r) for r in await cursor.fetchall()]
+
+    # ---- agents --------------------------------------------------------------------------------
+    async def create_user(
+        self, username: str, display_name: str, password_hash: str, role: str, skills: Sequence[str] = ()
+    ) -> Agent:
+        try:
+            cursor = await self._conn.execute(
+                "INSERT INTO users (username, display_name, password_hash, role, skills, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (username, display_name, password_hash, role, json.dumps(list(skills)), _iso(utc_now())),
+            )
+        except aiosqlite.IntegrityError as exc:
+            raise DuplicateUser(username) from exc
+        await self._conn.commit()
+        return await self.get_user(int(cursor.lastrowid or 0))
+
+    async def get_user(self, user_id: int) -> Agent:
+        async with self._conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            raise UserNotFound(user_id)
+        return self._agent(row)
+
+    async def find_user(self, username: str) -> Agent:
+        async with self._conn.execute("SELECT * FROM users WHERE username = ?", (username,)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            raise UserNotFound(username)
+        return self._agent(row)
+
+    async def list_users(self) -> list[Agent]:
+        async with self._conn.execute("SELECT * FROM users ORDER BY username") as cursor:
+            return [self._agent(r) for r in await cursor.fetchall()]
+
+    async def set_password(self, user_id: int, password_hash: str) -> None:
+        await self._conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+        await self._conn.commit()
+
+    async def set_presence(self, user_id: int, presence: str) -> None:
+        await self._conn.execute("UPDATE users SET presence = ? WHERE id = ?", (presence, user_id))
+        await self._conn.commit()
+
+    # ---- row mapping ---------------------------------------------------------------------------
+    @staticmethod
+    def _agent(row: aiosqlite.Row) -> Agent:
+        return Agent(
+            id=row["id"],
+            username=row["username"],
+            display_name=row["display_name"],
+            password_hash=row["password_hash"],
+            role=row["role"],
+            skills=tuple(json.loads(row["skills"])),
+            presence=row["presence"],
+        )
+
+    @staticmethod
+    def _ticket(row: aiosqlite.Row, messages: list[Message], notes: list[Note]) -> Ticket:
+        return Ticket(
+            ticket_id=row["id"],
+            conversation_id=row["conversation_id"],
+            status=row["status"],
+            channel=row["channel"],
+            customer=Customer(
+                channel_user_id=row["customer_channel_user_id"],
+                name=row["customer_name"],
+                email=row["customer_email"],
+            ),
+            summary=row["summary"],
+            category=row["category"],
+            reason=row["reason"],
+            escalation_type=row["escalation_type"],
+            priority=row["priority"],
+            contact_time=_time(row["contact_time"]),
+            handoff_time=_time(row["handoff_time"]),
+            first_agent_response_time=_time(row["first_agent_response_time"]),
+            assigned_agent=row["agent_name"],
+            actions_taken=json.loads(row["actions_taken"]),
+            resolution_notes=row["resolution_notes"],
+            resolution_time=_time(row["resolution_time"]),
+            satisfaction_rating=row["satisfaction_rating"],
+            satisfaction_comment=row["satisfaction_comment"],
+            callback=json.loads(row["callback"]) if row["callback"] else None,
+            transcript=messages,
+            notes=notes,
+        )
+
+
+__all__ = ["OPEN_STATUSES", "Store"]

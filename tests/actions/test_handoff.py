@@ -1,0 +1,177 @@
+"""action_request_human and friends against a real running handoff app (aiohttp test server)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import handoff as action_module
+from actions.handoff import ActionCancelHandoff, ActionRequestHuman, ActionSubmitHandoffFeedback
+from handoff import create_app
+from tests.handoff.conftest import AUTH, TOKEN, make_settings
+
+T0 = 1_741_000_000.0
+
+
+def user(text: str, intent: str, at: float) -> dict[str, Any]:
+    return {
+        "event": "user",
+        "text": text,
+        "timestamp": at,
+        "parse_data": {"intent": {"name": intent, "confidence": 0.9}, "entities": []},
+        "input_channel": "socketio",
+    }
+
+
+def bot(text: str, at: float) -> dict[str, Any]:
+    return {"event": "bot", "text": text, "timestamp": at, "data": {}, "metadata": {}}
+
+
+def tracker(
+    events: list[dict[str, Any]], slots: dict[str, Any] | None = None, sender: str = "customer-42"
+) -> Tracker:
+    latest = next(e for e in reversed(events) if e["event"] == "user")
+    return Tracker(
+        sender_id=sender,
+        slots=slots or {},
+        latest_message={**latest["parse_data"], "text": latest["text"]},
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+CONVERSATION = [
+    user("my wifi keeps dropping", "problem_wifi", T0),
+    bot("Let's check your router. Why: a restart clears most drops.", T0 + 1),
+    user("already did that", "already_tried", T0 + 30),
+    user("I want to talk to a person", "ask_human", T0 + 60),
+]
+SUPPORT_ACTIONS = [
+    {"type": "kb_article", "at": "2025-03-03T10:00:01+00:00", "doc_id": "wifi-drops", "helped": False},
+    {
+        "type": "diagnostic_step",
+        "at": "2025-03-03T10:00:20+00:00",
+        "diagnostic_id": "wifi",
+        "step": "restart",
+    },
+]
+
+
+@pytest.fixture
+async def service(aiohttp_server: Any, tmp_path: Path) -> TestServer:
+    return await aiohttp_server(create_app(make_settings(tmp_path)))
+
+
+@pytest.fixture
+def handoff_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    action_module.handoff_client.cache_clear()
+    monkeypatch.setenv("HANDOFF_API_TOKEN", TOKEN)
+    yield monkeypatch
+    action_module.handoff_client.cache_clear()
+
+
+async def fetch_ticket(service: TestServer, ticket_id: str) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as http:
+        response = await http.get(service.make_url(f"/api/handoffs/{ticket_id}"), headers=AUTH)
+        return await response.json()
+
+
+def slot(events: list[dict[str, Any]], name: str) -> Any:
+    return next(e["value"] for e in events if e.get("name") == name)
+
+
+async def test_request_human_opens_a_ticket_and_tells_the_customer_what_happens(
+    service: TestServer, handoff_env: pytest.MonkeyPatch
+) -> None:
+    handoff_env.setenv("HANDOFF_URL", str(service.make_url("/")))
+    dispatcher = CollectingDispatcher()
+    events = await ActionRequestHuman().run(
+        dispatcher, tracker(CONVERSATION, {"support_actions": SUPPORT_ACTIONS}), {}
+    )
+    ticket_id = slot(events, "handoff_ticket_id")
+    said = dispatcher.messages[0]["text"]
+    assert f"ticket {ticket_id}" in said
+    # Nobody is logged in to the console in this test, so the customer gets the honest offline offer.
+    assert "No one from our support team is online right now" in said
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
+        "/request_callback",
+        "/decline_callback",
+    ]
+
+    ticket = await fetch_ticket(service, ticket_id)
+    assert ticket["reason"] == "customer_request"
+    assert ticket["category"] == "wifi" and ticket["escalation_type"] == "network"
+    assert ticket["summary"] == "my wifi keeps dropping"
+    assert ticket["channel"] == "socketio" and ticket["customer"]["channel_user_id"] == "customer-42"
+    assert [(m["role"], m["text"]) for m in ticket["transcript"]] == [
+        ("customer", "my wifi keeps dropping"),
+        ("bot", "Let's check your router. Why: a restart clears most drops."),
+        ("customer", "already did that"),
+        ("customer", "I want to talk to a person"),
+    ]
+    assert ticket["actions_taken"] == SUPPORT_ACTIONS
+    assert ticket["contact_time"].startswith("2025-03-03")
+
+
+async def test_reason_comes_from_the_latest_intent_or_the_slot(
+    service: TestServer, handoff_env: pytest.MonkeyPatch
+) -> None:
+    handoff_env.setenv("HANDOFF_URL", str(service.make_url("/")))
+    complaint = [*CONVERSATION[:-1], user("this is useless, I'm not happy", "complain", T0 + 70)]
+    events = await ActionRequestHuman().run(CollectingDispatcher(), tracker(complaint), {})
+    ticket = await fetch_ticket(service, slot(events, "handoff_ticket_id"))
+    assert (ticket["reason"], ticket["priority"], ticket["escalation_type"]) == (
+        "complaint",
+        "high",
+        "complaint",
+    )
+
+    dead_end = tracker(CONVERSATION[:3], {"handoff_reason": "script_dead_end"}, sender="customer-43")
+    events = await ActionRequestHuman().run(CollectingDispatcher(), dead_end, {})
+    assert (await fetch_ticket(service, slot(events, "handoff_ticket_id")))["reason"] == "script_dead_end"
+    assert slot(events, "handoff_reason") is None  # reset for the next handoff
+
+
+async def test_service_down_is_told_honestly_and_the_turn_does_not_fail(
+    handoff_env: pytest.MonkeyPatch,
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    handoff_env.setenv("HANDOFF_URL", f"http://127.0.0.1:{closed_port}")
+    dispatcher = CollectingDispatcher()
+    events = await ActionRequestHuman().run(dispatcher, tracker(CONVERSATION), {})
+    said = dispatcher.messages[0]["text"]
+    assert "couldn't reach" in said and "try again" in said
+    assert {b["payload"] for b in dispatcher.messages[0]["buttons"]} == {"/ask_human", "/request_callback"}
+    assert slot(events, "handoff_status") == "failed"
+
+
+async def test_cancel_and_feedback_reach_the_ticket(
+    service: TestServer, handoff_env: pytest.MonkeyPatch
+) -> None:
+    handoff_env.setenv("HANDOFF_URL", str(service.make_url("/")))
+    events = await ActionRequestHuman().run(CollectingDispatcher(), tracker(CONVERSATION), {})
+    ticket_id = slot(events, "handoff_ticket_id")
+    dispatcher = CollectingDispatcher()
+    await ActionCancelHandoff().run(dispatcher, tracker(CONVERSATION, {"handoff_ticket_id": ticket_id}), {})
+    assert f"cancelled your request for a person (ticket {ticket_id})" in dispatcher.messages[0]["text"]
+    assert (await fetch_ticket(service, ticket_id))["status"] == "cancelled"
+
+    dispatcher = CollectingDispatcher()
+    slots = {"handoff_ticket_id": ticket_id, "handoff_rating": 5.0, "handoff_comment": "Fast and friendly"}
+    await ActionSubmitHandoffFeedback().run(dispatcher, tracker(CONVERSATION, slots), {})
+    ticket = await fetch_ticket(service, ticket_id)
+    assert (ticket["satisfaction_rating"], ticket["satisfaction_comment"]) == (5, "Fast and friendly")
+    assert "saved your rating" in dispatcher.messages[0]["text"]
