@@ -1,0 +1,326 @@
+"""The script state machine: what to show now, and where an answer leads.
+
+Pure functions of (scripts, state, answer): no Rasa, no I/O. The runtime in actions.py keeps the State in a
+slot and turns Steps into messages and events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from actions.diagnostics import familiarity
+from actions.diagnostics.errors import UnknownScriptError
+from actions.diagnostics.schema import (
+    AnswerSpec,
+    Choice,
+    EscalateNode,
+    Level,
+    QuestionNode,
+    ResolvedNode,
+    Script,
+)
+from actions.diagnostics.state import State
+from actions.diagnostics.understanding import Reply, match_choice, understand
+
+DONT_KNOW_LIMIT = 2
+UNCLEAR_LIMIT = 3
+YES, NO, NOT_SURE = "Yes", "No", "I'm not sure how to check"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    text: str
+    buttons: tuple[str, ...] = ()
+    node_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """The result of one customer answer."""
+
+    state: State
+    reply: Reply
+    messages: tuple[str, ...] = ()
+    records: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def finished(self) -> bool:
+        return self.state.status != "running"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Engine:
+    def __init__(self, scripts: Mapping[str, Script], kb_titles: Mapping[str, str] | None = None) -> None:
+        self.scripts = dict(scripts)
+        self.kb_titles = dict(kb_titles or {})
+
+    # --- starting -------------------------------------------------------------------------------------
+    def script(self, script_id: str) -> Script:
+        try:
+            return self.scripts[script_id]
+        except KeyError:
+            raise UnknownScriptError(script_id) from None
+
+    def start(self, script_id: str | None, level: Level | None = None) -> State:
+        """A new run; `script_id=None` starts at the menu."""
+        if script_id is None:
+            return State(script_id=None, node_id=None, level=level)
+        return State(script_id=script_id, node_id=self.script(script_id).start, level=level)
+
+    # --- showing --------------------------------------------------------------------------------------
+    def prompt(self, state: State) -> Prompt:
+        """What to show the customer now."""
+        if state.script_id is None:
+            return Prompt(
+                "Which problem should we check together? Pick one, or tell me in your own words.",
+                tuple(script.title for script in self.scripts.values()),
+            )
+        if state.level is None:
+            return Prompt(familiarity.QUESTION, tuple(label for label, _ in familiarity.CHOICES))
+        script = self.script(state.script_id)
+        node = script.node(state.node_id or script.start)
+        text = node.text(state.level)
+        if isinstance(node, QuestionNode):
+            return Prompt(text, self._buttons(node.answer), state.node_id)
+        if isinstance(node, ResolvedNode):
+            return Prompt(f"{text}\n\n{node.confirm}", (YES, NO), state.node_id)
+        return Prompt(text, (), state.node_id)
+
+    def question_text(self, state: State) -> str:
+        return self.prompt(state).text
+
+    @staticmethod
+    def _buttons(spec: AnswerSpec) -> tuple[str, ...]:
+        if spec.kind == "yes_no":
+            return (YES, NO, NOT_SURE)
+        if spec.kind == "choice":
+            return (*(choice.label for choice in spec.choices), NOT_SURE)
+        return ()
+
+    # --- answering ------------------------------------------------------------------------------------
+    def answer(
+        self,
+        state: State,
+        text: str,
+        *,
+        intent: str | None = None,
+        confidence: float = 0.0,
+        at: str | None = None,
+    ) -> Step:
+        """Apply one customer message to the state."""
+        at = at or now_iso()
+        if state.status != "running":
+            return Step(state, Reply("unclear"))
+        if state.script_id is None:
+            return self._pick_from_menu(state, text)
+        if state.level is None:
+            return self._set_level(state, text, intent, confidence)
+        script = self.script(state.script_id)
+        node_id = state.node_id or script.start
+        node = script.node(node_id)
+        question = node.text(state.level)
+        spec = node.answer if isinstance(node, QuestionNode) else AnswerSpec()
+        reply = understand(text, spec, question=question, intent=intent, confidence=confidence)
+        record: Callable[[str], dict[str, Any]] = lambda result: {  # noqa: E731
+            "type": "diagnostic_step",
+            "at": at,
+            "script_id": script.id,
+            "node_id": node_id,
+            "question": question,
+            "answer": text,
+            "result": result,
+        }
+        handler = _HANDLERS.get(reply.kind)
+        if handler is not None:
+            return handler(self, script, state, node, reply, record)
+        if isinstance(node, ResolvedNode):
+            return self._confirm(script, state, node, reply, record)
+        if isinstance(node, EscalateNode):  # not reachable while running; kept for safety
+            return Step(state.evolve(status="escalated"), reply)
+        return self._move(script, state, node, reply, record)
+
+    def _pick_from_menu(self, state: State, text: str) -> Step:
+        spec = AnswerSpec(
+            kind="choice",
+            choices=tuple(
+                Choice(id=script.id, label=script.title, synonyms=(script.id.replace("_", " "),))
+                for script in self.scripts.values()
+            ),
+        )
+        script_id = match_choice(text, spec)
+        if script_id is None:
+            return Step(
+                state, Reply("unclear"), ("Sorry, I didn't catch which problem. Please pick one below.",)
+            )
+        return Step(self.start(script_id, state.level), Reply("choice", script_id))
+
+    def _set_level(self, state: State, text: str, intent: str | None, confidence: float) -> Step:
+        level = familiarity.parse_level_answer(text)
+        if level is None:
+            reply = understand(text, intent=intent, confidence=confidence)
+            level = "expert" if reply.kind == "expert" else "novice"
+            note = 'I\'ll spell out each step. Say "short steps" at any time if you prefer.'
+            return Step(state.evolve(level=level), Reply("choice", level), (note,))
+        return Step(state.evolve(level=level), Reply("choice", level))
+
+    def _move(self, script: Script, state: State, node: QuestionNode, reply: Reply, record: Any) -> Step:
+        outcome = _outcome(node, reply)
+        if outcome is None:
+            return self._unclear(script, state, node, reply, record)
+        target = node.next.get(outcome) or node.next.get("any")
+        if target is None:
+            return self._unclear(script, state, node, reply, record)
+        result = outcome if reply.kind != "text" else f"text:{reply.value or ''}"
+        extracted = dict(state.extracted)
+        if reply.kind == "text" and reply.value:
+            extracted[state.node_id or ""] = reply.value
+        moved = state.evolve(extracted=extracted)
+        return self._enter(script, moved, target, reply, (record(result),))
+
+    def _enter(
+        self,
+        script: Script,
+        state: State,
+        target: str,
+        reply: Reply,
+        records: tuple[dict[str, Any], ...],
+        messages: tuple[str, ...] = (),
+    ) -> Step:
+        history = (*state.history, state.node_id) if state.node_id else state.history
+        new = state.evolve(node_id=target, history=history, unknowns=0, unclear=0)
+        node = script.node(target)
+        if isinstance(node, EscalateNode):
+            text = node.text(new.level or "novice")
+            new = new.evolve(
+                status="escalated", reason=node.reason, escalation=node.escalation, queue=node.queue
+            )
+            entry = (
+                {**records[-1], "node_id": target, "question": text, "answer": None, "result": "escalated"}
+                if records
+                else None
+            )
+            return Step(new, reply, (*messages, text), (*records, *([entry] if entry else [])))
+        return Step(new, reply, messages, records)
+
+    def _confirm(self, script: Script, state: State, node: ResolvedNode, reply: Reply, record: Any) -> Step:
+        if reply.kind == "yes":
+            return Step(state.evolve(status="resolved"), reply, (), (record("fixed"),))
+        if reply.kind == "no":
+            if node.if_not_fixed:
+                return self._enter(script, state, node.if_not_fixed, reply, (record("not_fixed"),))
+            return self._dead_end(script, state, reply, record("not_fixed"))
+        return self._unclear(script, state, node, reply, record)
+
+    def _dead_end(self, script: Script, state: State, reply: Reply, entry: dict[str, Any]) -> Step:
+        new = state.evolve(
+            status="escalated", reason="script_dead_end", escalation=script.escalation, queue=script.queue
+        )
+        return Step(new, reply, (), (entry,))
+
+    def _unclear(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        count = state.unclear + 1
+        if count >= UNCLEAR_LIMIT:
+            return self._dead_end(script, state.evolve(unclear=count), Reply("unclear"), record("unclear"))
+        if isinstance(node, QuestionNode) and node.answer.kind == "choice":
+            options = ", ".join(f'"{choice.label}"' for choice in node.answer.choices)
+            hint = f'Sorry, I didn\'t catch that. Please pick one: {options}. Or say "not sure".'
+        elif isinstance(node, QuestionNode) and node.answer.kind == "text":
+            hint = 'Sorry, I didn\'t catch that. Please type what you see, or say "not sure".'
+        else:
+            hint = (
+                "Sorry, I didn't catch that. Please answer yes or no, or say \"not sure\" if you can't check."
+            )
+        return Step(state.evolve(unclear=count), Reply("unclear"), (hint,), (record("unclear"),))
+
+    # --- meta replies -----------------------------------------------------------------------------------
+    def _dont_know(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        count = state.unknowns + 1
+        if count >= DONT_KNOW_LIMIT or not isinstance(node, QuestionNode):
+            return self._dead_end(script, state.evolve(unknowns=count), reply, record("dont_know"))
+        return Step(state.evolve(unknowns=count), reply, (self.help_text(node),), (record("dont_know"),))
+
+    def help_text(self, node: QuestionNode) -> str:
+        parts: list[str] = []
+        if node.help and node.help.steps:
+            steps = "\n".join(f"{n}. {step}" for n, step in enumerate(node.help.steps, start=1))
+            parts.append(f"No problem. Here is how to check:\n{steps}")
+        if node.help and node.help.kb:
+            title = self.kb_titles.get(node.help.kb, node.help.kb)
+            parts.append(f'There are more details in the help article "{title}".')
+        if not parts:
+            parts.append(
+                "That's OK. Have a look if you can. If you can't check it, say \"not sure\" again "
+                "and I'll pass you to a person."
+            )
+        return "\n\n".join(parts)
+
+    def _why(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        why = node.why or "This check helps us narrow down the cause."
+        return Step(state, reply, (why,), (record("asked_why"),))
+
+    def _already_tried(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        if isinstance(node, ResolvedNode):
+            return self._confirm(script, state, node, Reply("no"), record)
+        if isinstance(node, QuestionNode):
+            target = node.already_tried or node.next.get("no")
+            if target:
+                note = "OK, you've already tried that, so let's skip it."
+                return self._enter(script, state, target, reply, (record("already_tried"),), (note,))
+        return Step(state, reply, ("OK. What did you see when you tried it?",), (record("already_tried"),))
+
+    def _back(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        if not state.history:
+            return Step(
+                state,
+                reply,
+                ("This is the first step, so there is nothing to go back to.",),
+                (record("went_back"),),
+            )
+        new = state.evolve(node_id=state.history[-1], history=state.history[:-1], unknowns=0, unclear=0)
+        return Step(new, reply, ("OK, let's go back one step.",), (record("went_back"),))
+
+    def _stop(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        return Step(state.evolve(status="stopped"), reply, (), (record("stopped"),))
+
+    def _human(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        new = state.evolve(
+            status="escalated", reason="customer_request", escalation=script.escalation, queue=script.queue
+        )
+        return Step(new, reply, (), (record("asked_for_person"),))
+
+    def _level(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        level: Level = "novice" if reply.kind == "simpler" else "expert"
+        note = (
+            "Sure, I'll explain it more simply." if level == "novice" else "Sure, I'll keep the steps short."
+        )
+        return Step(state.evolve(level=level), reply, (note,), (record(f"level_{level}"),))
+
+
+def _outcome(node: QuestionNode, reply: Reply) -> str | None:
+    if node.answer.kind == "yes_no":
+        return reply.kind if reply.kind in ("yes", "no") else None
+    if node.answer.kind == "choice":
+        return reply.value if reply.kind == "choice" else None
+    if reply.kind != "text":
+        return None
+    if not node.answer.extract:
+        return "any"
+    return "matched" if reply.value else "unmatched"
+
+
+_HANDLERS: dict[str, Callable[..., Step]] = {
+    "dont_know": Engine._dont_know,
+    "why": Engine._why,
+    "already_tried": Engine._already_tried,
+    "back": Engine._back,
+    "stop": Engine._stop,
+    "human": Engine._human,
+    "simpler": Engine._level,
+    "expert": Engine._level,
+}

@@ -1,0 +1,50 @@
+"""How familiar the customer is with computers: inferred from their words, or asked once."""
+
+from __future__ import annotations
+
+import re
+
+from actions.diagnostics.schema import Level
+
+_EXPERT = re.compile(
+    r"\b(dns|dhcp|ipconfig|ifconfig|nslookup|ping|traceroute|subnet|gateway|ssid|mac address|ip address|"
+    r"driver|drivers|registry|regedit|powershell|terminal|cli|bios|uefi|firmware|kernel|event viewer|"
+    r"task manager|activity monitor|device manager|group policy|gpo|active directory|ldap|imap|smtp|"
+    r"exchange|oauth|mfa token|vpn client|ike|ipsec|wireguard|openvpn|tls|certificate|hdmi handshake|"
+    r"edid|refresh rate|sysadmin|admin rights|i('m| am) (an? )?(it|admin|engineer|developer|techie))\b",
+    re.IGNORECASE,
+)
+_NOVICE = re.compile(
+    r"\b(not (very )?(good|great|techy|technical) with|not (very )?(techy|technical)|no idea about computers|"
+    r"don'?t know (much )?about (computers|tech)|new to (computers|this)|explain (it )?simply|"
+    r"keep it simple|bear with me|computer illiterate|not a computer person)\b",
+    re.IGNORECASE,
+)
+
+QUESTION = (
+    "Before we start: how should I explain the steps? I can spell out every click, "
+    "or keep the steps short if you know your way around a computer."
+)
+CHOICES: tuple[tuple[str, Level], ...] = (("Spell out every click", "novice"), ("Short steps", "expert"))
+
+
+def infer_level(text: str) -> Level | None:
+    """A level when the customer's words make it clear, else None (then we ask once)."""
+    if _NOVICE.search(text):
+        return "novice"
+    if _EXPERT.search(text):
+        return "expert"
+    return None
+
+
+def parse_level_answer(text: str) -> Level | None:
+    clean = text.lower()
+    if re.search(
+        r"\b(spell|every click|simple|simply|detail|novice|beginner|explain|slow|not sure|"
+        r"don'?t know|new)\b",
+        clean,
+    ):
+        return "novice"
+    if re.search(r"\b(short|brief|quick|expert|know my way|advanced|skip|fast|techie|it pro)\b", clean):
+        return "expert"
+    return None

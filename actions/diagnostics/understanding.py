@@ -1,0 +1,255 @@
+"""Understand a customer's free-text answer to a script step.
+
+Rules over the raw text come first, so the runtime works when NLU is unsure ("yep it's on", "not sure how to
+check", "go back"); a confident NLU intent is used next; declarative answers ("the light is not on") fall back
+to polarity: an answer that negates what the question asked is a "no".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from actions.diagnostics.schema import AnswerSpec
+
+Kind = Literal[
+    "yes",
+    "no",
+    "choice",
+    "text",
+    "dont_know",
+    "why",
+    "already_tried",
+    "back",
+    "stop",
+    "simpler",
+    "expert",
+    "human",
+    "unclear",
+]
+
+CONFIDENT = 0.7
+
+INTENT_KINDS: dict[str, Kind] = {
+    "affirm": "yes",
+    "deny": "no",
+    "ask_why": "why",
+    "already_tried": "already_tried",
+    "cancel": "stop",
+    "dont_know": "dont_know",
+    "go_back": "back",
+    "explain_simpler": "simpler",
+    "ask_human": "human",
+}
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: Kind
+    value: str | None = None
+    """Choice id for `choice`, the extracted text for `text`."""
+
+
+def _rx(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_META: list[tuple[Kind, re.Pattern[str]]] = [
+    (
+        "human",
+        _rx(
+            r"\b(talk|speak|chat)\b.*\b(person|human|agent|someone|somebody|technician)\b",
+            r"\b(real|live) (person|human|agent)\b",
+            r"^\s*(agent|human|operator)\s*[.!]*$",
+        ),
+    ),
+    (
+        "stop",
+        _rx(
+            r"^\s*(stop|quit|cancel|exit|end|abort)\b",
+            r"\b(stop|cancel|end) (this|the|these|it)\b",
+            r"\blet'?s stop\b",
+            r"\bforget (it|this)\b",
+            r"\bnever ?mind\b",
+            r"\bi give up\b",
+        ),
+    ),
+    (
+        "back",
+        _rx(
+            r"\bgo back\b",
+            r"\bprevious (step|question)\b",
+            r"\bback (a|one) step\b",
+            r"^\s*back\s*[.!]*$",
+            r"\bundo\b",
+            r"\bi (made a mistake|answered wrong|meant the other)\b",
+        ),
+    ),
+    (
+        "simpler",
+        _rx(
+            r"\b(more simply|simpler|simple (words|terms|english|version|steps)|simply please)\b",
+            r"\bexplain (it |that |this )?(more )?(simply|slowly|again)\b",
+            r"\bplain (english|words)\b",
+            r"\bi('m| am) (not|no) (good|great) with (computers|tech)\b",
+            r"\btoo (technical|complicated)\b",
+            r"\b(don'?t|do not) understand (what|that|this|the question)\b",
+            r"\bwhat does that mean\b",
+            r"\bin (simple|plain) (terms|words)\b",
+        ),
+    ),
+    (
+        "expert",
+        _rx(
+            r"\b(less detail|short(er)? (steps|version)|skip the basics|i('m| am) (an? )?(it|admin|"
+            r"sysadmin|developer|engineer|techie))\b",
+            r"\bi know (my way around|what i'?m doing)\b",
+        ),
+    ),
+    (
+        "why",
+        _rx(
+            r"^\s*why\b",
+            r"\bwhy (do|should|would|does|is|are|did) (i|you|we|that|this|it)\b",
+            r"\bwhat('s| is) the (point|reason)\b",
+            r"\bhow (does|will|would) (that|this|it) help\b",
+            r"\bwhy (is|does) (that|this|it) (matter|important|needed|necessary|help)\b",
+            r"\bwhat for\b",
+            r"\bwhy (that|this|it) (matters|helps)\b",
+            r"\b(is|why is) (it|this|that) (necessary|needed|important)\b",
+        ),
+    ),
+    (
+        "already_tried",
+        _rx(
+            r"\b(already|previously) (tried|did|done|checked|restarted|rebooted|tested|done that)\b",
+            r"\b(tried|done|did) (that|this|it) already\b",
+            r"\bi('ve| have) (tried|done) (that|this|it)\b",
+            r"\bdid that (before|already)\b",
+        ),
+    ),
+    (
+        "dont_know",
+        _rx(
+            r"\b(not sure|unsure|no idea|don'?t know|do not know|dunno|can'?t tell|cannot tell|"
+            r"idk|no clue|have no idea)\b",
+            r"\bhow (do|can|would|should) i (check|tell|find|see|know|look|do|test|get)\b",
+            r"\bwhere (do|can|would|should) i (find|look|see|check|click)\b",
+            r"\bwhere is (it|that|this)\b",
+            r"\b(can'?t|cannot|couldn'?t) find\b",
+            r"\bshow me how\b",
+            r"\bhow to check\b",
+            r"\bwhat should i look (at|for)\b",
+        ),
+    ),
+]
+
+_YES_START = _rx(
+    r"^\s*(y|ya|yah|yas|yes+|yeah+|yep|yup|yea|sure|ok(ay)?|correct|right|affirmative|"
+    r"definitely|indeed|of course|it (is|does|did|was|has)|i (do|did|can|have)|true|absolutely|"
+    r"that'?s right|uh[- ]?huh|positive)\b"
+)
+_NO_START = _rx(
+    r"^\s*(n|no+|nope|nah|nay|negative|not really|not at all|never|none|nothing|it (isn'?t|"
+    r"doesn'?t|didn'?t|wasn'?t|hasn'?t|is not|does not|did not|was not|has not)|i (don'?t|didn'?t|"
+    r"can'?t|haven'?t|do not|did not|cannot|have not)|false|wrong|incorrect)\b"
+)
+_STILL_BROKEN = _rx(
+    r"\bstill (not|doesn'?t|won'?t|isn'?t|can'?t|no|the same|broken|fail|happen)",
+    r"\b(didn'?t|did not|doesn'?t|does not) (work|help|fix)\b",
+    r"\bno (luck|change|difference)\b",
+    r"\bsame (problem|issue|thing)\b",
+)
+_FIXED = _rx(
+    r"\b(it )?(works|worked|working) (now|again|fine)\b",
+    r"\b(that|it) (fixed|solved) it\b",
+    r"\b(all )?(fixed|sorted|solved)\b",
+    r"\bproblem (is )?(gone|solved)\b",
+)
+_NEGATION = re.compile(
+    r"\b(not|no|never|none|nothing|nobody|neither|nor|without|cannot|can't|cant|won't|wont|don't|dont|"
+    r"doesn't|doesnt|didn't|didnt|isn't|isnt|aren't|arent|wasn't|wasnt|weren't|werent|haven't|havent|"
+    r"hasn't|hasnt|hadn't|couldn't|couldnt|shouldn't|wouldn't|unable|fails?|failed|n't)\b",
+    re.IGNORECASE,
+)
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip()
+
+
+def negations(text: str) -> int:
+    return len(_NEGATION.findall(_normalise(text)))
+
+
+def understand(
+    text: str,
+    spec: AnswerSpec | None = None,
+    *,
+    question: str = "",
+    intent: str | None = None,
+    confidence: float = 0.0,
+) -> Reply:
+    """Map one customer message to what it means for the current step."""
+    spec = spec or AnswerSpec()
+    clean = _normalise(text)
+    if not clean:
+        return Reply("unclear")
+    if spec.kind == "choice":
+        choice = match_choice(clean, spec)
+        if choice:
+            return Reply("choice", choice)
+    for kind, pattern in _META:
+        if pattern.search(clean) and not (
+            kind == "dont_know" and _YES_START.match(clean) and "how" not in clean
+        ):
+            return Reply(kind)
+    if intent in INTENT_KINDS and confidence >= CONFIDENT and INTENT_KINDS[intent] not in ("yes", "no"):
+        return Reply(INTENT_KINDS[intent])
+    if spec.kind == "text":
+        return _free_text(clean, spec)
+    if spec.kind == "choice":
+        return Reply("unclear")
+    return yes_no(clean, question=question, intent=intent, confidence=confidence)
+
+
+def yes_no(text: str, *, question: str = "", intent: str | None = None, confidence: float = 0.0) -> Reply:
+    clean = _normalise(text)
+    if _STILL_BROKEN.search(clean):
+        return Reply("no")
+    if _NO_START.match(clean):
+        return Reply("no")
+    if _YES_START.match(clean) or _FIXED.search(clean):
+        return Reply("yes")
+    if intent in ("affirm", "deny") and confidence >= CONFIDENT:
+        return Reply(INTENT_KINDS[intent])
+    if len(clean.split()) < 3 and not _NEGATION.search(clean):
+        return Reply("unclear")
+    # A statement: it answers "no" when it negates what the question asked, and "yes" otherwise.
+    flipped = (negations(clean) % 2) != (negations(question) % 2)
+    return Reply("no" if flipped else "yes")
+
+
+def match_choice(text: str, spec: AnswerSpec) -> str | None:
+    clean = _normalise(text).lower().strip(" .!?")
+    best: tuple[int, str] | None = None
+    for choice in spec.choices:
+        for phrase in (choice.id.replace("_", " "), choice.label, *choice.synonyms):
+            p = phrase.lower().strip()
+            if not p:
+                continue
+            if clean == p:
+                return choice.id
+            if re.search(rf"\b{re.escape(p)}\b", clean) and (best is None or len(p) > best[0]):
+                best = (len(p), choice.id)
+    return best[1] if best else None
+
+
+def _free_text(text: str, spec: AnswerSpec) -> Reply:
+    if not spec.extract:
+        return Reply("text", text)
+    found = re.search(spec.extract, text, re.IGNORECASE)
+    if found:
+        return Reply("text", found.group(1) if found.groups() else found.group(0))
+    return Reply("text", None)

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from actions.diagnostics.engine import Engine
+from actions.diagnostics.state import State
+
+
+def _run(engine: Engine, state: State, *answers: str) -> State:
+    for text in answers:
+        state = engine.answer(state, text).state
+    return state
+
+
+def test_yes_no_answers_walk_the_script_to_the_fix(engine: Engine) -> None:
+    state = engine.start("wifi", "novice")
+    assert state.node_id == "other_devices"
+    state = _run(engine, state, "yes", "yep it's on", "no")
+    assert state.node_id == "join_network"
+    assert state.history == ("other_devices", "wifi_on", "connected")
+
+
+def test_resolved_asks_for_confirmation_then_finishes(engine: Engine) -> None:
+    state = _run(engine, engine.start("wifi", "novice"), "no", "yes")
+    assert state.node_id == "fixed"
+    prompt = engine.prompt(state)
+    assert "Can you open a web page now?" in prompt.text
+    step = engine.answer(state, "yes it works now")
+    assert step.state.status == "resolved"
+    assert step.records[-1]["result"] == "fixed"
+
+
+def test_not_fixed_after_the_fix_escalates_with_the_script_queue(engine: Engine) -> None:
+    state = _run(engine, engine.start("wifi", "novice"), "no", "yes")
+    step = engine.answer(state, "no, still nothing")
+    assert step.state.status == "escalated"
+    assert (step.state.reason, step.state.queue) == ("script_dead_end", "network")
+
+
+def test_dead_end_node_escalates_with_its_type_and_queue(engine: Engine) -> None:
+    state = _run(engine, engine.start("login", "novice"), "yes", "yes")
+    step = engine.answer(state, "no")
+    assert step.state.status == "escalated"
+    assert step.state.escalation == "administrative"
+    assert step.state.queue == "accounts"
+    assert step.records[-1]["result"] == "escalated"
+    assert step.messages and "admin" in step.messages[-1]
+
+
+def test_not_sure_explains_how_then_repeated_not_sure_hands_off(engine: Engine) -> None:
+    state = engine.start("wifi", "novice")
+    first = engine.answer(state, "not sure how to check")
+    assert first.state.node_id == "other_devices"
+    assert "turn off mobile data" in first.messages[0]
+    second = engine.answer(first.state, "I don't know")
+    assert second.state.status == "escalated"
+    assert second.state.reason == "script_dead_end"
+
+
+def test_why_gives_the_reason_and_stays(engine: Engine) -> None:
+    state = engine.start("printer", "novice")
+    step = engine.answer(state, "why?")
+    assert step.state.node_id == state.node_id
+    assert step.messages == (engine.script("printer").nodes["power_paper"].why,)
+
+
+def test_already_tried_skips_and_is_recorded(engine: Engine) -> None:
+    state = engine.start("slow_computer", "novice")
+    step = engine.answer(state, "I already tried restarting")
+    assert step.state.node_id == "task_manager"
+    assert step.records[0]["result"] == "already_tried"
+
+
+def test_go_back_returns_to_the_previous_step(engine: Engine) -> None:
+    state = _run(engine, engine.start("wifi", "novice"), "yes")
+    step = engine.answer(state, "go back")
+    assert step.state.node_id == "other_devices"
+    assert step.state.history == ()
+
+
+def test_stop_and_person_end_the_run(engine: Engine) -> None:
+    state = engine.start("vpn", "novice")
+    assert engine.answer(state, "stop").state.status == "stopped"
+    person = engine.answer(state, "I want to talk to a person").state
+    assert (person.status, person.reason) == ("escalated", "customer_request")
+
+
+def test_wording_follows_the_level_and_explain_simpler_switches(engine: Engine) -> None:
+    expert = engine.start("wifi", "expert")
+    assert engine.prompt(expert).text == "Do other devices on the same network have internet?"
+    step = engine.answer(expert, "explain more simply please")
+    assert step.state.level == "novice"
+    assert "your phone" in engine.prompt(step.state).text
+
+
+def test_level_is_asked_once_when_unknown(engine: Engine) -> None:
+    state = engine.start("sound", None)
+    assert "how should I explain" in engine.prompt(state).text
+    state = engine.answer(state, "Short steps").state
+    assert state.level == "expert"
+    assert engine.prompt(state).text == "System volume up and not muted?"
+
+
+def test_menu_picks_a_script_by_title(engine: Engine) -> None:
+    state = engine.start(None, "novice")
+    assert "Slow computer" in engine.prompt(state).buttons
+    state = engine.answer(state, "Slow computer").state
+    assert (state.script_id, state.node_id) == ("slow_computer", "restarted")
+
+
+def test_choice_node(engine: Engine) -> None:
+    state = engine.answer(engine.start("battery", "novice"), "it drains really fast").state
+    assert state.node_id == "brightness"
+
+
+def test_every_answer_is_recorded_with_question_answer_and_time(engine: Engine) -> None:
+    step = engine.answer(engine.start("wifi", "novice"), "yes", at="2025-01-01T00:00:00+00:00")
+    assert step.records == (
+        {
+            "type": "diagnostic_step",
+            "at": "2025-01-01T00:00:00+00:00",
+            "script_id": "wifi",
+            "node_id": "other_devices",
+            "question": "Do other devices near you, like your phone, have internet on the same Wi-Fi?",
+            "answer": "yes",
+            "result": "yes",
+        },
+    )
+
+
+def test_unclear_answers_reprompt_then_hand_off(engine: Engine) -> None:
+    state = engine.start("wifi", "novice")
+    step = engine.answer(state, "banana")
+    assert step.state.node_id == "other_devices"
+    assert "yes or no" in step.messages[0]
+    state = _run(engine, step.state, "banana", "banana")
+    assert state.status == "escalated"
+
+
+def test_state_round_trips_through_a_slot(engine: Engine) -> None:
+    state = _run(engine, engine.start("wifi", "novice"), "yes")
+    assert State.from_dict(state.to_dict()) == state
+    assert State.from_dict("garbage") is None

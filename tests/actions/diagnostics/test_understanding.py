@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+
+from actions.diagnostics.schema import AnswerSpec, Choice
+from actions.diagnostics.understanding import understand
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("yep it's on", "yes"),
+        ("Yes", "yes"),
+        ("nope", "no"),
+        ("No", "no"),
+        ("not sure how to check", "dont_know"),
+        ("how do I check that?", "dont_know"),
+        ("I don't know", "dont_know"),
+        ("why?", "why"),
+        ("why do I need to do that", "why"),
+        ("I already tried that", "already_tried"),
+        ("did that already", "already_tried"),
+        ("go back", "back"),
+        ("stop", "stop"),
+        ("let's stop this", "stop"),
+        ("explain more simply", "simpler"),
+        ("that's too technical for me", "simpler"),
+        ("can I talk to a real person", "human"),
+        ("it still doesn't work", "no"),
+        ("that fixed it, thanks", "yes"),
+        ("the light is not on", "no"),
+        ("the light is on", "yes"),
+        ("", "unclear"),
+        ("hmm", "unclear"),
+    ],
+)
+def test_free_text_answers(text: str, kind: str) -> None:
+    assert understand(text).kind == kind
+
+
+def test_confident_nlu_intent_is_used_when_the_words_are_unclear() -> None:
+    assert understand("affirmative-ish", intent="affirm", confidence=0.95).kind == "yes"
+    assert understand("hmm", intent="deny", confidence=0.95).kind == "no"
+    assert understand("hmm", intent="deny", confidence=0.2).kind == "unclear"
+    assert understand("whatever you say", intent="ask_why", confidence=0.9).kind == "why"
+
+
+def test_negated_question_flips_the_polarity_of_a_statement() -> None:
+    question = "Does the laptop not turn on?"
+    assert understand("the laptop does not turn on at all", question=question).kind == "yes"
+    assert understand("the laptop turns on fine when I press it", question=question).kind == "no"
+
+
+def test_choices_match_labels_and_synonyms() -> None:
+    spec = AnswerSpec(
+        kind="choice",
+        choices=(
+            Choice(id="wired", label="Cable", synonyms=("ethernet",)),
+            Choice(id="wireless", label="Wi-Fi", synonyms=("wireless",)),
+        ),
+    )
+    assert understand("Cable", spec).value == "wired"
+    assert understand("I'm on ethernet", spec).value == "wired"
+    assert understand("wi-fi", spec).value == "wireless"
+    assert understand("purple", spec).kind == "unclear"
+
+
+def test_free_text_extraction() -> None:
+    spec = AnswerSpec(kind="text", extract=r"error\s*(\d+)")
+    reply = understand("it says Error 651 when I connect", spec)
+    assert (reply.kind, reply.value) == ("text", "651")
+    assert understand("nothing at all", spec).value is None
