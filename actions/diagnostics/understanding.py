@@ -231,6 +231,12 @@ def yes_no(text: str, *, question: str = "", intent: str | None = None, confiden
     return Reply("no" if flipped else "yes")
 
 
+def is_explicit_yes_no(text: str) -> bool:
+    """True when the message starts with a yes or no word ("yes", "nope", "it is ...")."""
+    clean = _normalise(text)
+    return bool(_YES_START.match(clean) or _NO_START.match(clean))
+
+
 def match_choice(text: str, spec: AnswerSpec) -> str | None:
     clean = _normalise(text).lower().strip(" .!?")
     best: tuple[int, str] | None = None

@@ -1,0 +1,241 @@
+"""Rasa SDK actions for diagnostic scripts. Thin: read slots, call the engine, utter, return events.
+
+Flow: a problem intent, the KB's "didn't solve it" button (/start_diagnostic{"diagnostic_id": ...}) or the
+menu runs action_start_diagnostic, then diagnostic_form. The form asks with action_ask_diagnostic_answer;
+validate_diagnostic_form feeds each reply to the engine and keeps the form open until the script ends;
+action_diagnostic_done closes it (and the rules hand off on a dead end).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.diagnostics import familiarity
+from actions.diagnostics.catalog import get_engine
+from actions.diagnostics.engine import Engine, Step
+from actions.diagnostics.errors import DiagnosticsError
+from actions.diagnostics.state import State
+from actions.diagnostics.understanding import is_explicit_yes_no, understand
+
+log = logging.getLogger(__name__)
+
+FORM = "diagnostic_form"
+ANSWER_SLOT = "diagnostic_answer"
+STATE_SLOT = "diagnostic_state"
+LEVEL_SLOT = "diagnostic_level"
+OUTCOME_SLOT = "diagnostic_outcome"
+ESCALATION_SLOT = "diagnostic_escalation"
+RECORD_SLOT = "support_actions"
+DIGRESSION_INTENTS = {"ask_howto": 0.6, "bot_challenge": 0.8}
+"""Intents answered outside the script (see data/rules/diagnostics.yml), then the script resumes."""
+IN_SCRIPT_KINDS = {
+    "yes",
+    "no",
+    "dont_know",
+    "why",
+    "already_tried",
+    "back",
+    "stop",
+    "simpler",
+    "expert",
+    "human",
+}
+
+INTRO = (
+    "Let's work through this together, one step at a time: {title}. I'll say why each step matters. "
+    'You can say "why", "not sure", "go back" or "stop" at any time.'
+)
+
+
+def _latest(tracker: Tracker) -> tuple[str, str | None, float]:
+    message = tracker.latest_message or {}
+    intent = message.get("intent") or {}
+    return str(message.get("text") or ""), intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def _entity(tracker: Tracker) -> str | None:
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == "diagnostic_id" and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
+def script_for(tracker: Tracker, engine: Engine) -> str | None:
+    """The script named by the button/entity or the problem intent, else None (menu)."""
+    _, intent, _ = _latest(tracker)
+    candidates = [_entity(tracker)]
+    if intent and intent.startswith("problem_"):
+        candidates.append(intent.removeprefix("problem_"))
+    candidates.append(tracker.get_slot("diagnostic_id") if intent == "start_diagnostic" else None)
+    return next((c for c in candidates if c and c in engine.scripts), None)
+
+
+def _records(tracker: Tracker, step: Step) -> list[dict[str, Any]]:
+    existing = tracker.get_slot(RECORD_SLOT)
+    records = list(existing) if isinstance(existing, list) else []
+    return records + [{**record, "category": record["script_id"]} for record in step.records]
+
+
+def _say(dispatcher: CollectingDispatcher, text: str, buttons: tuple[str, ...] = ()) -> None:
+    dispatcher.utter_message(text=text, buttons=[{"title": b, "payload": b} for b in buttons] or None)
+
+
+class ActionStartDiagnostic(Action):
+    def name(self) -> str:
+        return "action_start_diagnostic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        engine = get_engine()
+        text, _, _ = _latest(tracker)
+        script_id = script_for(tracker, engine)
+        level = tracker.get_slot(LEVEL_SLOT) or familiarity.infer_level(text)
+        state = engine.start(script_id, level)
+        log.info("conversation %s: starting diagnostic %s (level %s)", tracker.sender_id, script_id, level)
+        if script_id:
+            _say(dispatcher, INTRO.format(title=engine.script(script_id).title))
+        return [
+            SlotSet(STATE_SLOT, state.to_dict()),
+            SlotSet(ANSWER_SLOT, None),
+            SlotSet(OUTCOME_SLOT, None),
+            SlotSet(ESCALATION_SLOT, None),
+            SlotSet(LEVEL_SLOT, level),
+        ]
+
+
+class ActionAskDiagnosticAnswer(Action):
+    def name(self) -> str:
+        return "action_ask_diagnostic_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        engine = get_engine()
+        state = State.from_dict(tracker.get_slot(STATE_SLOT)) or engine.start(
+            None, tracker.get_slot(LEVEL_SLOT)
+        )
+        try:
+            prompt = engine.prompt(state)
+        except DiagnosticsError:
+            log.exception("conversation %s: bad diagnostic state %s", tracker.sender_id, state)
+            state = engine.start(None, state.level)
+            prompt = engine.prompt(state)
+            _say(dispatcher, prompt.text, prompt.buttons)
+            return [SlotSet(STATE_SLOT, state.to_dict())]
+        _say(dispatcher, prompt.text, prompt.buttons)
+        return []
+
+
+def _answers_the_form(tracker: Tracker) -> bool:
+    """True when the latest customer message came right after the form asked its question."""
+    if tracker.get_slot("requested_slot") != ANSWER_SLOT:
+        return False
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name") == FORM
+    return False
+
+
+class ValidateDiagnosticForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_diagnostic_form"
+
+    async def extract_diagnostic_answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not _answers_the_form(tracker):
+            return {}
+        text, intent, confidence = _latest(tracker)
+        threshold = DIGRESSION_INTENTS.get(intent or "")
+        in_script = understand(text).kind in IN_SCRIPT_KINDS or is_explicit_yes_no(text)
+        if threshold is not None and confidence >= threshold and not in_script:
+            return {}  # answered by a rule outside the script; the form then asks the same step again
+        return {ANSWER_SLOT: text or f"/{intent}"}
+
+    async def validate_diagnostic_answer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        engine = get_engine()
+        text, intent, confidence = _latest(tracker)
+        state = State.from_dict(tracker.get_slot(STATE_SLOT)) or engine.start(
+            None, tracker.get_slot(LEVEL_SLOT)
+        )
+        switch_to = _entity(tracker) if intent == "start_diagnostic" else None
+        if switch_to in engine.scripts and switch_to != state.script_id:
+            new = engine.start(switch_to, state.level)
+            _say(dispatcher, INTRO.format(title=engine.script(switch_to).title))
+            return {ANSWER_SLOT: None, STATE_SLOT: new.to_dict()}
+        try:
+            step = engine.answer(state, str(value or text), intent=intent, confidence=confidence)
+        except DiagnosticsError:
+            log.exception("conversation %s: diagnostic state %s is unusable", tracker.sender_id, state)
+            step = Step(state.evolve(status="stopped"), understand(""))
+        for message in step.messages:
+            _say(dispatcher, message)
+        if step.state.script_id and not state.script_id:
+            _say(dispatcher, INTRO.format(title=engine.script(step.state.script_id).title))
+        slots: dict[str, Any] = {
+            STATE_SLOT: step.state.to_dict(),
+            LEVEL_SLOT: step.state.level,
+            RECORD_SLOT: _records(tracker, step),
+            ANSWER_SLOT: str(value) if step.finished else None,
+        }
+        if step.state.status == "escalated":
+            slots["handoff_reason"] = step.state.reason or "script_dead_end"
+            slots[ESCALATION_SLOT] = {
+                "reason": step.state.reason,
+                "escalation_type": step.state.escalation,
+                "queue": step.state.queue,
+                "script_id": step.state.script_id,
+                "node_id": step.state.node_id,
+            }
+        log.info(
+            "conversation %s: diagnostic %s at %s (%s)",
+            tracker.sender_id,
+            step.state.script_id,
+            step.state.node_id,
+            step.state.status,
+        )
+        return slots
+
+
+class ActionDiagnosticDone(Action):
+    def name(self) -> str:
+        return "action_diagnostic_done"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        state = State.from_dict(tracker.get_slot(STATE_SLOT))
+        status = state.status if state else "stopped"
+        if status == "resolved":
+            _say(dispatcher, "Great, I'm glad that's fixed! If it comes back, just message me again.")
+            outcome = "resolved"
+        elif status == "escalated":
+            if state and state.reason == "customer_request":
+                _say(dispatcher, "OK. I'll pass you to a person, with the steps we already tried.")
+            else:
+                _say(
+                    dispatcher,
+                    "These checks didn't fix it, so a person needs to take a look. I'll pass on "
+                    "every step we tried and what you saw, so you won't have to repeat it.",
+                )
+            outcome = "escalated"
+        else:
+            _say(
+                dispatcher,
+                "OK, I've stopped the checks. The steps we did are saved. You can ask me "
+                'something else, or say "talk to a person" if you still need help.',
+            )
+            outcome = "stopped"
+        return [SlotSet(OUTCOME_SLOT, outcome), SlotSet(ANSWER_SLOT, None), SlotSet(STATE_SLOT, None)]

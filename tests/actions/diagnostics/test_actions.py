@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.diagnostics.actions import (
+    ActionAskDiagnosticAnswer,
+    ActionDiagnosticDone,
+    ActionStartDiagnostic,
+    ValidateDiagnosticForm,
+)
+from actions.diagnostics.catalog import REPO_ROOT
+
+DOMAIN: dict[str, Any] = yaml.safe_load((REPO_ROOT / "bot" / "domain" / "diagnostics.yml").read_text())
+
+
+def _tracker(
+    text: str,
+    intent: str,
+    slots: dict[str, Any],
+    confidence: float = 0.9,
+    entities: list[dict[str, Any]] | None = None,
+    asked: bool = True,
+) -> Tracker:
+    message = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": entities or []}
+    events: list[dict[str, Any]] = []
+    if asked:
+        events += [
+            {"event": "action", "name": "diagnostic_form"},
+            {"event": "action", "name": "action_listen"},
+        ]
+    events.append({"event": "user", "text": text, "parse_data": message})
+    all_slots = {"requested_slot": "diagnostic_answer" if asked else None, **slots}
+    return Tracker(
+        "c1",
+        all_slots,
+        message,
+        events,
+        False,
+        None,
+        {"name": "diagnostic_form"} if asked else {},
+        "action_listen",
+    )
+
+
+async def _validate(text: str, intent: str, slots: dict[str, Any], **kw: Any) -> tuple[dict, list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateDiagnosticForm().run(dispatcher, _tracker(text, intent, slots, **kw), DOMAIN)
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
+
+
+async def test_problem_intent_starts_its_script_and_asks_the_first_step() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("my wifi keeps dropping", "problem_wifi", {}, asked=False)
+    events = await ActionStartDiagnostic().run(dispatcher, tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events}
+    assert slots["diagnostic_state"]["script_id"] == "wifi"
+    assert "why" in dispatcher.messages[0]["text"]
+    ask = CollectingDispatcher()
+    await ActionAskDiagnosticAnswer().run(ask, _tracker("x", "x", slots), DOMAIN)
+    assert "how should I explain" in ask.messages[0]["text"]  # level not known yet: asked once
+
+
+async def test_kb_button_starts_the_named_script_with_inferred_expert_level() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker(
+        '/start_diagnostic{"diagnostic_id":"vpn"}',
+        "start_diagnostic",
+        {},
+        asked=False,
+        entities=[{"entity": "diagnostic_id", "value": "vpn"}],
+    )
+    events = await ActionStartDiagnostic().run(dispatcher, tracker, DOMAIN)
+    assert {e["name"]: e["value"] for e in events}["diagnostic_state"]["script_id"] == "vpn"
+    tracker = _tracker("my openvpn tunnel fails, ping to the gateway is fine", "problem_vpn", {}, asked=False)
+    events = await ActionStartDiagnostic().run(CollectingDispatcher(), tracker, DOMAIN)
+    assert {e["name"]: e["value"] for e in events}["diagnostic_level"] == "expert"
+
+
+async def test_answer_moves_on_and_is_recorded_in_support_actions() -> None:
+    state = {"script_id": "wifi", "node_id": "other_devices", "level": "novice"}
+    previous = [{"type": "kb_article", "at": "2025-01-01T00:00:00+00:00", "doc_id": "wifi-connect"}]
+    slots, _ = await _validate("yep", "affirm", {"diagnostic_state": state, "support_actions": previous})
+    assert slots["diagnostic_answer"] is None  # the form keeps going
+    assert slots["diagnostic_state"]["node_id"] == "wifi_on"
+    record = slots["support_actions"][-1]
+    assert slots["support_actions"][0] == previous[0]
+    assert (record["type"], record["node_id"], record["answer"], record["result"]) == (
+        "diagnostic_step",
+        "other_devices",
+        "yep",
+        "yes",
+    )
+    assert record["at"]
+
+
+async def test_why_is_answered_in_the_script_even_when_nlu_says_how_to() -> None:
+    state = {"script_id": "wifi", "node_id": "other_devices", "level": "novice"}
+    slots, messages = await _validate("how do I check that?", "ask_howto", {"diagnostic_state": state})
+    assert slots["diagnostic_state"]["node_id"] == "other_devices"
+    assert "turn off mobile data" in messages[0]["text"]
+
+
+async def test_a_real_how_to_question_is_left_to_the_knowledge_base() -> None:
+    state = {"script_id": "wifi", "node_id": "other_devices", "level": "novice"}
+    slots, messages = await _validate(
+        "how do I set up an out of office reply", "ask_howto", {"diagnostic_state": state}
+    )
+    assert "diagnostic_answer" not in slots and messages == []
+
+
+async def test_dead_end_sets_handoff_reason_and_escalation() -> None:
+    state = {"script_id": "wifi", "node_id": "restart_pc", "level": "novice", "history": ["other_devices"]}
+    slots, messages = await _validate("no", "deny", {"diagnostic_state": state})
+    assert slots["diagnostic_answer"] == "no"  # filled: the form ends
+    assert slots["handoff_reason"] == "script_dead_end"
+    assert slots["diagnostic_escalation"]["queue"] == "network"
+    assert slots["diagnostic_escalation"]["escalation_type"] == "technical"
+    assert "network specialist" in messages[-1]["text"]
+    done = CollectingDispatcher()
+    events = await ActionDiagnosticDone().run(done, _tracker("no", "deny", slots), DOMAIN)
+    assert {e["name"]: e["value"] for e in events}["diagnostic_outcome"] == "escalated"
+    assert "person" in done.messages[0]["text"]
+
+
+async def test_message_before_the_form_asked_is_not_taken_as_an_answer() -> None:
+    state = {"script_id": "wifi", "node_id": "other_devices", "level": "novice"}
+    slots, _ = await _validate("yes", "affirm", {"diagnostic_state": state}, asked=False)
+    assert "diagnostic_answer" not in slots
