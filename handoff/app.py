@@ -93,7 +93,7 @@ def create_app(settings: Settings) -> web.Application:
     )
     aiohttp_jinja2.setup(
         app,
-        loader=jinja2.FileSystemLoader(PACKAGE_DIR / "templates"),
+        loader=jinja2.FileSystemLoader([PACKAGE_DIR / "templates", PACKAGE_DIR.parent / "web"]),
         autoescape=jinja2.select_autoescape(default=True),
     )
     app.cleanup_ctx.extend([_database, _rasa, _sync_loop])

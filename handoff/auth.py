@@ -43,7 +43,11 @@ async def current_agent(request: web.Request) -> Agent | None:
 async def require_agent(request: web.Request) -> Agent:
     agent = await current_agent(request)
     if agent is None:
-        if not request.path.startswith("/console") or request.method != "GET":
+        if (
+            request.path.startswith("/console/api")
+            or not request.path.startswith("/console")
+            or request.method != "GET"
+        ):
             raise web.HTTPUnauthorized(text="log in first")
         raise web.HTTPFound("/console/login")
     return agent

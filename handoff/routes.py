@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from handoff import views
+from handoff import console, views, widget
 
 
 def setup_routes(app: web.Application) -> None:
@@ -16,3 +16,32 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_put("/api/handoffs/{ticket_id}/feedback", views.put_feedback)
     app.router.add_put("/api/handoffs/{ticket_id}/callback", views.put_callback)
     app.router.add_get("/api/conversations/{conversation_id}/handoffs", views.conversation_handoffs)
+    setup_console_routes(app)
+
+
+def setup_console_routes(app: web.Application) -> None:
+
+    app.router.add_get("/", widget.index)
+    app.router.add_get("/widget.js", widget.script)
+    app.router.add_get("/demo", widget.demo)
+    app.router.add_static("/static", widget.STATIC_DIR, append_version=True)
+    app.router.add_static("/web", widget.WEB_DIR)
+    app.router.add_get("/console/login", console.login_page)
+    app.router.add_post("/console/login", console.login)
+    app.router.add_post("/console/logout", console.logout)
+    app.router.add_get("/console", console.console_page)
+    app.router.add_get("/console/supervisor", console.supervisor_page)
+    app.router.add_get("/console/ws", console.websocket)
+    app.router.add_get("/console/api/queue", console.queue)
+    app.router.add_get("/console/api/canned", console.canned)
+    app.router.add_post("/console/api/presence", console.presence)
+    app.router.add_get("/console/api/tickets/{ticket_id}", console.ticket_detail)
+    app.router.add_post("/console/api/tickets/{ticket_id}/claim", console.claim)
+    app.router.add_post("/console/api/tickets/{ticket_id}/messages", console.send_message)
+    app.router.add_post("/console/api/tickets/{ticket_id}/notes", console.add_note)
+    app.router.add_post("/console/api/tickets/{ticket_id}/transfer", console.transfer)
+    app.router.add_post("/console/api/tickets/{ticket_id}/resolve", console.resolve)
+    app.router.add_post("/console/api/tickets/{ticket_id}/handback", console.hand_back)
+    app.router.add_post("/console/api/tickets/{ticket_id}/typing", console.typing)
+    app.router.add_get("/console/tickets/{ticket_id}/transcript.json", console.export_json)
+    app.router.add_get("/console/tickets/{ticket_id}/transcript.html", console.export_html)

@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     hours: BusinessHours = BusinessHours()
     service_levels: ServiceLevels = ServiceLevels()
-    public_url: str | None = None
+    public_rasa_url: str | None = None  # Rasa as the customer's browser reaches it (default: rasa_url)
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -1,0 +1,303 @@
+"""Agent console: login, the single-page console, its JSON endpoints, live websocket, exports, supervisor view.
+
+Session cookie (encrypted, HttpOnly, SameSite=Strict) plus a CSRF token on every state change."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import WSMsgType, web
+from aiohttp_session import get_session, new_session
+from pydantic import BaseModel, ConfigDict, Field
+
+from handoff.auth import (
+    SESSION_USER,
+    check_csrf,
+    csrf_token,
+    current_agent,
+    require_agent,
+    require_supervisor,
+)
+from handoff.body import read_model
+from handoff.errors import UserNotFound
+from handoff.hub import Connection
+from handoff.models import ESCALATION_TYPES, MAX_TEXT, Ticket, utc_now
+from handoff.state import DESK, HUB, SETTINGS, STORE
+from handoff.users import Agent, verify_password
+
+log = logging.getLogger(__name__)
+_FAILED_LOGIN_DELAY = 0.5
+
+
+def _ticket_id(request: web.Request) -> int:
+    raw = request.match_info["ticket_id"]
+    if not raw.isdigit() or len(raw) > 12:
+        raise web.HTTPNotFound(text="not found")
+    return int(raw)
+
+
+async def _agent_with_csrf(request: web.Request) -> Agent:
+    agent = await require_agent(request)
+    await check_csrf(request, request.headers.get("X-CSRF-Token"))
+    return agent
+
+
+def _public(agent: Agent) -> dict[str, Any]:
+    return {
+        "id": agent.id,
+        "username": agent.username,
+        "display_name": agent.display_name,
+        "role": agent.role,
+        "presence": agent.presence,
+        "skills": list(agent.skills),
+    }
+
+
+# ---- login ---------------------------------------------------------------------------------------
+@aiohttp_jinja2.template("login.html")
+async def login_page(request: web.Request) -> dict[str, Any]:
+    return {"csrf": await csrf_token(request), "error": None}
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    await check_csrf(request, str(form.get("csrf") or ""))
+    username, password = str(form.get("username") or "")[:100], str(form.get("password") or "")[:200]
+    store = request.app[STORE]
+    try:
+        agent = await store.find_user(username)
+        ok = verify_password(agent.password_hash, password)
+    except UserNotFound:
+        agent, ok = None, False
+    if agent is None or not ok:
+        await asyncio.sleep(_FAILED_LOGIN_DELAY)
+        log.info("failed console login for %r", username)
+        context = {"csrf": await csrf_token(request), "error": "Wrong user name or password."}
+        return aiohttp_jinja2.render_template("login.html", request, context, status=401)
+    session = await new_session(request)  # a fresh session id on login (no fixation)
+    session[SESSION_USER] = agent.id
+    await store.set_presence(agent.id, "online")
+    log.info("agent %s logged in", agent.username)
+    raise web.HTTPFound("/console")
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    agent = await require_agent(request)
+    await check_csrf(request, str(form.get("csrf") or ""))
+    await request.app[STORE].set_presence(agent.id, "offline")
+    (await get_session(request)).invalidate()
+    raise web.HTTPFound("/console/login")
+
+
+# ---- pages ---------------------------------------------------------------------------------------
+async def console_page(request: web.Request) -> web.StreamResponse:
+    agent = await require_agent(request)
+    context = {"agent": agent, "csrf": await csrf_token(request), "queues": ESCALATION_TYPES}
+    return aiohttp_jinja2.render_template("console.html", request, context)
+
+
+async def supervisor_page(request: web.Request) -> web.StreamResponse:
+    agent = await require_supervisor(request)
+    desk, store, levels = request.app[DESK], request.app[STORE], request.app[SETTINGS].service_levels
+    now = utc_now()
+    rows = []
+    for ticket in await store.list_tickets(("waiting", "assigned", "offline")):
+        waited = (now - ticket.handoff_time).total_seconds() / 60
+        target = (
+            levels.first_response_minutes_high
+            if ticket.priority == "high"
+            else levels.first_response_minutes_normal
+        )
+        rows.append(
+            {
+                "ticket": ticket,
+                "waited": round(waited, 1),
+                "target": target,
+                "breach": ticket.first_agent_response_time is None and waited > target,
+            }
+        )
+    agents = await store.list_users()
+    online = {a.id for a in await desk.agents_online()}
+    context = {
+        "agent": agent,
+        "rows": rows,
+        "agents": agents,
+        "online": online,
+        "csrf": await csrf_token(request),
+        "closed": await store.recent_closed(20),
+    }
+    return aiohttp_jinja2.render_template("supervisor.html", request, context)
+
+
+# ---- JSON for the console ------------------------------------------------------------------------
+async def queue(request: web.Request) -> web.Response:
+    agent = await require_agent(request)
+    desk, store = request.app[DESK], request.app[STORE]
+    tickets = await store.list_tickets(("waiting", "assigned", "offline"))
+    online = await desk.agents_online()
+    return web.json_response(
+        {
+            "me": _public(agent),
+            "tickets": [_row(t) | (await desk.queue_info(t)).as_json() for t in tickets],
+            "agents": [
+                _public(a) | {"connected": a.id in {o.id for o in online}} for a in await store.list_users()
+            ],
+        }
+    )
+
+
+def _row(ticket: Ticket) -> dict[str, Any]:
+    return ticket.model_dump(mode="json", exclude={"transcript", "notes"})
+
+
+async def ticket_detail(request: web.Request) -> web.Response:
+    await require_agent(request)
+    ticket = await request.app[STORE].get_ticket(_ticket_id(request))
+    return web.json_response(ticket.model_dump(mode="json"))
+
+
+async def claim(request: web.Request) -> web.Response:
+    agent = await _agent_with_csrf(request)
+    ticket = await request.app[DESK].claim(_ticket_id(request), agent)
+    return web.json_response(_row(ticket))
+
+
+class TextBody(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
+class ResolveBody(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    notes: str = Field(default="", max_length=MAX_TEXT)
+
+
+class TransferBody(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    queue: str | None = Field(default=None, max_length=50)
+    username: str | None = Field(default=None, max_length=100)
+
+
+class PresenceBody(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    presence: str = Field(pattern="^(online|away)$")
+
+
+async def send_message(request: web.Request) -> web.Response:
+    agent = await _agent_with_csrf(request)
+    body = await read_model(request, TextBody)
+    if not body.text.strip():
+        raise web.HTTPBadRequest(text="message is empty")
+    message, delivered = await request.app[DESK].reply(_ticket_id(request), agent, body.text)
+    return web.json_response({"message": message.model_dump(mode="json"), "delivered": delivered}, status=201)
+
+
+async def add_note(request: web.Request) -> web.Response:
+    agent = await _agent_with_csrf(request)
+    body = await read_model(request, TextBody)
+    await request.app[DESK].add_note(_ticket_id(request), agent, body.text)
+    return web.json_response({"ok": True}, status=201)
+
+
+async def transfer(request: web.Request) -> web.Response:
+    agent = await _agent_with_csrf(request)
+    body = await read_model(request, TransferBody)
+    if body.queue and body.queue not in ESCALATION_TYPES:
+        raise web.HTTPBadRequest(text=f"unknown queue; use one of {', '.join(ESCALATION_TYPES)}")
+    to_user = await request.app[STORE].find_user(body.username) if body.username else None
+    if not (body.queue or to_user):
+        raise web.HTTPBadRequest(text="give a queue or an agent")
+    ticket = await request.app[DESK].transfer(_ticket_id(request), agent, body.queue, to_user)
+    return web.json_response(_row(ticket))
+
+
+async def resolve(request: web.Request) -> web.Response:
+    agent = await _agent_with_csrf(request)
+    body = await read_model(request, ResolveBody)
+    if not body.notes.strip():
+        raise web.HTTPBadRequest(text="write resolution notes first")
+    ticket = await request.app[DESK].resolve(_ticket_id(request), agent, body.notes)
+    return web.json_response(_row(ticket))
+
+
+async def hand_back(request: web.Request) -> web.Response:
+    agent = await _agent_with_csrf(request)
+    body = await read_model(request, ResolveBody)
+    ticket = await request.app[DESK].hand_back(_ticket_id(request), agent, body.notes)
+    return web.json_response(_row(ticket))
+
+
+async def presence(request: web.Request) -> web.Response:
+    agent = await _agent_with_csrf(request)
+    body = await read_model(request, PresenceBody)
+    await request.app[STORE].set_presence(agent.id, body.presence)
+    await request.app[HUB].broadcast(
+        {"type": "presence", "user": agent.display_name, "presence": body.presence}
+    )
+    await request.app[DESK].refresh_metrics()
+    return web.json_response({"presence": body.presence})
+
+
+async def canned(request: web.Request) -> web.Response:
+    await require_agent(request)
+    return web.json_response({"canned": await request.app[STORE].canned_responses()})
+
+
+async def typing(request: web.Request) -> web.Response:
+    agent = await _agent_with_csrf(request)
+    await request.app[HUB].broadcast(
+        {"type": "typing", "ticket_id": _ticket_id(request), "user": agent.display_name}
+    )
+    return web.json_response({"ok": True})
+
+
+# ---- exports -------------------------------------------------------------------------------------
+async def export_json(request: web.Request) -> web.Response:
+    await require_agent(request)
+    ticket = await request.app[STORE].get_ticket(_ticket_id(request))
+    return web.json_response(
+        ticket.model_dump(mode="json"),
+        headers={"Content-Disposition": f'attachment; filename="ticket-{ticket.ticket_id}.json"'},
+    )
+
+
+async def export_html(request: web.Request) -> web.StreamResponse:
+    await require_agent(request)
+    ticket = await request.app[STORE].get_ticket(_ticket_id(request))
+    context = {"ticket": ticket, "exported": dt.datetime.now(dt.UTC)}
+    response = aiohttp_jinja2.render_template("transcript.html", request, context)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+# ---- live updates --------------------------------------------------------------------------------
+async def websocket(request: web.Request) -> web.StreamResponse:
+    agent = await current_agent(request)
+    if agent is None:
+        raise web.HTTPUnauthorized(text="log in first")
+    origin = request.headers.get("Origin")
+    if origin and origin.split("://", 1)[-1] != request.host:
+        raise web.HTTPForbidden(text="cross-origin websocket refused")
+    ws = web.WebSocketResponse(heartbeat=30)
+    await ws.prepare(request)
+    hub, desk = request.app[HUB], request.app[DESK]
+    connection = Connection(ws=ws, user_id=agent.id, supervisor=agent.is_supervisor)
+    hub.add(connection)
+    await desk.refresh_metrics()
+    try:
+        async for message in ws:
+            if message.type == WSMsgType.ERROR:
+                break
+    finally:
+        hub.remove(connection)
+        await desk.refresh_metrics()
+    return ws

@@ -1,0 +1,193 @@
+// Agent console. Every piece of customer or agent text is put on the page with textContent.
+(function () {
+  "use strict";
+  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
+  var me = document.getElementById("me").dataset;
+  var current = null;
+  var $ = function (id) { return document.getElementById(id); };
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+
+  function api(method, path, body) {
+    var options = { method: method, headers: { "X-CSRF-Token": csrf }, credentials: "same-origin" };
+    if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
+    return fetch(path, options).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (!r.ok) { throw new Error(data.error || ("HTTP " + r.status)); }
+        return data;
+      });
+    });
+  }
+
+  function say(text) { $("live").textContent = text; }
+
+  function loadQueue() {
+    return api("GET", "/console/api/queue").then(function (data) {
+      var list = $("queue-list");
+      list.textContent = "";
+      data.tickets.forEach(function (t) {
+        var item = el("li");
+        var button = el("button", null, "ticket");
+        button.type = "button";
+        button.dataset.ticket = t.ticket_id;
+        var label = "#" + t.ticket_id + " · " + t.status + " · " + t.escalation_type + " · " + t.priority +
+          (t.assigned_agent ? " · " + t.assigned_agent : "") + (t.status === "waiting" ? " · place " + t.queue_position : "");
+        button.appendChild(el("span", label, "meta"));
+        button.appendChild(el("span", t.summary || "(no summary)", "summary"));
+        button.addEventListener("click", function () { openTicket(t.ticket_id); });
+        item.appendChild(button);
+        list.appendChild(item);
+      });
+      if (!data.tickets.length) { list.appendChild(el("li", "Nobody is waiting.")); }
+    });
+  }
+
+  function renderMessage(m) {
+    var row = el("div", null, "msg msg-" + m.role);
+    var who = m.role === "customer" ? "Customer" : m.role === "bot" ? "Bot" : (m.author || m.role);
+    row.appendChild(el("span", who + " · " + new Date(m.timestamp).toLocaleTimeString() + ": ", "who"));
+    row.appendChild(el("span", m.text, "text"));
+    $("transcript").appendChild(row);
+    $("transcript").scrollTop = $("transcript").scrollHeight;
+  }
+
+  function renderTicket(t) {
+    current = t;
+    $("ticket-title").textContent = "Ticket #" + t.ticket_id + " (" + t.status + ")";
+    $("ticket-actions").hidden = false;
+    $("claim").hidden = !(t.status === "waiting" || t.status === "offline");
+    $("export-html").href = "/console/tickets/" + t.ticket_id + "/transcript.html";
+    $("export-json").href = "/console/tickets/" + t.ticket_id + "/transcript.json";
+    var mine = t.status === "assigned" && (t.assigned_agent === me.name || me.role === "supervisor");
+    $("reply-form").hidden = !mine;
+    $("close-form").hidden = !mine;
+    $("note-form").hidden = false;
+    $("transcript").textContent = "";
+    t.transcript.forEach(renderMessage);
+    var details = $("details");
+    details.textContent = "";
+    [["Customer", (t.customer.name || "") + " " + (t.customer.email || "") + " (" + t.channel + ")"],
+     ["Summary", t.summary], ["Category", t.category || "—"], ["Reason", t.reason],
+     ["Queue", t.escalation_type], ["Priority", t.priority], ["Contact time", t.contact_time || "—"],
+     ["Handoff time", t.handoff_time], ["First response", t.first_agent_response_time || "—"],
+     ["Agent", t.assigned_agent || "—"], ["Resolution", t.resolution_notes || "—"],
+     ["Callback", t.callback ? JSON.stringify(t.callback) : "—"],
+     ["Satisfaction", t.satisfaction_rating ? t.satisfaction_rating + "/5 " + (t.satisfaction_comment || "") : "—"]
+    ].forEach(function (pair) { details.appendChild(el("dt", pair[0])); details.appendChild(el("dd", pair[1])); });
+    var actions = $("actions-taken");
+    actions.textContent = "";
+    t.actions_taken.forEach(function (a) {
+      var text = a.type === "kb_article"
+        ? "KB article: " + (a.title || a.doc_id || "?") + (a.helped === true ? " (helped)" : a.helped === false ? " (did not help)" : "")
+        : a.type === "diagnostic_step" ? "Diagnostic step: " + (a.title || a.step || a.step_id || "?") + (a.result ? " → " + a.result : "")
+        : JSON.stringify(a);
+      actions.appendChild(el("li", text));
+    });
+    if (!t.actions_taken.length) { actions.appendChild(el("li", "Nothing tried yet.")); }
+    var notes = $("notes-list");
+    notes.textContent = "";
+    t.notes.forEach(function (n) { notes.appendChild(el("li", n.author + ": " + n.text)); });
+  }
+
+  function openTicket(id) {
+    return api("GET", "/console/api/tickets/" + id).then(renderTicket).catch(function (e) { say(e.message); });
+  }
+
+  function act(path, body, done) {
+    if (!current) { return; }
+    api("POST", "/console/api/tickets/" + current.ticket_id + path, body)
+      .then(function (r) { if (done) { done(r); } return openTicket(current.ticket_id); })
+      .then(loadQueue)
+      .catch(function (e) { say(e.message); });
+  }
+
+  $("claim").addEventListener("click", function () { act("/claim", {}, function () { say("Claimed."); }); });
+  $("reply-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = $("reply").value;
+    if (!text.trim()) { return; }
+    act("/messages", { text: text }, function (r) {
+      $("reply").value = "";
+      $("reply-status").textContent = r.delivered ? "Sent." : "Saved, but not delivered to the customer's chat.";
+    });
+  });
+  var typingSent = 0;
+  $("reply").addEventListener("input", function () {
+    if (current && Date.now() - typingSent > 3000) {
+      typingSent = Date.now();
+      api("POST", "/console/api/tickets/" + current.ticket_id + "/typing", {}).catch(function () {});
+    }
+  });
+  $("canned").addEventListener("change", function () {
+    var option = $("canned").selectedOptions[0];
+    if (option && option.value) { $("reply").value = option.dataset.text; $("reply").focus(); }
+  });
+  $("note-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = $("note").value;
+    if (text.trim()) { act("/notes", { text: text }, function () { $("note").value = ""; }); }
+  });
+  $("resolve").addEventListener("click", function () { act("/resolve", { notes: $("notes").value }, function () { say("Resolved."); }); });
+  $("handback").addEventListener("click", function () { act("/handback", { notes: $("notes").value }, function () { say("Handed back to the bot."); }); });
+  $("transfer").addEventListener("click", function () {
+    var target = $("transfer-to").value;
+    var body = target.indexOf("queue:") === 0 ? { queue: target.slice(6) } : { username: target.slice(6) };
+    act("/transfer", body, function () { say("Transferred."); });
+  });
+  $("presence").addEventListener("change", function () {
+    api("POST", "/console/api/presence", { presence: $("presence").value }).then(function (r) { say("You are " + r.presence + "."); });
+  });
+
+  function connect() {
+    var proto = location.protocol === "https:" ? "wss://" : "ws://";
+    var ws = new WebSocket(proto + location.host + "/console/ws");
+    ws.onmessage = function (event) {
+      var data = JSON.parse(event.data);
+      if (data.type === "ticket_created") {
+        say("New handoff: ticket #" + data.ticket.ticket_id);
+        if (window.Notification && Notification.permission === "granted") { new Notification("New handoff #" + data.ticket.ticket_id); }
+      }
+      if (data.type === "typing") {
+        if (current && data.ticket_id === current.ticket_id && data.user !== me.name) {
+          $("typing").textContent = data.user + " is typing…";
+          setTimeout(function () { $("typing").textContent = ""; }, 4000);
+        }
+        return;
+      }
+      if (data.type === "message" && current && data.ticket_id === current.ticket_id) {
+        renderMessage(data.message);
+        return;
+      }
+      if (current && data.ticket && data.ticket.ticket_id === current.ticket_id) { openTicket(current.ticket_id); }
+      if (current && data.type === "note" && data.ticket_id === current.ticket_id) { openTicket(current.ticket_id); }
+      loadQueue();
+    };
+    ws.onopen = function () { document.body.dataset.live = "1"; loadQueue(); };
+    ws.onclose = function () { document.body.dataset.live = "0"; setTimeout(connect, 2000); };
+  }
+
+  api("GET", "/console/api/canned").then(function (data) {
+    data.canned.forEach(function (c) {
+      var option = el("option", c.title);
+      option.value = String(c.id);
+      option.dataset.text = c.text;
+      $("canned").appendChild(option);
+    });
+  });
+  api("GET", "/console/api/queue").then(function (data) {
+    data.agents.forEach(function (a) {
+      if (a.username === me.user) { return; }
+      var option = el("option", "Agent: " + a.display_name);
+      option.value = "agent:" + a.username;
+      $("transfer-to").appendChild(option);
+    });
+  });
+  if (window.Notification && Notification.permission === "default") { Notification.requestPermission(); }
+  loadQueue();
+  connect();
+})();
