@@ -34,18 +34,7 @@ ESCALATION_SLOT = "diagnostic_escalation"
 RECORD_SLOT = "support_actions"
 DIGRESSION_INTENTS = {"ask_howto": 0.6, "bot_challenge": 0.8}
 """Intents answered outside the script (see data/rules/diagnostics.yml), then the script resumes."""
-IN_SCRIPT_KINDS = {
-    "yes",
-    "no",
-    "dont_know",
-    "why",
-    "already_tried",
-    "back",
-    "stop",
-    "simpler",
-    "expert",
-    "human",
-}
+IN_SCRIPT_KINDS = {"dont_know", "why", "already_tried", "back", "stop", "simpler", "expert", "human"}
 
 INTRO = (
     "Let's work through this together, one step at a time: {title}. I'll say why each step matters. "
