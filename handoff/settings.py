@@ -23,7 +23,7 @@ class BusinessHours(BaseModel):
     open: dt.time = dt.time(9, 0)
     close: dt.time = dt.time(17, 0)
     holidays: tuple[dt.date, ...] = ()
-    always_open: bool = False
+    always_open: bool = True  # no hours configured: staffed whenever an agent is online
 
     @field_validator("timezone")
     @classmethod

@@ -50,7 +50,9 @@ async def test_outside_business_hours_the_ticket_is_offline_with_the_hours(
     make_client: ClientFactory,
 ) -> None:
     client = await make_client(
-        hours=BusinessHours(timezone="Europe/London", open=dt.time(9, 0), close=dt.time(9, 0))
+        hours=BusinessHours(
+            timezone="Europe/London", open=dt.time(9, 0), close=dt.time(9, 0), always_open=False
+        )
     )
     body = await (await client.post("/api/handoffs", json=handoff_body(), headers=AUTH)).json()
     assert body["status"] == "offline"

@@ -7,7 +7,7 @@ import datetime as dt
 from handoff.hours import describe, is_open, next_open
 from handoff.settings import BusinessHours
 
-HOURS = BusinessHours(timezone="America/New_York", holidays=(dt.date(2025, 7, 4),))
+HOURS = BusinessHours(timezone="America/New_York", holidays=(dt.date(2025, 7, 4),), always_open=False)
 
 
 def utc(*args: int) -> dt.datetime:

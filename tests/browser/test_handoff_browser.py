@@ -1,0 +1,179 @@
+"""Customer in the website widget and an agent in the console, each in their own browser context."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from stack import paths
+from stack.services import Stack
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+PASSWORD = "browser-test-password"
+TIMEOUT = 30_000
+
+
+def create_agent(stack: Stack) -> tuple[str, str]:
+    username = f"agent{secrets.token_hex(3)}"
+    name = f"Alex {secrets.token_hex(2)}"
+    env = {**os.environ, "HANDOFF_DB": str(stack.config.handoff_db), "AGENT_PW": PASSWORD}
+    command = [
+        sys.executable,
+        "-m",
+        "handoff",
+        "users",
+        "create",
+        username,
+        "--name",
+        name,
+        "--password-env",
+        "AGENT_PW",
+    ]
+    done = subprocess.run(command, cwd=paths.REPO_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return username, name
+
+
+def ticket(stack: Stack, ticket_id: str) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {stack.handoff_token}"}
+    return httpx.get(f"{stack.handoff_url}/api/handoffs/{ticket_id}", headers=headers, timeout=10).json()
+
+
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[tuple[BrowserContext, BrowserContext]]:
+    agent, customer = browser.new_context(), browser.new_context()
+    agent.set_default_timeout(TIMEOUT)
+    customer.set_default_timeout(TIMEOUT)
+    yield agent, customer
+    agent.close()
+    customer.close()
+
+
+def open_console(context: BrowserContext, stack: Stack, username: str) -> Page:
+    page = context.new_page()
+    page.goto(f"{stack.handoff_url}/console")
+    expect(page).to_have_url(re.compile(r"/console/login$"))  # refused until logged in
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("body[data-live='1']")).to_have_count(1)
+    return page
+
+
+def open_widget(context: BrowserContext, stack: Stack) -> Page:
+    page = context.new_page()
+    page.goto(f"{stack.handoff_url}/demo")
+    page.get_by_role("button", name="Chat with IT support").click()
+    return page
+
+
+def say(page: Page, text: str) -> None:
+    page.get_by_label("Type your message").fill(text)
+    page.get_by_label("Type your message").press("Enter")
+
+
+def test_customer_reaches_an_agent_chats_and_rates(
+    stack: Stack, contexts: tuple[BrowserContext, BrowserContext]
+) -> None:
+    agent_context, customer_context = contexts
+    username, agent_name = create_agent(stack)
+    console = open_console(agent_context, stack, username)
+    widget = open_widget(customer_context, stack)
+    log = widget.get_by_role("log", name="Conversation")
+
+    say(widget, "I want to talk to a person")
+    expect(log).to_contain_text("number 1 in the queue")
+    ticket_id = re.search(r"ticket number is (\d+)", log.inner_text()).group(1)
+    expect(widget.locator(".itw-msg").last.locator(".itw-speaker")).to_have_text("IT support bot: ")
+
+    # The agent sees the ticket with the transcript, claims it and replies.
+    console.locator(f"button[data-ticket='{ticket_id}']").click()
+    expect(console.locator("#transcript")).to_contain_text("I want to talk to a person")
+    console.get_by_role("button", name="Claim").click()
+    expect(log).to_contain_text(f"{agent_name} from IT support has joined the chat")
+    console.get_by_label("Message to the customer").fill(
+        "<script>window.__owned = 1</script>Hello, I can help."
+    )
+    console.get_by_role("button", name="Send").click()
+    reply = log.locator(".itw-agent").last
+    expect(reply).to_contain_text("<script>window.__owned = 1</script>Hello, I can help.")
+    expect(reply.locator(".itw-speaker")).to_have_text(f"{agent_name} (person, IT support): ")
+    expect(widget.locator("#itw-status")).to_contain_text(agent_name)
+    assert widget.evaluate("window.__owned") is None
+
+    # The customer answers (with markup, shown as text in the console) and the agent resolves.
+    say(widget, "<img src=x onerror=window.__owned=1> it works now")
+    expect(console.locator("#transcript")).to_contain_text(
+        "<img src=x onerror=window.__owned=1> it works now"
+    )
+    assert console.evaluate("window.__owned") is None
+    console.get_by_label("Resolution notes").fill("Walked the customer through it.")
+    console.get_by_role("button", name="Resolve").click()
+
+    # The customer gets the satisfaction question, rates and comments.
+    expect(log).to_contain_text("How happy are you")
+    widget.get_by_role("button", name="4").click()
+    expect(log).to_contain_text("anything you want to add")
+    say(widget, "Fast and clear")
+    expect(log).to_contain_text("saved your rating")
+    stored = ticket(stack, ticket_id)
+    assert (stored["status"], stored["satisfaction_rating"], stored["satisfaction_comment"]) == (
+        "resolved",
+        4,
+        "Fast and clear",
+    )
+
+    # The session survives a reload: the history is still there and the conversation continues.
+    widget.reload()
+    if widget.locator("#itw-panel[hidden]").count():
+        widget.get_by_role("button", name="Chat with IT support").click()
+    expect(widget.get_by_role("log", name="Conversation")).to_contain_text("saved your rating")
+
+
+def test_agent_hands_back_and_the_bot_answers_again(
+    stack: Stack, contexts: tuple[BrowserContext, BrowserContext]
+) -> None:
+    agent_context, customer_context = contexts
+    username, _ = create_agent(stack)
+    console = open_console(agent_context, stack, username)
+    widget = open_widget(customer_context, stack)
+    log = widget.get_by_role("log", name="Conversation")
+    say(widget, "I want to talk to a person")
+    expect(log).to_contain_text("ticket number is")
+    ticket_id = re.search(r"ticket number is (\d+)", log.inner_text()).group(1)
+    console.locator(f"button[data-ticket='{ticket_id}']").click()
+    console.get_by_role("button", name="Claim").click()
+    expect(log).to_contain_text("has joined the chat")
+    console.get_by_role("button", name="Hand back to bot").click()
+    expect(log).to_contain_text("passed this chat back to me, the bot")
+    expect(widget.locator("#itw-status")).to_have_text("You are chatting with a bot.")
+    assert ticket(stack, ticket_id)["status"] == "handed_back"
+
+
+def test_after_hours_offers_a_callback_with_consent(
+    stack: Stack, contexts: tuple[BrowserContext, BrowserContext]
+) -> None:
+    _, customer_context = contexts  # no agent console is open: nobody is online
+    widget = open_widget(customer_context, stack)
+    log = widget.get_by_role("log", name="Conversation")
+    say(widget, "I want to talk to a person")
+    expect(log).to_contain_text("No one from our support team is online right now")
+    ticket_id = re.search(r"as ticket (\d+)", log.inner_text()).group(1)
+    widget.get_by_role("button", name="Yes, contact me").click()
+    expect(log).to_contain_text("only use it to contact you")
+    say(widget, "not an address")
+    expect(log).to_contain_text("doesn't look like an email address")
+    say(widget, "sam@example.com")
+    expect(log).to_contain_text("will contact you at sam@example.com")
+    stored = ticket(stack, ticket_id)
+    assert stored["status"] == "offline"
+    assert stored["callback"] == {**stored["callback"], "email": "sam@example.com", "consent": True}
