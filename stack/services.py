@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ class StackConfig:
     action_port: int = 5055
     handoff_port: int = 8300
     start_timeout: float = 240.0
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -52,6 +53,7 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
         "HANDOFF_URL": config.handoff_url,
         "HANDOFF_API_TOKEN": secrets.handoff_api_token,
         "KB_INDEX_DIR": str(config.kb_index_dir),
+        **config.extra_env,
     }
     handoff = ServiceProcess(
         name="handoff service",

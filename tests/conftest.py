@@ -39,6 +39,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         rasa_port=free_port(),
         action_port=free_port(),
         handoff_port=free_port(),
+        # Tests must not depend on the clock: agents answer around the clock here. The after-hours path
+        # is tested with its own settings.
+        extra_env={"HANDOFF_HOURS__ALWAYS_OPEN": "true"},
     )
     running = start_stack(config)
     try:
