@@ -53,12 +53,15 @@ def print_urls(stack: Stack) -> None:
     config = stack.config
     print(
         "\nThe assistant is running. Press Ctrl-C to stop everything.\n"
+        f"  Website chat demo:   {config.handoff_url}/demo\n"
+        f"  Agent console:       {config.handoff_url}/console  "
+        "(add an agent: .venv/bin/python -m handoff users create NAME)\n"
         f"  Chat over REST:      POST {config.rasa_url}/webhooks/rest/webhook  "
         '{"sender": "me", "message": "hi"}\n'
         f"  Website chat (socket.io): {config.rasa_url}/socket.io\n"
         f"  Rasa HTTP API:       {config.rasa_url}  (token: RASA_AUTH_TOKEN in var/secrets.json)\n"
         f"  Action server:       {config.action_url}/health\n"
-        f"  Handoff service:     {config.handoff_url}  (agent console and demo page)\n"
+        f"  Handoff service API: {config.handoff_url}/api  (metrics: {config.handoff_url}/metrics)\n"
         f"  Logs:                {config.log_dir.relative_to(paths.REPO_ROOT)}/\n",
         flush=True,
     )
