@@ -39,6 +39,8 @@ class Help(_Model):
 
     steps: tuple[str, ...] = ()
     kb: str | None = None
+    sources: tuple[str, ...] = ()
+    """Where the steps came from (e.g. imported FAQ ids), for traceability and benchmarks."""
 
     @model_validator(mode="after")
     def _not_empty(self) -> Help:
