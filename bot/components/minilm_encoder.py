@@ -1,0 +1,122 @@
+"""all-MiniLM-L6-v2 sentence embeddings through onnxruntime + tokenizers (no torch, no Rasa imports).
+
+Used by the Rasa featurizer in the bot runtime and by the export check in the app runtime, so both compute
+embeddings the same way: mean pooling over the attention mask, then L2 normalisation.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.components.errors import ModelNotFoundError
+
+if TYPE_CHECKING:
+    import onnxruntime
+    import tokenizers
+
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+MANIFEST_FILE = "manifest.json"
+DEFAULT_MODEL_DIR = "var/models/minilm-onnx"
+MODEL_DIR_ENV = "MINILM_ONNX_DIR"
+EMBEDDING_DIM = 384
+
+
+def resolve_model_dir(configured: str | None = None) -> Path:
+    """The ONNX model folder: env MINILM_ONNX_DIR, else the configured path, else the default (both relative
+    to the working directory, which is the repo root for `rasa train` / `rasa run`)."""
+    return Path(os.environ.get(MODEL_DIR_ENV) or configured or DEFAULT_MODEL_DIR)
+
+
+@dataclass(frozen=True)
+class EncoderConfig:
+    model_dir: Path
+    max_seq_length: int = 256
+    batch_size: int = 64
+    intra_op_threads: int = 0  # 0 lets onnxruntime decide
+
+
+def mean_pool(token_embeddings: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+    """Mean of the token vectors that the mask keeps, then unit length (what sentence-transformers does)."""
+    mask = attention_mask[..., None].astype(np.float32)
+    summed = (token_embeddings * mask).sum(axis=1)
+    counts = np.clip(mask.sum(axis=1), 1e-9, None)
+    pooled = summed / counts
+    norms = np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+    return (pooled / norms).astype(np.float32)
+
+
+class MiniLMEncoder:
+    """Loads the tokenizer and the onnxruntime session on first use, then embeds texts in batches."""
+
+    def __init__(self, config: EncoderConfig) -> None:
+        self.config = config
+
+    @classmethod
+    def from_dir(cls, model_dir: str | Path | None = None, **kwargs: int) -> MiniLMEncoder:
+        return cls(
+            EncoderConfig(model_dir=resolve_model_dir(str(model_dir) if model_dir else None), **kwargs)
+        )
+
+    def check_files(self) -> None:
+        for name in (MODEL_FILE, TOKENIZER_FILE):
+            if not (self.config.model_dir / name).is_file():
+                raise ModelNotFoundError(
+                    f"{self.config.model_dir / name} is missing. Export the model first: "
+                    f".venv/bin/python -m bot.onnx.export --out {self.config.model_dir} "
+                    f"(or set {MODEL_DIR_ENV} to the folder that holds it)."
+                )
+
+    @cached_property
+    def tokenizer(self) -> tokenizers.Tokenizer:
+        from tokenizers import Tokenizer
+
+        self.check_files()
+        tok = Tokenizer.from_file(str(self.config.model_dir / TOKENIZER_FILE))
+        tok.enable_truncation(max_length=self.config.max_seq_length)
+        tok.enable_padding(pad_id=0, pad_token="[PAD]")  # pad to the longest text in the batch
+        return tok
+
+    @cached_property
+    def session(self) -> onnxruntime.InferenceSession:
+        import onnxruntime
+
+        self.check_files()
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self.config.intra_op_threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        return onnxruntime.InferenceSession(
+            str(self.config.model_dir / MODEL_FILE), options, providers=["CPUExecutionProvider"]
+        )
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length sentence embeddings, shape (len(texts), 384), float32."""
+        if not texts:
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        # Sort by length so each batch pads little; restore the order at the end.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        step = max(1, self.config.batch_size)
+        for start in range(0, len(order), step):
+            idx = order[start : start + step]
+            out[idx] = self._encode_batch([texts[i] for i in idx])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch([t if t.strip() else " " for t in texts])
+        input_ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
+        attention_mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
+        token_type_ids = np.zeros_like(input_ids)
+        (token_embeddings,) = self.session.run(
+            ["last_hidden_state"],
+            {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids},
+        )
+        return mean_pool(token_embeddings, attention_mask)

