@@ -260,6 +260,20 @@ class Engine:
             )
         return "\n\n".join(parts)
 
+    def _question(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        """A question back about the step: help and the reason, without counting towards a dead end."""
+        parts = []
+        if isinstance(node, QuestionNode) and node.help:
+            parts.append(self.help_text(node))
+        if node.why:
+            parts.append(node.why)
+        if not parts:
+            parts.append("Sorry, I can't answer that here. If you can't check this step, say \"not sure\".")
+        return Step(state, reply, ("\n\n".join(parts),), (record("asked_question"),))
+
+    def _will_check(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        return Step(state, reply, ("OK, take your time. Tell me what you find.",), (record("checking"),))
+
     def _why(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
         why = node.why or "This check helps us narrow down the cause."
         return Step(state, reply, (why,), (record("asked_why"),))
@@ -317,6 +331,8 @@ def _outcome(node: QuestionNode, reply: Reply) -> str | None:
 _HANDLERS: dict[str, Callable[..., Step]] = {
     "dont_know": Engine._dont_know,
     "why": Engine._why,
+    "question": Engine._question,
+    "will_check": Engine._will_check,
     "already_tried": Engine._already_tried,
     "back": Engine._back,
     "stop": Engine._stop,

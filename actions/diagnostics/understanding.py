@@ -145,6 +145,20 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
     ),
 ]
 
+_WILL_CHECK = _rx(
+    r"\bi (know how to|am capable of|'m capable of|am able to check|can (check|measure|look at|test) "
+    r"(that|it|this|them))\b",
+    r"\blet me (check|look|see|try)\b",
+    r"\bi('ll| will) (check|look|try)\b",
+    r"\bgive me a (minute|moment|sec)\b",
+    r"\bhold on\b",
+)
+_QUESTION = _rx(
+    r"\?\s*$",
+    r"\?\s+\S",
+    r"^\s*(what|how|where|which|who|can you|could you|would you|should i|"
+    r"do i need|is it|is that|are you sure|what's|whats)\b",
+)
 _YES_START = _rx(
     r"^\s*(y|ya|yah|yas|yes+|yeah+|yep|yup|yea|sure|ok(ay)?|correct|right|affirmative|"
     r"definitely|indeed|of course|it (is|does|did|was|has)|i (do|did|can|have)|true|absolutely|"
@@ -179,8 +193,32 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip()
 
 
+_ANTONYMS: dict[str, tuple[str, ...]] = {
+    "loose": ("tight", "secure", "firm"),
+    "hot": ("cool", "cold", "normal", "regular", "fine"),
+    "quickly": ("slowly", "long time", "lasts", "normal"),
+    "fast": ("slow", "long time", "lasts", "normal"),
+    "on": ("off",),
+    "noise": ("quiet", "silent"),
+    "leaking": ("dry",),
+    "old": ("new", "brand new"),
+}
+
+
 def negations(text: str) -> int:
     return len(_NEGATION.findall(_normalise(text)))
+
+
+def _contradicts(answer: str, question: str) -> bool:
+    """The answer uses the opposite of a word the question asked about ("loose" -> "all tight")."""
+    q_words = set(re.findall(r"[a-z]+", question.lower()))
+    a_text = answer.lower()
+    return any(
+        word in q_words
+        and any(re.search(rf"\b{re.escape(opposite)}\b", a_text) for opposite in opposites)
+        and not re.search(rf"\b{word}\b", a_text)
+        for word, opposites in _ANTONYMS.items()
+    )
 
 
 def understand(
@@ -201,12 +239,18 @@ def understand(
         if choice:
             return Reply("choice", choice)
     for kind, pattern in _META:
+        if kind == "dont_know" and _WILL_CHECK.search(clean):
+            continue
         if pattern.search(clean) and not (
             kind == "dont_know" and _YES_START.match(clean) and "how" not in clean
         ):
             return Reply(kind)
     if intent in INTENT_KINDS and confidence >= CONFIDENT and INTENT_KINDS[intent] not in ("yes", "no"):
         return Reply(INTENT_KINDS[intent])
+    if _WILL_CHECK.search(clean) and not _STILL_BROKEN.search(clean):
+        return Reply("will_check")
+    if _QUESTION.search(clean) and not (_YES_START.match(clean) or _NO_START.match(clean)):
+        return Reply("question")
     if spec.kind == "text":
         return _free_text(clean, spec)
     if spec.kind == "choice":
@@ -227,7 +271,9 @@ def yes_no(text: str, *, question: str = "", intent: str | None = None, confiden
     if len(clean.split()) < 3 and not _NEGATION.search(clean):
         return Reply("unclear")
     # A statement: it answers "no" when it negates what the question asked, and "yes" otherwise.
-    flipped = (negations(clean) % 2) != (negations(question) % 2)
+    flipped = (negations(clean) > 0) != (negations(question) > 0)
+    if _contradicts(clean, question):
+        flipped = not flipped
     return Reply("no" if flipped else "yes")
 
 

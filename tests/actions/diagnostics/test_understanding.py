@@ -70,3 +70,11 @@ def test_free_text_extraction() -> None:
     reply = understand("it says Error 651 when I connect", spec)
     assert (reply.kind, reply.value) == ("text", "651")
     assert understand("nothing at all", spec).value is None
+
+
+def test_questions_back_and_i_will_check_keep_the_step() -> None:
+    assert understand("Can you tell me how to get to the BIOS screen?").kind == "question"
+    assert understand("I know how to check that, one moment").kind == "will_check"
+    assert (
+        understand("The lug nuts are all tight", question="Do any wheels have loose lug nuts?").kind == "no"
+    )
