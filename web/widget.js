@@ -32,7 +32,7 @@
   function loadSocketIo(done) {
     if (window.io) { done(); return; }
     var tag = el("script", { src: new URL("web/vendor/socket.io.min.js", base).href });
-    tag.onload = done;
+    tag.onload = function () { done(); };
     tag.onerror = function () { done(new Error("socket.io client failed to load")); };
     document.head.appendChild(tag);
   }
@@ -148,13 +148,12 @@
       }
     });
 
-    ui.form.addEventListener("submit", function (event) {
-      event.preventDefault();
+    ui.onSubmit = function () {
       var text = ui.input.value;
       ui.input.value = "";
       sendText(text);
       ui.input.focus();
-    });
+    };
   }
 
   function init() {
@@ -169,6 +168,10 @@
     ui.toggle.addEventListener("click", function () { open(ui.panel.hasAttribute("hidden")); });
     ui.close.addEventListener("click", function () { open(false); });
     ui.panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { open(false); } });
+    ui.form.addEventListener("submit", function (event) {
+      event.preventDefault();  // never navigate, even before the chat is connected
+      if (ui.onSubmit) { ui.onSubmit(); }
+    });
     if (sessionStorage.getItem("itsupport.open") === "1") { open(true); }
     loadSocketIo(function (error) {
       if (error) { ui.status.textContent = "Chat is not available right now. Please try again later."; return; }
