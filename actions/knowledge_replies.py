@@ -50,8 +50,10 @@ def answer_replies(hit: Hit) -> list[Reply]:
 
 
 def clarify_reply(options: Sequence[Hit]) -> Reply:
+    """Titles go in the text too, for channels that cannot show buttons (SMS)."""
+    listed = "\n".join(f"- {h.title}" for h in options)
     return Reply(
-        "I found a few help articles that could match. Which one is closest to your problem?",
+        f"I found a few help articles that could match:\n{listed}\nWhich one is closest to your problem?",
         [article_button(h) for h in options],
     )
 

@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="evaluate on a BEIR folder with the stored calibration")
     p.add_argument("dir")
     p.add_argument("--json", action="store_true", help="one-line JSON")
-    p.add_argument("--retrieval", choices=["dense", "hybrid", "bm25"], help="override for comparisons")
+    p.add_argument("--retrieval", choices=["dense", "hybrid"], help="override for comparisons")
     p.set_defaults(func=_cmd_eval)
 
     p = sub.add_parser("calibrate", help="fit decision thresholds and write knowledge_base/calibration.json")

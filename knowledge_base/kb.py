@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -47,8 +48,6 @@ class KnowledgeBase:
 
     def with_decision(self, params: DecisionParams) -> KnowledgeBase:
         """Same index, other thresholds (used while calibrating)."""
-        from dataclasses import replace
-
         stored = replace(self._stored, params=replace(self._stored.params, decision=params))
         kb = KnowledgeBase(stored, self._embedder)
         kb._lexical = self._lexical
@@ -76,8 +75,11 @@ class KnowledgeBase:
             diagnostic_id=doc.diagnostic_id,
         )
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
-        """Best chunk per document, `k` documents, best first; `score` is dense cosine similarity."""
+    def search(self, query: str, k: int = 5, *, query_vector: np.ndarray | None = None) -> list[Hit]:
+        """Best chunk per document, `k` documents, best first; `score` is dense cosine similarity.
+
+        `query_vector` lets batch jobs (eval, calibration) embed all queries at once.
+        """
         if not isinstance(query, str) or not query.strip():
             raise ValueError("query must be a non-empty string")
         if k < 1:
@@ -85,7 +87,7 @@ class KnowledgeBase:
         if not self._stored.chunks:
             return []
         query = query.strip()[:MAX_QUERY_CHARS]
-        qv = self._embedder.encode([query])[0]
+        qv = self._embedder.encode([query])[0] if query_vector is None else query_vector
         scores, rows = self._stored.index.search(qv[None, :], max(CANDIDATE_CHUNKS, 10 * k))
         dense_best: dict[str, tuple[int, float]] = {}
         for row, score in zip(rows[0].tolist(), scores[0].tolist(), strict=True):
@@ -122,5 +124,5 @@ class KnowledgeBase:
                 return self._hit(row, 1.0)
         return None
 
-    def vectors(self) -> np.ndarray:
-        return self._stored.vectors
+    def embed_queries(self, queries: list[str]) -> np.ndarray:
+        return self._embedder.encode([q.strip()[:MAX_QUERY_CHARS] for q in queries])

@@ -51,11 +51,11 @@ class VectorIndex:
             if n:
                 flat.add(vectors)
             return cls(flat, IndexInfo("flat", n, dim))
-        nlist = int(min(max(16, 4 * math.sqrt(n)), n // 39))
+        nlist = int(min(max(16, 2 * math.sqrt(n)), n // 40))
         quantizer = faiss.IndexFlatIP(dim)
         ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
         rng = np.random.default_rng(seed)
-        train = vectors[rng.choice(n, size=min(n, nlist * 64), replace=False)]
+        train = vectors[rng.choice(n, size=min(n, nlist * 40), replace=False)]
         ivf.train(train)
         ivf.add(vectors)
         nprobe, recall = _tune_nprobe(ivf, vectors, recall_target, rng)
