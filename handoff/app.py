@@ -50,7 +50,13 @@ async def _rasa(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     async with aiohttp.ClientSession() as session:
         token = settings.rasa_auth_token.get_secret_value() if settings.rasa_auth_token else None
-        app[RASA] = RasaClient(session, settings.rasa_url, token, settings.rasa_timeout_seconds)
+        app[RASA] = RasaClient(
+            session,
+            settings.rasa_url,
+            token,
+            settings.rasa_timeout_seconds,
+            channel_token=settings.api_token.get_secret_value(),
+        )
         app[DESK] = Desk(app[STORE], settings, app[HUB], app[METRICS], app[RASA])
         yield
 

@@ -15,6 +15,8 @@ from aiohttp import web
 from handoff import db
 from handoff.app import create_app
 from handoff.errors import ConfigError, DuplicateUser, UserNotFound
+from handoff.models import ESCALATION_TYPES
+from handoff.routing import unknown_skills
 from handoff.settings import load_settings
 from handoff.store import Store
 from handoff.users import ROLES, hash_password
@@ -29,15 +31,29 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("username")
     create.add_argument("--name", help="name customers see (default: the user name)")
     create.add_argument("--role", choices=ROLES, default="agent")
-    create.add_argument("--skills", default="", help="comma-separated queues, e.g. network,account")
+    create.add_argument(
+        "--skills",
+        default="",
+        help="comma-separated queues the agent works, e.g. network,account (default: every queue)",
+    )
     create.add_argument(
         "--password-env", metavar="VAR", help="read the password from this environment variable (else prompt)"
     )
     passwd = users.add_parser("passwd", help="set a new password")
     passwd.add_argument("username")
     passwd.add_argument("--password-env", metavar="VAR")
+    skills = users.add_parser("skills", help="set the queues an agent works (empty: every queue)")
+    skills.add_argument("username")
+    skills.add_argument("skills", help=f"comma-separated, from: {', '.join(ESCALATION_TYPES)}")
     users.add_parser("list", help="list agent accounts")
     return parser
+
+
+def _skills(raw: str) -> list[str]:
+    skills = [s.strip() for s in raw.split(",") if s.strip()]
+    if unknown := unknown_skills(skills):
+        raise ConfigError(f"unknown queue {', '.join(unknown)}; use {', '.join(ESCALATION_TYPES)}")
+    return skills
 
 
 def _password(var: str | None) -> str:
@@ -57,7 +73,7 @@ async def _users(path: Path, args: argparse.Namespace) -> str:
     try:
         store = Store(conn)
         if args.users_command == "create":
-            skills = [s.strip() for s in args.skills.split(",") if s.strip()]
+            skills = _skills(args.skills)
             agent = await store.create_user(
                 args.username,
                 args.name or args.username,
@@ -70,7 +86,14 @@ async def _users(path: Path, args: argparse.Namespace) -> str:
             agent = await store.find_user(args.username)
             await store.set_password(agent.id, hash_password(_password(args.password_env)))
             return f"password changed for {agent.username}"
-        return "\n".join(f"{a.username}\t{a.role}\t{a.display_name}" for a in await store.list_users())
+        if args.users_command == "skills":
+            agent = await store.find_user(args.username)
+            await store.set_skills(agent.id, _skills(args.skills))
+            return f"{agent.username} works: {args.skills.strip() or 'every queue'}"
+        return "\n".join(
+            f"{a.username}\t{a.role}\t{a.display_name}\t{','.join(a.skills) or '*'}"
+            for a in await store.list_users()
+        )
     finally:
         await conn.close()
 

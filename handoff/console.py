@@ -26,6 +26,8 @@ from handoff.body import read_model
 from handoff.errors import UserNotFound
 from handoff.hub import Connection
 from handoff.models import ESCALATION_TYPES, MAX_TEXT, Ticket, utc_now
+from handoff.routing import can_see, queues_of
+from handoff.satisfaction import summarize
 from handoff.state import DESK, HUB, SETTINGS, STORE
 from handoff.users import Agent, verify_password
 
@@ -54,6 +56,7 @@ def _public(agent: Agent) -> dict[str, Any]:
         "role": agent.role,
         "presence": agent.presence,
         "skills": list(agent.skills),
+        "queues": list(queues_of(agent)),
     }
 
 
@@ -130,23 +133,40 @@ async def supervisor_page(request: web.Request) -> web.StreamResponse:
         "online": online,
         "csrf": await csrf_token(request),
         "closed": await store.recent_closed(20),
+        "satisfaction": summarize(await store.rated_tickets(), recent=20),
     }
     return aiohttp_jinja2.render_template("supervisor.html", request, context)
 
 
 # ---- JSON for the console ------------------------------------------------------------------------
 async def queue(request: web.Request) -> web.Response:
+    """The open tickets this agent may work (their queues, plus their own), high priority and longest wait
+    first, with a per-queue count."""
     agent = await require_agent(request)
     desk, store = request.app[DESK], request.app[STORE]
-    tickets = await store.list_tickets(("waiting", "assigned", "offline"))
-    online = await desk.agents_online()
+    now = utc_now()
+    tickets = [t for t in await store.list_tickets(("waiting", "assigned", "offline")) if can_see(agent, t)]
+    online = {o.id for o in await desk.agents_online()}
+    rows = [
+        _row(t)
+        | (await desk.queue_info(t)).as_json()
+        | {"waited_minutes": round((now - t.handoff_time).total_seconds() / 60, 1)}
+        for t in tickets
+    ]
+    queues = [
+        {
+            "queue": name,
+            "waiting": sum(1 for t in tickets if t.escalation_type == name and t.status == "waiting"),
+            "agents_online": len(await desk.agents_online(name)),
+        }
+        for name in queues_of(agent)
+    ]
     return web.json_response(
         {
             "me": _public(agent),
-            "tickets": [_row(t) | (await desk.queue_info(t)).as_json() for t in tickets],
-            "agents": [
-                _public(a) | {"connected": a.id in {o.id for o in online}} for a in await store.list_users()
-            ],
+            "queues": queues,
+            "tickets": rows,
+            "agents": [_public(a) | {"connected": a.id in online} for a in await store.list_users()],
         }
     )
 
@@ -156,8 +176,8 @@ def _row(ticket: Ticket) -> dict[str, Any]:
 
 
 async def ticket_detail(request: web.Request) -> web.Response:
-    await require_agent(request)
-    ticket = await request.app[STORE].get_ticket(_ticket_id(request))
+    agent = await require_agent(request)
+    ticket = await request.app[DESK].visible_ticket(_ticket_id(request), agent)
     return web.json_response(ticket.model_dump(mode="json"))
 
 
@@ -204,7 +224,9 @@ async def send_message(request: web.Request) -> web.Response:
 async def add_note(request: web.Request) -> web.Response:
     agent = await _agent_with_csrf(request)
     body = await read_model(request, TextBody)
-    await request.app[DESK].add_note(_ticket_id(request), agent, body.text)
+    ticket_id = _ticket_id(request)
+    await request.app[DESK].visible_ticket(ticket_id, agent, with_messages=False)
+    await request.app[DESK].add_note(ticket_id, agent, body.text)
     return web.json_response({"ok": True}, status=201)
 
 
@@ -253,17 +275,26 @@ async def canned(request: web.Request) -> web.Response:
 
 
 async def typing(request: web.Request) -> web.Response:
+    """The agent is typing: other consoles see it, and so does the customer when the agent owns the chat."""
     agent = await _agent_with_csrf(request)
-    await request.app[HUB].broadcast(
-        {"type": "typing", "ticket_id": _ticket_id(request), "user": agent.display_name}
-    )
-    return web.json_response({"ok": True})
+    shown = await request.app[DESK].agent_typing(_ticket_id(request), agent)
+    return web.json_response({"ok": True, "customer_told": shown})
+
+
+async def satisfaction(request: web.Request) -> web.Response:
+    """Supervisors: satisfaction ratings with averages per agent, queue and day (the trend)."""
+    await require_supervisor(request)
+    limit = request.query.get("limit", "1000")
+    if not limit.isdigit() or not 1 <= int(limit) <= 10_000:
+        raise web.HTTPBadRequest(text="limit must be a number from 1 to 10000")
+    rated = await request.app[STORE].rated_tickets(int(limit))
+    return web.json_response(summarize(rated, recent=int(limit)))
 
 
 # ---- exports -------------------------------------------------------------------------------------
 async def export_json(request: web.Request) -> web.Response:
-    await require_agent(request)
-    ticket = await request.app[STORE].get_ticket(_ticket_id(request))
+    agent = await require_agent(request)
+    ticket = await request.app[DESK].visible_ticket(_ticket_id(request), agent)
     return web.json_response(
         ticket.model_dump(mode="json"),
         headers={"Content-Disposition": f'attachment; filename="ticket-{ticket.ticket_id}.json"'},
@@ -271,8 +302,8 @@ async def export_json(request: web.Request) -> web.Response:
 
 
 async def export_html(request: web.Request) -> web.StreamResponse:
-    await require_agent(request)
-    ticket = await request.app[STORE].get_ticket(_ticket_id(request))
+    agent = await require_agent(request)
+    ticket = await request.app[DESK].visible_ticket(_ticket_id(request), agent)
     context = {"ticket": ticket, "exported": dt.datetime.now(dt.UTC)}
     response = aiohttp_jinja2.render_template("transcript.html", request, context)
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
@@ -290,7 +321,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     ws = web.WebSocketResponse(heartbeat=30)
     await ws.prepare(request)
     hub, desk = request.app[HUB], request.app[DESK]
-    connection = Connection(ws=ws, user_id=agent.id, supervisor=agent.is_supervisor)
+    connection = Connection(ws=ws, agent=agent)
     hub.add(connection)
     await desk.refresh_metrics()
     try:

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from handoff import hours
-from handoff.errors import InvalidTransition, ServiceUnavailable
+from handoff.errors import InvalidTransition, NotYourQueue, ServiceUnavailable
 from handoff.hub import Hub
 from handoff.metrics import Metrics
 from handoff.models import OPEN_STATUSES, HandoffRequest, Message, Ticket, utc_now
 from handoff.rasa import RasaClient
+from handoff.routing import can_see, serves
 from handoff.settings import Settings
 from handoff.store import Store
 from handoff.users import Agent
@@ -56,14 +57,21 @@ class Desk:
     notified_position: dict[int, int] = field(default_factory=dict)
 
     # ---- opening and queueing ------------------------------------------------------------------
-    async def agents_online(self) -> list[Agent]:
+    async def agents_online(self, queue: str | None = None) -> list[Agent]:
+        """Agents with a console open and presence online (who work `queue`, when given)."""
         connected = self.hub.online_user_ids()
-        return [a for a in await self.store.list_users() if a.presence == "online" and a.id in connected]
+        return [
+            a
+            for a in await self.store.list_users()
+            if a.presence == "online" and a.id in connected and (queue is None or serves(a, queue))
+        ]
 
     async def open_handoff(self, request: HandoffRequest) -> tuple[Ticket, QueueInfo, bool]:
         """Create the ticket (or return the conversation's open one). Offline when closed or nobody is on."""
         now = utc_now()
-        staffed = hours.is_open(self.settings.hours, now) and bool(await self.agents_online())
+        staffed = hours.is_open(self.settings.hours, now) and bool(
+            await self.agents_online(request.escalation_type)
+        )
         existing = await self.store.open_ticket_for_conversation(request.conversation_id)
         if existing is not None:
             if existing.status == "offline" and staffed:
@@ -75,13 +83,15 @@ class Desk:
         ticket = await self.store.get_ticket(ticket_id)
         self.metrics.handoffs.labels(reason=ticket.reason, status=status).inc()
         log.info("conversation %s: opened ticket %s (%s)", ticket.conversation_id, ticket_id, status)
-        await self.hub.broadcast({"type": "ticket_created", "ticket": _summary(ticket)})
+        await self.hub.broadcast(
+            {"type": "ticket_created", "ticket": _summary(ticket)}, queue=ticket.escalation_type
+        )
         await self.refresh_metrics()
         return ticket, await self.queue_info(ticket), True
 
     async def queue_info(self, ticket: Ticket) -> QueueInfo:
         now = utc_now()
-        online = len(await self.agents_online())
+        online = len(await self.agents_online(ticket.escalation_type))
         position = (await self.store.waiting_ahead(ticket)) + 1 if ticket.status == "waiting" else 0
         per = self.settings.service_levels.minutes_per_conversation
         wait = math.ceil(position * per / max(online, 1)) if position else 0
@@ -96,7 +106,17 @@ class Desk:
         )
 
     # ---- agent actions -------------------------------------------------------------------------
+    async def visible_ticket(self, ticket_id: int, agent: Agent, *, with_messages: bool = True) -> Ticket:
+        """The ticket, if the agent works its queue or owns it."""
+        ticket = await self.store.get_ticket(ticket_id, with_messages=with_messages)
+        if not can_see(agent, ticket):
+            raise NotYourQueue(
+                f"ticket {ticket_id} is in the {ticket.escalation_type} queue, not one of yours"
+            )
+        return ticket
+
     async def claim(self, ticket_id: int, agent: Agent) -> Ticket:
+        await self.visible_ticket(ticket_id, agent, with_messages=False)
         ticket = await self.store.transition(
             ticket_id, ("waiting", "offline"), "assigned", assigned_agent_id=agent.id
         )
@@ -111,6 +131,7 @@ class Desk:
             f"{agent.display_name} from IT support has joined the chat. You are now talking to a person, "
             "not the bot. They can see everything you told me.",
             role="system",
+            agent_name=agent.display_name,
         )
         await self._changed(ticket_id)
         return ticket
@@ -134,15 +155,30 @@ class Desk:
     async def transfer(
         self, ticket_id: int, agent: Agent, queue: str | None, to_user: Agent | None
     ) -> Ticket:
-        ticket = await self.store.get_ticket(ticket_id, with_messages=False)
+        """Pass a ticket to another agent (it stays with a person) or back to the waiting list of a queue.
+
+        The owner or a supervisor may transfer an assigned ticket; anyone working its queue a waiting one."""
+        ticket = await self.visible_ticket(ticket_id, agent, with_messages=False)
         if ticket.status not in OPEN_STATUSES:
             raise InvalidTransition(f"ticket {ticket_id} is {ticket.status}")
+        if ticket.status == "assigned":
+            self._must_own(ticket, agent)
         if to_user is not None:
+            was_waiting = ticket.status == "waiting"
             ticket = await self.store.transition(
                 ticket_id, OPEN_STATUSES, "assigned", assigned_agent_id=to_user.id
             )
+            if was_waiting:
+                await self._rasa(ticket, "pause")  # a person owns the chat now: the bot goes quiet
             await self._say(
-                ticket, f"{to_user.display_name} from IT support is taking over this chat.", "system"
+                ticket,
+                f"{to_user.display_name} from IT support is taking over this chat.",
+                "system",
+                agent_name=to_user.display_name,
+            )
+            await self.hub.broadcast(
+                {"type": "ticket_transferred", "ticket": _summary(ticket), "by": agent.display_name},
+                user_id=to_user.id,
             )
         else:
             target = queue or ticket.escalation_type
@@ -151,6 +187,10 @@ class Desk:
             )
             await self._say(
                 ticket, "I'm passing your chat to another support team. A person will join soon.", "system"
+            )
+            await self.hub.broadcast(
+                {"type": "ticket_transferred", "ticket": _summary(ticket), "by": agent.display_name},
+                queue=target,
             )
         await self.store.add_note(
             ticket_id, agent.display_name, f"Transferred to {to_user.display_name if to_user else queue}."
@@ -186,7 +226,37 @@ class Desk:
             {"type": "note", "ticket_id": ticket_id, "note": note.model_dump(mode="json")}
         )
 
+    async def agent_typing(self, ticket_id: int, agent: Agent) -> bool:
+        """Show other consoles, and the customer when this agent speaks for the chat, that the agent types.
+
+        True when the customer's chat was told."""
+        ticket = await self.visible_ticket(ticket_id, agent, with_messages=False)
+        await self.hub.broadcast(
+            {"type": "typing", "ticket_id": ticket_id, "user": agent.display_name, "role": "agent"},
+            queue=ticket.escalation_type,
+        )
+        speaks = ticket.assigned_agent_id == agent.id or agent.is_supervisor
+        if ticket.status != "assigned" or not speaks or self.rasa is None:
+            return False
+        try:
+            await self.rasa.send_typing(ticket.conversation_id, ticket.channel, agent.display_name)
+        except ServiceUnavailable as exc:
+            log.info("conversation %s: typing not shown: %s", ticket.conversation_id, exc)
+            return False
+        return True
+
     # ---- customer-side actions (from the bot) --------------------------------------------------
+    async def customer_typing(self, conversation_id: str) -> int | None:
+        """The customer types while a person owns the chat: show it in the consoles. The ticket id, if any."""
+        ticket = await self.store.open_ticket_for_conversation(conversation_id)
+        if ticket is None or ticket.status != "assigned":
+            return None
+        await self.hub.broadcast(
+            {"type": "typing", "ticket_id": ticket.ticket_id, "user": "The customer", "role": "customer"},
+            queue=ticket.escalation_type,
+        )
+        return ticket.ticket_id
+
     async def cancel(self, ticket_id: int) -> Ticket:
         ticket = await self.store.transition(
             ticket_id, ("waiting", "offline"), "cancelled", resolution_time=utc_now()
@@ -272,8 +342,8 @@ class Desk:
     def _must_own(ticket: Ticket, agent: Agent) -> None:
         if ticket.status != "assigned":
             raise InvalidTransition(f"ticket {ticket.ticket_id} is {ticket.status}")
-        if ticket.assigned_agent != agent.display_name and not agent.is_supervisor:
-            raise InvalidTransition(f"ticket {ticket.ticket_id} belongs to {ticket.assigned_agent}")
+        if ticket.assigned_agent_id != agent.id and not agent.is_supervisor:
+            raise NotYourQueue(f"ticket {ticket.ticket_id} belongs to {ticket.assigned_agent}")
 
     async def _hand_to_bot(self, ticket: Ticket, intent: str, agent: Agent) -> None:
         if self.rasa is None:
@@ -286,9 +356,15 @@ class Desk:
         except ServiceUnavailable as exc:
             log.warning("conversation %s: hand back failed: %s", ticket.conversation_id, exc)
 
-    async def _say(self, ticket: Ticket, text: str, role: str) -> bool:
+    async def _say(self, ticket: Ticket, text: str, role: str, agent_name: str | None = None) -> bool:
+        """A notice from the service (joined, transferred, queue update), recorded and delivered.
+
+        `agent_name` tells the widget which person now owns the chat."""
         await self.store.add_message(ticket.ticket_id, "system", text, author="IT support")
-        return await self._deliver(ticket, text, {AGENT_ROLE_KEY: role})
+        metadata: dict[str, Any] = {AGENT_ROLE_KEY: role}
+        if agent_name:
+            metadata["agent_name"] = agent_name
+        return await self._deliver(ticket, text, metadata)
 
     async def _deliver(self, ticket: Ticket, text: str, metadata: dict[str, Any]) -> bool:
         if self.rasa is None:

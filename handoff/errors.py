@@ -23,6 +23,10 @@ class InvalidTransition(HandoffError):
     """The ticket is not in a state that allows this step (e.g. claiming a resolved ticket)."""
 
 
+class NotYourQueue(HandoffError):
+    """The agent does not work the ticket's queue (skills) or does not own the ticket."""
+
+
 class DuplicateUser(HandoffError):
     """An agent account with that user name exists."""
 

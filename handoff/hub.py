@@ -9,14 +9,20 @@ from typing import Any
 
 from aiohttp import WSCloseCode, web
 
+from handoff.routing import serves
+from handoff.users import Agent
+
 log = logging.getLogger(__name__)
 
 
 @dataclass(eq=False)
 class Connection:
     ws: web.WebSocketResponse
-    user_id: int
-    supervisor: bool
+    agent: Agent
+
+    @property
+    def user_id(self) -> int:
+        return self.agent.id
 
 
 @dataclass
@@ -32,9 +38,17 @@ class Hub:
     def online_user_ids(self) -> set[int]:
         return {c.user_id for c in self.connections}
 
-    async def broadcast(self, event: dict[str, Any]) -> None:
-        """Send one event to every open console; a dead socket is dropped, never fatal."""
-        targets = list(self.connections)
+    async def broadcast(
+        self, event: dict[str, Any], *, queue: str | None = None, user_id: int | None = None
+    ) -> None:
+        """Send one event to every open console (or those working `queue`, or one agent's consoles).
+
+        A dead socket is dropped, never fatal."""
+        targets = [
+            c
+            for c in self.connections
+            if (queue is None or serves(c.agent, queue)) and (user_id is None or c.user_id == user_id)
+        ]
         results = await asyncio.gather(*(c.ws.send_json(event) for c in targets), return_exceptions=True)
         for connection, result in zip(targets, results, strict=True):
             if isinstance(result, Exception):

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from handoff.errors import DuplicateUser, InvalidTransition, TicketNotFound, UserNotFound
+from handoff.errors import DuplicateUser, InvalidTransition, NotYourQueue, TicketNotFound, UserNotFound
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -20,7 +20,7 @@ _SECURITY_HEADERS = {
 
 
 def _wants_json(request: web.Request) -> bool:
-    return request.path.startswith("/api/") or request.path in ("/metrics", "/health")
+    return request.path.startswith(("/api/", "/console/api/")) or request.path in ("/metrics", "/health")
 
 
 def _error(request: web.Request, status: int, message: str) -> web.Response:
@@ -35,6 +35,8 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         response = await handler(request)
     except (TicketNotFound, UserNotFound):
         return _error(request, 404, "not found")
+    except NotYourQueue as exc:
+        return _error(request, 403, str(exc))
     except InvalidTransition as exc:
         return _error(request, 409, str(exc))
     except DuplicateUser:

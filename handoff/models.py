@@ -105,6 +105,7 @@ class Ticket(BaseModel):
     handoff_time: dt.datetime
     first_agent_response_time: dt.datetime | None
     assigned_agent: str | None
+    assigned_agent_id: int | None = None
     actions_taken: list[dict[str, Any]]
     resolution_notes: str | None
     resolution_time: dt.datetime | None

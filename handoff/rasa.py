@@ -12,17 +12,25 @@ import aiohttp
 from handoff.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
+TYPING_CHANNEL = "socketio"
+TYPING_PATH = "/webhooks/socketio/typing"  # served by bot/channels/webchat.py
 
 
 class RasaClient:
     """Thin wrapper over the Rasa server API. Every call has a timeout and raises ServiceUnavailable."""
 
     def __init__(
-        self, session: aiohttp.ClientSession, base_url: str, token: str | None, timeout: float
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        token: str | None,
+        timeout: float,
+        channel_token: str | None = None,
     ) -> None:
         self._session = session
         self._base = base_url.rstrip("/")
         self._token = token
+        self._channel_token = channel_token  # HANDOFF_API_TOKEN: the web chat channel's typing endpoint
         self._timeout = aiohttp.ClientTimeout(total=timeout)
 
     def _params(self, **extra: str) -> dict[str, str]:
@@ -31,11 +39,18 @@ class RasaClient:
             params["token"] = self._token
         return params
 
-    async def _call(self, method: str, path: str, params: dict[str, str], json: Any = None) -> Any:
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, str],
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         url = f"{self._base}{path}"
         try:
             async with self._session.request(
-                method, url, params=params, json=json, timeout=self._timeout
+                method, url, params=params, json=json, headers=headers, timeout=self._timeout
             ) as response:
                 if response.status >= 400:
                     raise ServiceUnavailable(f"Rasa answered {response.status} to {method} {path}")
@@ -64,6 +79,16 @@ class RasaClient:
         params = self._params(output_channel="latest")
         body = {"name": intent, "entities": entities}
         await self._call("POST", f"/conversations/{_quote(conversation_id)}/trigger_intent", params, body)
+
+    async def send_typing(self, conversation_id: str, channel: str, name: str) -> None:
+        """Show "<name> is typing…" in the customer's chat. Only the website chat (socketio) has it."""
+        if channel != TYPING_CHANNEL:
+            return
+        if not self._channel_token:
+            raise ServiceUnavailable("no token for the web chat typing endpoint")
+        body = {"session_id": conversation_id, "name": name, "typing": True}
+        headers = {"Authorization": f"Bearer {self._channel_token}"}
+        await self._call("POST", TYPING_PATH, {}, body, headers)
 
     async def events(self, conversation_id: str) -> list[dict[str, Any]]:
         tracker = await self._call("GET", f"/conversations/{_quote(conversation_id)}/tracker", self._params())

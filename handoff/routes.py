@@ -16,11 +16,11 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_put("/api/handoffs/{ticket_id}/feedback", views.put_feedback)
     app.router.add_put("/api/handoffs/{ticket_id}/callback", views.put_callback)
     app.router.add_get("/api/conversations/{conversation_id}/handoffs", views.conversation_handoffs)
+    app.router.add_post("/api/conversations/{conversation_id}/typing", views.customer_typing)
     setup_console_routes(app)
 
 
 def setup_console_routes(app: web.Application) -> None:
-
     app.router.add_get("/", widget.index)
     app.router.add_get("/widget.js", widget.script)
     app.router.add_get("/demo", widget.demo)
@@ -35,6 +35,7 @@ def setup_console_routes(app: web.Application) -> None:
     app.router.add_get("/console/api/queue", console.queue)
     app.router.add_get("/console/api/canned", console.canned)
     app.router.add_post("/console/api/presence", console.presence)
+    app.router.add_get("/console/api/satisfaction", console.satisfaction)
     app.router.add_get("/console/api/tickets/{ticket_id}", console.ticket_detail)
     app.router.add_post("/console/api/tickets/{ticket_id}/claim", console.claim)
     app.router.add_post("/console/api/tickets/{ticket_id}/messages", console.send_message)

@@ -121,6 +121,14 @@ class Store:
             rows = await cursor.fetchall()
         return [self._ticket(r, [], []) for r in rows]
 
+    async def rated_tickets(self, limit: int = 1000) -> list[Ticket]:
+        """Tickets with a satisfaction rating, newest first."""
+        async with self._conn.execute(
+            f"{_TICKET_SELECT} WHERE t.satisfaction_rating IS NOT NULL ORDER BY t.id DESC LIMIT ?", (limit,)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [self._ticket(r, [], []) for r in rows]
+
     async def waiting_ahead(self, ticket: Ticket) -> int:
         """How many waiting tickets in the same queue come before this one."""
         async with self._conn.execute(
@@ -258,6 +266,12 @@ class Store:
         await self._conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
         await self._conn.commit()
 
+    async def set_skills(self, user_id: int, skills: Sequence[str]) -> None:
+        await self._conn.execute(
+            "UPDATE users SET skills = ? WHERE id = ?", (json.dumps(list(skills)), user_id)
+        )
+        await self._conn.commit()
+
     async def set_presence(self, user_id: int, presence: str) -> None:
         await self._conn.execute("UPDATE users SET presence = ? WHERE id = ?", (presence, user_id))
         await self._conn.commit()
@@ -296,6 +310,7 @@ class Store:
             handoff_time=_time(row["handoff_time"]),
             first_agent_response_time=_time(row["first_agent_response_time"]),
             assigned_agent=row["agent_name"],
+            assigned_agent_id=row["assigned_agent_id"],
             actions_taken=json.loads(row["actions_taken"]),
             resolution_notes=row["resolution_notes"],
             resolution_time=_time(row["resolution_time"]),

@@ -66,6 +66,17 @@ async def conversation_handoffs(request: web.Request) -> web.Response:
     )
 
 
+async def customer_typing(request: web.Request) -> web.Response:
+    """The web chat channel reports that the customer is typing; consoles show it while a person owns the
+    chat. `shown` says whether an agent-owned chat was found."""
+    require_bearer(request)
+    conversation_id = request.match_info["conversation_id"]
+    if len(conversation_id) > 200:
+        raise web.HTTPNotFound(text="not found")
+    ticket_id = await _desk(request).customer_typing(conversation_id)
+    return web.json_response({"shown": ticket_id is not None}, status=202)
+
+
 async def cancel_handoff(request: web.Request) -> web.Response:
     require_bearer(request)
     ticket = await _desk(request).cancel(_ticket_id(request))

@@ -2,8 +2,8 @@
  * IT support chat widget. Embed with one tag:
  *   <script src="https://HANDOFF-HOST/widget.js" data-rasa-url="https://RASA-HOST" defer></script>
  * Talks socket.io to Rasa (channel "socketio"), keeps the session across reloads (localStorage),
- * shows whether the bot or a named person is speaking, offers quick replies, and renders every
- * message with textContent (never as HTML).
+ * shows whether the bot or a named person is speaking, offers quick replies, shows typing both ways
+ * while a person owns the chat, and renders every message with textContent (never as HTML).
  */
 (function () {
   "use strict";
@@ -87,11 +87,25 @@
   function start(ui, socket) {
     var sessionId = localStorage.getItem(SESSION_KEY);
     var typingTimer = null;
+    var withPerson = false;  // a person from IT support owns the chat (the bot is silent)
+    var typingSent = 0;
 
-    function showTyping(on) {
+    function showTyping(text, seconds) {
       clearTimeout(typingTimer);
-      ui.typing.textContent = on ? "The assistant is typing…" : "";
-      if (on) { typingTimer = setTimeout(function () { showTyping(false); }, 15000); }
+      ui.typing.textContent = text || "";
+      if (text) { typingTimer = setTimeout(function () { showTyping(""); }, seconds * 1000); }
+    }
+
+    function updateStatus(entry) {
+      if (entry.who === "customer") { return; }
+      if ((entry.sender === "agent" || entry.sender === "system") && entry.agentName) {
+        withPerson = true;
+        ui.status.textContent = "You are chatting with " + entry.agentName + ", a person from IT support.";
+      } else if (entry.sender !== "agent" && entry.sender !== "system") {
+        withPerson = false;  // the bot only speaks when no person owns the chat
+        ui.status.textContent = "You are chatting with a bot.";
+      }
+      ui.root.setAttribute("data-with-person", withPerson ? "1" : "0");
     }
 
     function render(entry) {
@@ -100,9 +114,7 @@
       item.appendChild(el("span", { "class": "itw-text" }, entry.text));
       ui.log.appendChild(item);
       ui.log.scrollTop = ui.log.scrollHeight;
-      if (entry.sender === "agent") {
-        ui.status.textContent = "You are chatting with " + (entry.agentName || "a person") + ", a person from IT support.";
-      }
+      updateStatus(entry);
     }
 
     function showReplies(buttons) {
@@ -122,7 +134,7 @@
       add({ who: "customer", text: shown || text });
       showReplies([]);
       socket.emit("user_uttered", { message: text, session_id: sessionId });
-      showTyping(true);
+      if (!withPerson) { showTyping("The assistant is typing…", 15); }
     }
 
     history().forEach(render);
@@ -136,15 +148,24 @@
       ui.root.setAttribute("data-session", sessionId || "");
     });
     socket.on("bot_uttered", function (message) {
-      showTyping(false);
+      showTyping("");
       var meta = (message && message.metadata) || {};
       if (message && message.text) {
         add({ who: "bot", text: message.text, sender: meta.sender || "bot", agentName: meta.agent_name || null });
       }
       var buttons = (message && (message.quick_replies || message.buttons)) || [];
       showReplies(buttons);
-      if (meta.sender !== "agent" && message && message.text && /bot again|back to me, the bot/i.test(message.text)) {
-        ui.status.textContent = "You are chatting with a bot.";
+    });
+    socket.on("agent_typing", function (data) {
+      var name = data && typeof data.name === "string" ? data.name : "";
+      if (name && (!data || data.typing !== false)) { showTyping(name + " is typing…", 6); }
+      else { showTyping(""); }
+    });
+    ui.input.addEventListener("input", function () {
+      // Tell the agent (not the bot) that the customer is typing, at most every 2.5 seconds.
+      if (withPerson && ui.input.value && Date.now() - typingSent > 2500) {
+        typingSent = Date.now();
+        socket.emit("user_typing", { session_id: sessionId });
       }
     });
 

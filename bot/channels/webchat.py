@@ -1,19 +1,44 @@
-"""Website chat over socket.io, with messages from people marked as such.
+"""Website chat over socket.io, with messages from people marked as such and typing shown both ways.
 
 Rasa's socket.io output sends only the text. When the handoff service records an agent's message
 (a bot event whose metadata carries ``handoff_role``), the widget must show who is speaking, so this
 output adds ``{"sender": "agent"|"system", "agent_name": ...}`` to the emitted message. The channel keeps
 the name ``socketio`` so ``output_channel=latest`` finds it for conversations that started here.
+
+Typing while a person owns the chat:
+- agent → customer: the handoff service calls ``POST /webhooks/socketio/typing`` (bearer
+  ``HANDOFF_API_TOKEN``) with ``{"session_id", "name"}``; the widget gets an ``agent_typing`` event.
+- customer → agent: the widget emits ``user_typing`` ``{"session_id"}``; the channel forwards it (at most
+  once per session every 2 s) to ``POST {HANDOFF_URL}/api/conversations/{id}/typing``.
+Without ``HANDOFF_URL``/``HANDOFF_API_TOKEN`` in the environment both are switched off.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hmac
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
-from rasa.core.channels.channel import OutputChannel
+import aiohttp
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
+log = logging.getLogger(__name__)
 ROLE_KEY = "handoff_role"
+AGENT_TYPING_EVENT = "agent_typing"
+USER_TYPING_EVENT = "user_typing"
+_FORWARD_EVERY_SECONDS = 2.0
+_MAX_TRACKED_SESSIONS = 10_000
+_MAX_ID = 200
 
 
 class WebChatOutput(SocketIOOutput):
@@ -27,6 +52,53 @@ class WebChatOutput(SocketIOOutput):
             await self._send_message(recipient_id, {"text": part, "metadata": sender})
 
 
+@dataclass
+class TypingRelay:
+    """Carries typing notices between the widget and the handoff service."""
+
+    handoff_url: str
+    token: str
+    last_forward: dict[str, float] = field(default_factory=dict)
+    session: aiohttp.ClientSession | None = None
+
+    @classmethod
+    def from_env(cls) -> TypingRelay | None:
+        url, token = os.environ.get("HANDOFF_URL", ""), os.environ.get("HANDOFF_API_TOKEN", "")
+        if not url or not token:
+            log.info("HANDOFF_URL or HANDOFF_API_TOKEN not set: typing notices are off")
+            return None
+        return cls(url.rstrip("/"), token)
+
+    def authorized(self, header: str | None) -> bool:
+        scheme, _, given = (header or "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), self.token.encode())
+
+    def due(self, session_id: str) -> bool:
+        """Rate limit per session, so a fast typist never floods the handoff service."""
+        now = time.monotonic()
+        if now - self.last_forward.get(session_id, 0.0) < _FORWARD_EVERY_SECONDS:
+            return False
+        if len(self.last_forward) >= _MAX_TRACKED_SESSIONS:
+            self.last_forward.clear()
+        self.last_forward[session_id] = now
+        return True
+
+    async def forward_customer_typing(self, session_id: str) -> None:
+        if self.session is None or self.session.closed:
+            self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3))
+        url = f"{self.handoff_url}/api/conversations/{quote(session_id, safe='')}/typing"
+        try:
+            async with self.session.post(url, headers={"Authorization": f"Bearer {self.token}"}) as answer:
+                if answer.status >= 400:
+                    log.info("handoff service answered %s to a typing notice", answer.status)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            log.info("typing notice not delivered: %s", type(exc).__name__)
+
+
+def _valid_id(value: Any) -> str | None:
+    return value if isinstance(value, str) and 0 < len(value) <= _MAX_ID else None
+
+
 class WebChatInput(SocketIOInput):
     @classmethod
     def name(cls) -> str:
@@ -36,3 +108,45 @@ class WebChatInput(SocketIOInput):
         if self.sio is None:
             return super().get_output_channel()
         return WebChatOutput(self.sio, self.bot_message_evt)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None  # set by SocketIOInput.blueprint
+        relay = TypingRelay.from_env()
+        pending: set[asyncio.Task[None]] = set()
+
+        @webhook.route("/typing", methods=["POST"])
+        async def agent_typing(request: Request) -> HTTPResponse:
+            if relay is None:
+                return response.json({"error": "typing notices are off"}, status=503)
+            if not relay.authorized(request.headers.get("Authorization")):
+                return response.json({"error": "missing or wrong bearer token"}, status=401)
+            try:
+                body = request.json
+            except Exception:  # sanic raises its own InvalidUsage on bad JSON
+                body = None
+            session_id = _valid_id(body.get("session_id")) if isinstance(body, dict) else None
+            name = body.get("name") if isinstance(body, dict) else None
+            if session_id is None or not isinstance(name, str) or not 0 < len(name) <= _MAX_ID:
+                return response.json({"error": "give session_id and name (1-200 characters)"}, status=400)
+            event = {"name": name, "typing": bool(body.get("typing", True))}
+            await sio.emit(AGENT_TYPING_EVENT, event, room=session_id, namespace=self.namespace)
+            return response.json({"ok": True})
+
+        @sio.on(USER_TYPING_EVENT, namespace=self.namespace)
+        async def user_typing(sid: str, data: Any) -> None:
+            if relay is None:
+                return
+            session_id = _valid_id(data.get("session_id")) if isinstance(data, dict) else None
+            if not self.session_persistence:
+                session_id = sid
+            # Only a socket that joined the session (session_request) may speak for it.
+            elif session_id is None or session_id not in sio.rooms(sid, namespace=self.namespace):
+                return
+            if relay.due(session_id):
+                task = asyncio.create_task(relay.forward_customer_typing(session_id))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
+
+        return webhook

@@ -26,24 +26,70 @@
 
   function say(text) { $("live").textContent = text; }
 
+  function ticketButton(t) {
+    var item = el("li", null, t.priority === "high" ? "high" : "");
+    var button = el("button", null, "ticket");
+    button.type = "button";
+    button.dataset.ticket = t.ticket_id;
+    var label = "#" + t.ticket_id + " · " + t.status + " · " + t.priority +
+      (t.assigned_agent ? " · " + t.assigned_agent : "") +
+      (t.status === "waiting" ? " · place " + t.queue_position + " · waited " + Math.round(t.waited_minutes) + " min" : "");
+    button.appendChild(el("span", label, "meta"));
+    button.appendChild(el("span", t.summary || "(no summary)", "summary"));
+    button.addEventListener("click", function () { openTicket(t.ticket_id); });
+    item.appendChild(button);
+    return item;
+  }
+
+  // Tickets arrive ordered by priority, then longest wait; they are grouped by queue (escalation type).
   function loadQueue() {
     return api("GET", "/console/api/queue").then(function (data) {
       var list = $("queue-list");
       list.textContent = "";
-      data.tickets.forEach(function (t) {
-        var item = el("li");
-        var button = el("button", null, "ticket");
-        button.type = "button";
-        button.dataset.ticket = t.ticket_id;
-        var label = "#" + t.ticket_id + " · " + t.status + " · " + t.escalation_type + " · " + t.priority +
-          (t.assigned_agent ? " · " + t.assigned_agent : "") + (t.status === "waiting" ? " · place " + t.queue_position : "");
-        button.appendChild(el("span", label, "meta"));
-        button.appendChild(el("span", t.summary || "(no summary)", "summary"));
-        button.addEventListener("click", function () { openTicket(t.ticket_id); });
-        item.appendChild(button);
-        list.appendChild(item);
+      var names = data.queues.map(function (q) { return q.queue; });
+      data.tickets.forEach(function (t) { if (names.indexOf(t.escalation_type) < 0) { names.push(t.escalation_type); } });
+      var waiting = 0;
+      names.forEach(function (name) {
+        var tickets = data.tickets.filter(function (t) { return t.escalation_type === name; });
+        var info = data.queues.filter(function (q) { return q.queue === name; })[0];
+        var count = tickets.filter(function (t) { return t.status === "waiting"; }).length;
+        waiting += count;
+        if (!tickets.length) { return; }
+        var section = el("section");
+        section.dataset.queue = name;
+        section.appendChild(el("h3", name + " (" + count + " waiting" + (info ? ", " + info.agents_online + " agents online" : "") + ")"));
+        var ul = el("ul");
+        tickets.forEach(function (t) { ul.appendChild(ticketButton(t)); });
+        section.appendChild(ul);
+        list.appendChild(section);
       });
-      if (!data.tickets.length) { list.appendChild(el("li", "Nobody is waiting.")); }
+      if (!data.tickets.length) { list.appendChild(el("p", "Nobody is waiting.")); }
+      $("queue-summary").textContent = "Your queues: " + data.me.queues.join(", ") + ". " + waiting + " waiting.";
+      document.title = (waiting ? "(" + waiting + ") " : "") + "IT support console";
+    });
+  }
+
+  // A new handoff (or a transfer to me or my queue): a visible alert, the page title, a desktop
+  // notification when allowed.
+  var noticeTicket = null;
+  function notify(text, ticketId) {
+    noticeTicket = ticketId;
+    $("notice-text").textContent = text;
+    $("notice").hidden = false;
+    say(text);
+    if (window.Notification && Notification.permission === "granted") {
+      try { new Notification(text, { tag: "handoff-" + ticketId }); } catch (e) { /* the alert above is enough */ }
+    }
+  }
+  $("notice-open").addEventListener("click", function () {
+    $("notice").hidden = true;
+    if (noticeTicket) { openTicket(noticeTicket); }
+  });
+  $("notice-dismiss").addEventListener("click", function () { $("notice").hidden = true; });
+  if (window.Notification && Notification.permission === "default") {
+    $("enable-alerts").hidden = false;
+    $("enable-alerts").addEventListener("click", function () {
+      Notification.requestPermission().then(function (p) { $("enable-alerts").hidden = p !== "default"; });
     });
   }
 
@@ -63,7 +109,7 @@
     $("claim").hidden = !(t.status === "waiting" || t.status === "offline");
     $("export-html").href = "/console/tickets/" + t.ticket_id + "/transcript.html";
     $("export-json").href = "/console/tickets/" + t.ticket_id + "/transcript.json";
-    var mine = t.status === "assigned" && (t.assigned_agent === me.name || me.role === "supervisor");
+    var mine = t.status === "assigned" && (t.assigned_agent_id === Number(me.id) || me.role === "supervisor");
     $("reply-form").hidden = !mine;
     $("close-form").hidden = !mine;
     $("note-form").hidden = false;
@@ -118,7 +164,8 @@
   });
   var typingSent = 0;
   $("reply").addEventListener("input", function () {
-    if (current && Date.now() - typingSent > 3000) {
+    // Others (and the customer, once the chat is mine) see "<name> is typing…"; at most every 2.5 s.
+    if (current && $("reply").value && Date.now() - typingSent > 2500) {
       typingSent = Date.now();
       api("POST", "/console/api/tickets/" + current.ticket_id + "/typing", {}).catch(function () {});
     }
@@ -143,21 +190,28 @@
     api("POST", "/console/api/presence", { presence: $("presence").value }).then(function (r) { say("You are " + r.presence + "."); });
   });
 
+  var typingTimer = null;
   function connect() {
     var proto = location.protocol === "https:" ? "wss://" : "ws://";
     var ws = new WebSocket(proto + location.host + "/console/ws");
     ws.onmessage = function (event) {
       var data = JSON.parse(event.data);
       if (data.type === "ticket_created") {
-        say("New handoff: ticket #" + data.ticket.ticket_id);
-        if (window.Notification && Notification.permission === "granted") { new Notification("New handoff #" + data.ticket.ticket_id); }
+        notify("New handoff: ticket #" + data.ticket.ticket_id + " in " + data.ticket.escalation_type + " (" + data.ticket.priority + " priority" + (data.ticket.status === "offline" ? ", nobody was online" : "") + ")", data.ticket.ticket_id);
+      }
+      if (data.type === "ticket_transferred") {
+        notify("Ticket #" + data.ticket.ticket_id + " was passed to " + (data.ticket.status === "assigned" ? "you" : "the " + data.ticket.escalation_type + " queue") + " by " + data.by, data.ticket.ticket_id);
       }
       if (data.type === "typing") {
         if (current && data.ticket_id === current.ticket_id && data.user !== me.name) {
           $("typing").textContent = data.user + " is typing…";
-          setTimeout(function () { $("typing").textContent = ""; }, 4000);
+          clearTimeout(typingTimer);
+          typingTimer = setTimeout(function () { $("typing").textContent = ""; }, 5000);
         }
         return;
+      }
+      if (data.type === "message" && current && data.ticket_id === current.ticket_id && data.message.role === "customer") {
+        $("typing").textContent = "";
       }
       if (data.type === "message" && current && data.ticket_id === current.ticket_id) {
         renderMessage(data.message);
@@ -182,12 +236,11 @@
   api("GET", "/console/api/queue").then(function (data) {
     data.agents.forEach(function (a) {
       if (a.username === me.user) { return; }
-      var option = el("option", "Agent: " + a.display_name);
+      var option = el("option", "Agent: " + a.display_name + " (" + a.queues.join(", ") + ")");
       option.value = "agent:" + a.username;
       $("transfer-to").appendChild(option);
     });
   });
-  if (window.Notification && Notification.permission === "default") { Notification.requestPermission(); }
   loadQueue();
   connect();
 })();
