@@ -20,6 +20,13 @@ from stack.services import Stack
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 PASSWORD = "browser-test-password"
 TIMEOUT = 30_000
+# Records desktop notifications instead of showing them (headless Chromium has no notification area).
+NOTIFICATION_STUB = """
+window.__notifications = [];
+window.Notification = function (title) { window.__notifications.push(title); };
+window.Notification.permission = "granted";
+window.Notification.requestPermission = function () { return Promise.resolve("granted"); };
+"""
 
 
 def create_agent(stack: Stack) -> tuple[str, str]:
@@ -85,6 +92,7 @@ def test_customer_reaches_an_agent_chats_and_rates(
     stack: Stack, contexts: tuple[BrowserContext, BrowserContext]
 ) -> None:
     agent_context, customer_context = contexts
+    agent_context.add_init_script(NOTIFICATION_STUB)
     username, agent_name = create_agent(stack)
     console = open_console(agent_context, stack, username)
     widget = open_widget(customer_context, stack)
@@ -95,14 +103,20 @@ def test_customer_reaches_an_agent_chats_and_rates(
     ticket_id = re.search(r"ticket number is (\d+)", log.inner_text()).group(1)
     expect(widget.locator(".itw-msg").last.locator(".itw-speaker")).to_have_text("IT support bot: ")
 
-    # The agent sees the ticket with the transcript, claims it and replies.
-    console.locator(f"button[data-ticket='{ticket_id}']").click()
+    # The online agent is alerted: a visible notice and a desktop notification.
+    expect(console.get_by_role("alert")).to_contain_text(f"New handoff: ticket #{ticket_id}")
+    assert f"New handoff: ticket #{ticket_id}" in " ".join(console.evaluate("window.__notifications"))
+
+    # The agent opens the ticket from the notice (transcript shown), claims it and replies.
+    console.get_by_role("alert").get_by_role("button", name="Open").click()
     expect(console.locator("#transcript")).to_contain_text("I want to talk to a person")
     console.get_by_role("button", name="Claim").click()
     expect(log).to_contain_text(f"{agent_name} from IT support has joined the chat")
+    expect(widget.locator("#itw-status")).to_contain_text(f"chatting with {agent_name}, a person")
     console.get_by_label("Message to the customer").fill(
         "<script>window.__owned = 1</script>Hello, I can help."
     )
+    expect(widget.locator(".itw-typing")).to_have_text(f"{agent_name} is typing…")
     console.get_by_role("button", name="Send").click()
     reply = log.locator(".itw-agent").last
     expect(reply).to_contain_text("<script>window.__owned = 1</script>Hello, I can help.")
@@ -110,8 +124,12 @@ def test_customer_reaches_an_agent_chats_and_rates(
     expect(widget.locator("#itw-status")).to_contain_text(agent_name)
     assert widget.evaluate("window.__owned") is None
 
+    expect(widget.locator(".itw-typing")).to_have_text("")  # the message replaces the typing notice
+
     # The customer answers (with markup, shown as text in the console) and the agent resolves.
-    say(widget, "<img src=x onerror=window.__owned=1> it works now")
+    widget.get_by_label("Type your message").fill("<img src=x onerror=window.__owned=1> it works now")
+    expect(console.locator("#typing")).to_have_text("The customer is typing…")
+    widget.get_by_label("Type your message").press("Enter")
     expect(console.locator("#transcript")).to_contain_text(
         "<img src=x onerror=window.__owned=1> it works now"
     )
@@ -177,3 +195,23 @@ def test_after_hours_offers_a_callback_with_consent(
     stored = ticket(stack, ticket_id)
     assert stored["status"] == "offline"
     assert stored["callback"] == {**stored["callback"], "email": "sam@example.com", "consent": True}
+
+
+def test_console_and_api_refuse_a_browser_that_is_not_logged_in(
+    stack: Stack, contexts: tuple[BrowserContext, BrowserContext]
+) -> None:
+    _, stranger = contexts
+    page = stranger.new_page()
+    page.goto(f"{stack.handoff_url}/console/supervisor")
+    expect(page).to_have_url(re.compile(r"/console/login$"))
+    for method, path in [
+        ("GET", "/console/api/queue"),
+        ("GET", "/console/api/satisfaction"),
+        ("GET", "/metrics"),
+        ("GET", "/api/handoffs/1"),
+        ("POST", "/api/handoffs"),
+        ("POST", "/console/api/tickets/1/claim"),
+    ]:
+        body = {} if method == "POST" else None
+        response = stranger.request.fetch(f"{stack.handoff_url}{path}", method=method, data=body)
+        assert response.status == 401, (method, path, response.status)

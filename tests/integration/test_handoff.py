@@ -175,3 +175,19 @@ async def test_cancel_while_waiting(stack: Stack, console: Console, conversation
     assert "cancelled your request" in reply
     [ticket] = await handoffs(stack, conversation_id)
     assert ticket["status"] == "cancelled"
+
+
+async def test_web_chat_typing_endpoint_only_takes_the_handoff_token(stack: Stack) -> None:
+    url = f"{stack.rasa_url}/webhooks/socketio/typing"
+    body = {"session_id": "nobody-here", "name": "Alex"}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, json=body) as response:
+            assert response.status == 401
+        wrong = {"Authorization": f"Bearer {stack.rasa_token}"}  # Rasa's own token is not the one
+        async with http.post(url, json=body, headers=wrong) as response:
+            assert response.status == 401
+        right = {"Authorization": f"Bearer {stack.handoff_token}"}
+        async with http.post(url, json={"name": "Alex"}, headers=right) as response:
+            assert response.status == 400
+        async with http.post(url, json=body, headers=right) as response:
+            assert response.status == 200
