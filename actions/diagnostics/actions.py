@@ -86,7 +86,7 @@ class ActionStartDiagnostic(Action):
         text, _, _ = _latest(tracker)
         script_id = script_for(tracker, engine)
         level = tracker.get_slot(LEVEL_SLOT) or familiarity.infer_level(text)
-        state = engine.start(script_id, level)
+        state = engine.start(script_id, level).evolve(turn=_user_turns(tracker))
         log.info("conversation %s: starting diagnostic %s (level %s)", tracker.sender_id, script_id, level)
         if script_id:
             _say(dispatcher, INTRO.format(title=engine.script(script_id).title))
@@ -122,17 +122,16 @@ class ActionAskDiagnosticAnswer(Action):
         return []
 
 
+def _user_turns(tracker: Tracker) -> int:
+    return sum(1 for event in tracker.events if event.get("event") == "user")
+
+
 def _answers_the_form(tracker: Tracker) -> bool:
-    """True when the latest customer message came right after the form asked its question."""
+    """True when the latest customer message answers a step (not the message that started the script)."""
     if tracker.get_slot("requested_slot") != ANSWER_SLOT:
         return False
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
-            return event.get("name") == FORM
-    return False
+    state = State.from_dict(tracker.get_slot(STATE_SLOT))
+    return state is not None and _user_turns(tracker) > state.turn
 
 
 class ValidateDiagnosticForm(FormValidationAction):
@@ -154,18 +153,20 @@ class ValidateDiagnosticForm(FormValidationAction):
     async def validate_diagnostic_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None or not _answers_the_form(tracker):
+            return {}  # a reset by action_start_diagnostic, not a customer answer
         engine = get_engine()
-        text, intent, confidence = _latest(tracker)
+        _, intent, confidence = _latest(tracker)
         state = State.from_dict(tracker.get_slot(STATE_SLOT)) or engine.start(
             None, tracker.get_slot(LEVEL_SLOT)
         )
         switch_to = _entity(tracker) if intent == "start_diagnostic" else None
         if switch_to in engine.scripts and switch_to != state.script_id:
-            new = engine.start(switch_to, state.level)
+            new = engine.start(switch_to, state.level).evolve(turn=_user_turns(tracker))
             _say(dispatcher, INTRO.format(title=engine.script(switch_to).title))
             return {ANSWER_SLOT: None, STATE_SLOT: new.to_dict()}
         try:
-            step = engine.answer(state, str(value or text), intent=intent, confidence=confidence)
+            step = engine.answer(state, str(value), intent=intent, confidence=confidence)
         except DiagnosticsError:
             log.exception("conversation %s: diagnostic state %s is unusable", tracker.sender_id, state)
             step = Step(state.evolve(status="stopped"), understand(""))

@@ -27,6 +27,8 @@ class State:
     escalation: str | None = None
     queue: str | None = None
     extracted: dict[str, str] = field(default_factory=dict)
+    turn: int = 0
+    """Number of customer messages when the run started: that message is not an answer to a step."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -53,6 +55,7 @@ class State:
                 escalation=data.get("escalation"),
                 queue=data.get("queue"),
                 extracted=dict(data.get("extracted") or {}),
+                turn=int(data.get("turn") or 0),
             )
         except (TypeError, ValueError):
             return None

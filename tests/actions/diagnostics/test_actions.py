@@ -126,7 +126,14 @@ async def test_dead_end_sets_handoff_reason_and_escalation() -> None:
     assert "person" in done.messages[0]["text"]
 
 
-async def test_message_before_the_form_asked_is_not_taken_as_an_answer() -> None:
-    state = {"script_id": "wifi", "node_id": "other_devices", "level": "novice"}
-    slots, _ = await _validate("yes", "affirm", {"diagnostic_state": state}, asked=False)
+async def test_the_message_that_started_the_script_is_not_taken_as_an_answer() -> None:
+    state = {"script_id": "wifi", "node_id": "other_devices", "level": None, "turn": 1}
+    slots, _ = await _validate("yes my wifi is broken", "problem_wifi", {"diagnostic_state": state})
     assert "diagnostic_answer" not in slots
+    reset = await ValidateDiagnosticForm().validate_diagnostic_answer(
+        None, CollectingDispatcher(), _tracker("x", "problem_wifi", {"diagnostic_state": state}), DOMAIN
+    )
+    assert reset == {}
+    state["turn"] = 0
+    slots, _ = await _validate("short steps", "affirm", {"diagnostic_state": state})
+    assert slots["diagnostic_state"]["level"] == "expert"
