@@ -73,6 +73,7 @@
   // notification when allowed.
   var noticeTicket = null;
   function notify(text, ticketId) {
+    if ($("presence").value !== "online") { say(text); return; }  // away: no alert, just the status line
     noticeTicket = ticketId;
     $("notice-text").textContent = text;
     $("notice").hidden = false;

@@ -96,6 +96,8 @@ async def test_agent_claims_chats_notes_and_resolves(client: TestClient) -> None
     assert [n["text"] for n in ticket["notes"]][-1] == "router is old"
     metrics = await (await client.get("/metrics", headers=AUTH)).text()
     assert "handoff_first_response_seconds_count 1.0" in metrics
+    assert "handoff_wait_seconds_count 1.0" in metrics  # handoff to claim
+    assert 'handoff_queue_length{queue="network"} 1.0' in metrics  # conv-2 still waits
     await ws.close()
 
 
