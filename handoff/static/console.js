@@ -57,7 +57,8 @@
         if (!tickets.length) { return; }
         var section = el("section");
         section.dataset.queue = name;
-        section.appendChild(el("h3", name + " (" + count + " waiting" + (info ? ", " + info.agents_online + " agents online" : "") + ")"));
+        var online = info ? ", " + info.agents_online + (info.agents_online === 1 ? " agent" : " agents") + " online" : "";
+        section.appendChild(el("h3", "Queue " + name + " (" + count + " waiting" + online + ")"));
         var ul = el("ul");
         tickets.forEach(function (t) { ul.appendChild(ticketButton(t)); });
         section.appendChild(ul);
