@@ -95,8 +95,8 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
             "--model",
             str(config.model_path),
             "--enable-api",
-            "--auth-token",
-            secrets.rasa_auth_token,
+            # One argument: a token may start with "-", which argparse would read as an option.
+            f"--auth-token={secrets.rasa_auth_token}",
             "--interface",
             HOST,
             "--port",
