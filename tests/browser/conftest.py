@@ -18,8 +18,10 @@ ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One browser for this package only: Playwright's sync API keeps an event loop running in the main
+    thread while open, which would break the asyncio tests collected after this package."""
     expect.set_options(timeout=30_000)  # the bot and the 1 s tracker sync need more than the 5 s default
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
