@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -22,14 +23,15 @@ class LinearHead:
     @classmethod
     def fit(
         cls,
-        features: np.ndarray,
+        features: np.ndarray | Any,
         labels: Sequence[str],
         c: float = 10.0,
         max_iter: int = 1000,
         balanced: bool = True,
     ) -> LinearHead:
-        if len(features) != len(labels):
-            raise ValueError(f"{len(features)} feature rows but {len(labels)} labels")
+        rows = features.shape[0]
+        if rows != len(labels):
+            raise ValueError(f"{rows} feature rows but {len(labels)} labels")
         if len(labels) == 0:
             raise ValueError("cannot fit an intent head on no examples")
         names = sorted(set(labels))
@@ -49,11 +51,11 @@ class LinearHead:
             bias = np.concatenate([[0.0], bias])
         return cls(tuple(str(x) for x in model.classes_), weights.astype(np.float32), bias.astype(np.float32))
 
-    def logits(self, features: np.ndarray) -> np.ndarray:
+    def logits(self, features: np.ndarray | Any) -> np.ndarray:
         return features @ self.weights.T + self.bias
 
-    def predict_proba(self, features: np.ndarray) -> np.ndarray:
-        z = self.logits(features)
+    def predict_proba(self, features: np.ndarray | Any) -> np.ndarray:
+        z = np.asarray(self.logits(features))
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)

