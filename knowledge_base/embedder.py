@@ -31,6 +31,10 @@ def _model_path(name: str) -> str:
     return name
 
 
+# A short query gains nothing from a second thread and, on a shared machine, loses time waiting for it.
+SMALL_BATCH = 8
+
+
 class SentenceTransformerEmbedder:
     """sentence-transformers model, offline, on CPU. The model loads on the first `encode`."""
 
@@ -39,6 +43,7 @@ class SentenceTransformerEmbedder:
         self.dim = dim
         self.batch_size = batch_size
         self._model: Any = None
+        self._threads = 1
         self._lock = threading.Lock()
 
     def _load(self) -> Any:
@@ -60,10 +65,21 @@ class SentenceTransformerEmbedder:
                     or self._model.get_sentence_embedding_dimension
                 )
                 self.dim = int(get_dim())
+                import torch
+
+                self._threads = max(1, min(torch.get_num_threads(), os.cpu_count() or 1))
         return self._model
+
+    def _use_threads(self, n_texts: int) -> None:
+        import torch
+
+        want = 1 if n_texts < SMALL_BATCH else self._threads
+        if torch.get_num_threads() != want:
+            torch.set_num_threads(want)
 
     def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
         model = self._load()
+        self._use_threads(len(texts))
         vectors = model.encode(
             list(texts),
             batch_size=self.batch_size,

@@ -6,7 +6,9 @@ Definitions (answerable = has a qrels row):
 - answerable_coverage: answerable queries that got a relevant answer, or a clarify whose buttons include a
   relevant article, over all answerable queries.
 - unanswerable_abstained: unanswerable queries that ended in no-answer.
-- clarify_rate: share of all queries that ended in clarify.
+- answered_coverage: answerable queries answered with a relevant article (clarify not counted).
+- clarify_rate: share of all queries that ended in clarify (a clarify on an unanswerable query counts as
+  not abstained; a clarify never counts towards answered_precision).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 from knowledge_base.beir import BeirSet, load_beir
 from knowledge_base.decision import DecisionParams, decide
 from knowledge_base.hits import Decision, Hit
-from knowledge_base.kb import KnowledgeBase
+from knowledge_base.kb import DECISION_K, KnowledgeBase
 
 RANK_K = 10
 
@@ -40,7 +42,7 @@ def run_queries(kb: KnowledgeBase, data: BeirSet) -> list[QueryRun]:
     runs = []
     for qid, text in data.queries.items():
         start = time.perf_counter()
-        hits = kb.search(text, RANK_K)
+        hits = kb.search(text, DECISION_K)
         decide(hits, kb.params)  # timed as the bot runs it
         runs.append(QueryRun(qid, hits, data.relevant(qid), (time.perf_counter() - start) * 1000))
     return runs
@@ -87,6 +89,7 @@ def decision_metrics(runs: Sequence[QueryRun], params: DecisionParams) -> dict[s
     return {
         "answered_precision": correct / answered if answered else 1.0,
         "answerable_coverage": covered / n_answerable if n_answerable else 0.0,
+        "answered_coverage": correct / n_answerable if n_answerable else 0.0,
         "unanswerable_abstained": abstained / n_unanswerable if n_unanswerable else 1.0,
         "clarify_rate": clarified / len(runs) if runs else 0.0,
         "n_answered": answered,

@@ -35,6 +35,7 @@ class Decision:
     hits: tuple[Hit, ...] = field(default_factory=tuple)
     top_score: float = 0.0
     margin: float = 0.0
+    confidence: float | None = None  # the fitted logistic confidence, when the profile uses one
 
     @property
     def best(self) -> Hit | None:

@@ -18,6 +18,10 @@ from knowledge_base.store import StoredIndex, read_index, write_index
 
 MAX_QUERY_CHARS = 2000
 CANDIDATE_CHUNKS = 50
+# The decision compares the best topic with the next one, so a search returns documents from at least
+# this many topics (titles) even when one FAQ question has more than `k` answers.
+MIN_TOPICS = 4
+DECISION_K = 10  # documents the decision sees; eval and calibrate use the same
 
 
 class KnowledgeBase:
@@ -108,14 +112,27 @@ class KnowledgeBase:
                     dense_best[doc_id] = (row, float(self._stored.vectors[row] @ qv))
             fused = reciprocal_rank_fusion([order, lex_order], k=self.params.rrf_k)
             order = [str(doc_id) for doc_id, _ in fused]
-        return [self._hit(*dense_best[doc_id]) for doc_id in order[:k]]
+        return [self._hit(*dense_best[doc_id]) for doc_id in self._cut(order, k)]
+
+    def _cut(self, order: list[str], k: int) -> list[str]:
+        """The first `k` documents, extended until they span `MIN_TOPICS` topics."""
+        topics: set[str] = set()
+        out: list[str] = []
+        for doc_id in order:
+            topic = self._stored.docs[doc_id].title.strip().lower()
+            if len(out) >= k and (len(topics) >= MIN_TOPICS or topic in topics):
+                if len(topics) >= MIN_TOPICS:
+                    break
+                continue
+            topics.add(topic)
+            out.append(doc_id)
+        return out
 
     def decide(self, query: str) -> Decision:
         """answer | clarify | no_answer for one customer message, with calibrated thresholds."""
         if not isinstance(query, str) or not query.strip():
             return Decision("no_answer")
-        hits = self.search(query, k=max(5, self.params.max_clarify_options + 2))
-        return decide(hits, self.params)
+        return decide(self.search(query, k=DECISION_K), self.params)
 
     def article(self, doc_id: str) -> Hit | None:
         """The article with this id, for a button the customer clicked."""

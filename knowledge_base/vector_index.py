@@ -14,6 +14,9 @@ import numpy as np
 
 DEFAULT_APPROX_THRESHOLD = 50_000
 DEFAULT_RECALL_TARGET = 0.95
+# A single query is too small to share among OpenMP threads: on a busy machine the threads spin-wait for
+# each other and p95 latency grows tenfold. Small batches run on one thread, big ones (build, eval) on all.
+SMALL_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class VectorIndex:
     ) -> VectorIndex:
         import faiss
 
+        _set_threads(0)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2:
             raise ValueError("vectors must be a 2-D array")
@@ -67,6 +71,7 @@ class VectorIndex:
         k = max(1, min(k, self.info.n_vectors))
         if self.info.n_vectors == 0:
             return np.zeros((len(queries), 0), np.float32), np.zeros((len(queries), 0), np.int64)
+        _set_threads(1 if len(queries) < SMALL_BATCH else 0)
         return self._index.search(queries, k)  # type: ignore[attr-defined]
 
     def save(self, path: Path) -> None:
@@ -82,6 +87,20 @@ class VectorIndex:
         if info.kind == "ivf":
             index.nprobe = info.nprobe
         return cls(index, info)
+
+
+_THREADS: dict[str, int] = {}
+
+
+def _set_threads(n: int) -> None:
+    """FAISS OpenMP threads for the next call; 0 restores the default (all cores)."""
+    import faiss
+
+    default = _THREADS.setdefault("default", faiss.omp_get_max_threads())
+    want = n or default
+    if _THREADS.get("current") != want:
+        faiss.omp_set_num_threads(want)
+        _THREADS["current"] = want
 
 
 def recall_at_k(approx_ids: np.ndarray, exact_ids: np.ndarray) -> float:

@@ -93,3 +93,20 @@ def test_approximate_index_agrees_with_exact_search() -> None:
     assert recall_at_k(approx_ids, exact_ids) >= 0.9
     # Exact search really is exact: same top-1 as brute force.
     assert (exact_ids[:, 0] == np.argmax(queries @ vectors.T, axis=1)).all()
+
+
+def test_many_answers_to_one_question_still_leave_room_for_a_rival_topic(
+    test_calibration: Calibration,
+) -> None:
+    from knowledge_base.documents import Document, Section, content_hash
+
+    def doc(doc_id: str, title: str, text: str) -> Document:
+        return Document(doc_id, title, f"{doc_id}.txt", (Section("", (text,)),), content_hash(title, text))
+
+    docs = [doc(f"a{i}", "How do I print?", f"print the page answer {i}") for i in range(12)]
+    docs += [doc("b", "How do I scan?", "scan the page"), doc("c", "Wifi", "wireless network")]
+    kb = build_in_memory(docs, HashingEmbedder(), test_calibration)
+    hits = kb.search("print the page", k=3)
+    assert [h.title for h in hits[:3]] == ["How do I print?"] * 3
+    assert {"How do I scan?", "Wifi"} <= {h.title for h in hits}  # rivals appended after the k
+    assert kb.decide("print the page").margin < hits[0].score  # margin measured against a real rival
