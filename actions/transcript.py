@@ -95,9 +95,27 @@ def category(events: Iterable[Mapping[str, Any]], support_actions: list[dict[str
     return None
 
 
-def escalation_type(reason: str, category_name: str | None) -> str:
+def diagnostic_escalation(events: Iterable[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """The latest `diagnostic_escalation` slot value set in the conversation, if any."""
+    for event in reversed(list(events)):
+        if event.get("event") == "slot" and event.get("name") == "diagnostic_escalation":
+            value = event.get("value")
+            return value if isinstance(value, dict) else None
+    return None
+
+
+def escalation_type(
+    reason: str, category_name: str | None, escalation: Mapping[str, Any] | None = None
+) -> str:
+    """The ticket's skill queue. A diagnostic script that escalated names its own queue (slot
+    `diagnostic_escalation`: {"escalation_type", "queue", "reason", "script_id", "node_id"}); otherwise it is
+    guessed from the category."""
     if reason == "complaint":
         return "complaint"
+    if isinstance(escalation, Mapping):
+        queue = escalation.get("queue")
+        if isinstance(queue, str) and queue.strip():
+            return queue.strip()
     return ESCALATION_BY_CATEGORY.get(category_name or "", "general")
 
 

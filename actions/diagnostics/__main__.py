@@ -56,8 +56,9 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import_flodial(args: argparse.Namespace) -> int:
     from actions.diagnostics.flodial import import_directory
+    from actions.diagnostics.router import minilm_embedder
 
-    written = import_directory(args.knowledge, args.output)
+    written = import_directory(args.knowledge, args.output, minilm_embedder())
     print(f"wrote {len(written)} scripts to {args.output}", file=sys.stderr)
     return 0
 

@@ -63,4 +63,6 @@ def kb_titles(directory: Path) -> dict[str, str]:
 @functools.cache
 def get_engine() -> Engine:
     """The engine over the repository's scripts, loaded once (tests may call get_engine.cache_clear())."""
-    return Engine(load_scripts(scripts_dir()), kb_titles(kb_dir()))
+    from actions.diagnostics.answers import get_answer_model
+
+    return Engine(load_scripts(scripts_dir()), kb_titles(kb_dir()), answer_model=get_answer_model)

@@ -6,7 +6,7 @@ slot and turns Steps into messages and events.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -23,7 +23,7 @@ from actions.diagnostics.schema import (
     Script,
 )
 from actions.diagnostics.state import State
-from actions.diagnostics.understanding import Reply, match_choice, understand
+from actions.diagnostics.understanding import AnswerReader, Reply, match_choice, understand
 
 DONT_KNOW_LIMIT = 2
 UNCLEAR_LIMIT = 3
@@ -55,10 +55,25 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+Ranker = Callable[[str, Sequence[str]], Sequence[float]]
+"""(customer message, candidate texts) -> one similarity score per text."""
+
+
 class Engine:
-    def __init__(self, scripts: Mapping[str, Script], kb_titles: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        scripts: Mapping[str, Script],
+        kb_titles: Mapping[str, str] | None = None,
+        *,
+        answer_model: Callable[[], AnswerReader | None] | None = None,
+        ranker: Ranker | None = None,
+    ) -> None:
+        """`answer_model` is a (lazy, cached) getter of the learned statement reader; None means rules only.
+        `ranker` orders FAQ-based help (help with `sources`) by similarity to the customer's question."""
         self.scripts = dict(scripts)
         self.kb_titles = dict(kb_titles or {})
+        self.answer_model = answer_model
+        self.ranker = ranker
 
     # --- starting -------------------------------------------------------------------------------------
     def script(self, script_id: str) -> Script:
@@ -126,7 +141,10 @@ class Engine:
         node = script.node(node_id)
         question = node.text(state.level)
         spec = node.answer if isinstance(node, QuestionNode) else AnswerSpec()
-        reply = understand(text, spec, question=question, intent=intent, confidence=confidence)
+        reader = self.answer_model() if self.answer_model is not None else None
+        reply = understand(text, spec, question=question, intent=intent, confidence=confidence, reader=reader)
+        if reply.kind in ("question", "dont_know") and reply.value is None:
+            reply = Reply(reply.kind, text)
         record: Callable[[str], dict[str, Any]] = lambda result: {  # noqa: E731
             "type": "diagnostic_step",
             "at": at,
@@ -243,12 +261,23 @@ class Engine:
         count = state.unknowns + 1
         if count >= DONT_KNOW_LIMIT or not isinstance(node, QuestionNode):
             return self._dead_end(script, state.evolve(unknowns=count), reply, record("dont_know"))
-        return Step(state.evolve(unknowns=count), reply, (self.help_text(node),), (record("dont_know"),))
+        help_text = self.help_text(node, reply.value)
+        return Step(state.evolve(unknowns=count), reply, (help_text,), (record("dont_know"),))
 
-    def help_text(self, node: QuestionNode) -> str:
+    def help_steps(self, node: QuestionNode, message: str | None = None) -> tuple[str, ...]:
+        """The node's help steps; FAQ-based help (separate answers) puts the one closest to the message first."""
+        steps = node.help.steps if node.help else ()
+        if self.ranker is None or not message or len(steps) < 2 or not node.help or not node.help.sources:
+            return steps
+        scores = self.ranker(message, steps)
+        order = sorted(range(len(steps)), key=lambda i: (-float(scores[i]), i))
+        return tuple(steps[i] for i in order)
+
+    def help_text(self, node: QuestionNode, message: str | None = None) -> str:
         parts: list[str] = []
-        if node.help and node.help.steps:
-            steps = "\n".join(f"{n}. {step}" for n, step in enumerate(node.help.steps, start=1))
+        steps_shown = self.help_steps(node, message)
+        if steps_shown:
+            steps = "\n".join(f"{n}. {step}" for n, step in enumerate(steps_shown, start=1))
             parts.append(f"No problem. Here is how to check:\n{steps}")
         if node.help and node.help.kb:
             title = self.kb_titles.get(node.help.kb, node.help.kb)
@@ -264,7 +293,7 @@ class Engine:
         """A question back about the step: help and the reason, without counting towards a dead end."""
         parts = []
         if isinstance(node, QuestionNode) and node.help:
-            parts.append(self.help_text(node))
+            parts.append(self.help_text(node, reply.value))
         if node.why:
             parts.append(node.why)
         if not parts:

@@ -1,16 +1,19 @@
 """FloDial importer: troubleshooting flowcharts (knowledge-sources/*.json) -> scripts in our format.
 
 Chart nodes keep their ids, so benchmark dialogs grounded on "chart-N" map to node "N". Supporting FAQs are
-attached to the chart node they talk about (word overlap): "why"-style FAQs become the node's `why`, the rest
-its `help`.
+attached to the chart node they talk about: the most similar node question by MiniLM when an embedder is
+given, else the one sharing most words. "why"-style FAQs become the node's `why`, the rest its `help`.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from actions.diagnostics.errors import ScriptError
 from actions.diagnostics.schema import Script, dump_script, parse_script
@@ -82,11 +85,23 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9']+", text.lower()) if w not in _STOP and len(w) > 2}
 
 
-def _attach_faqs(chart: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
+Embedder = Callable[[Sequence[str]], np.ndarray]
+
+
+def _attach_faqs(chart: dict[str, Any], embed: Embedder | None = None) -> dict[str, list[dict[str, str]]]:
     nodes = chart["nodes"]
     questions = [nid for nid, node in nodes.items() if not node.get("terminal")]
+    faqs = chart.get("supporting_faqs") or []
+    if embed is not None and questions and faqs:
+        node_vecs = np.asarray(embed([nodes[nid]["utterance"] or nodes[nid]["label"] for nid in questions]))
+        faq_vecs = np.asarray(embed([f"{faq['q']} {faq['a']}" for faq in faqs]))
+        best_nodes = (faq_vecs @ node_vecs.T).argmax(axis=1)
+        by_node: dict[str, list[dict[str, str]]] = {}
+        for faq, index in zip(faqs, best_nodes, strict=True):
+            by_node.setdefault(questions[int(index)], []).append(faq)
+        return by_node
     attached: dict[str, list[dict[str, str]]] = {}
-    for faq in chart.get("supporting_faqs") or []:
+    for faq in faqs:
         faq_words = _words(faq["q"])
         best = max(
             questions,
@@ -109,10 +124,10 @@ def _root(chart: dict[str, Any]) -> str:
     return sorted(roots, key=int)[0]
 
 
-def convert(chart: dict[str, Any]) -> Script:
+def convert(chart: dict[str, Any], embed: Embedder | None = None) -> Script:
     """One FloDial flowchart as a Script."""
     name = str(chart["name"])
-    faqs = _attach_faqs(chart)
+    faqs = _attach_faqs(chart, embed)
     queue = str(chart.get("category") or "general")
     nodes: dict[str, Any] = {}
     needs_fallback = False
@@ -175,14 +190,14 @@ def load_charts(directory: Path) -> list[dict[str, Any]]:
     return charts
 
 
-def import_charts(directory: Path) -> dict[str, Script]:
-    return {script.id: script for script in map(convert, load_charts(directory))}
+def import_charts(directory: Path, embed: Embedder | None = None) -> dict[str, Script]:
+    return {script.id: script for script in (convert(chart, embed) for chart in load_charts(directory))}
 
 
-def import_directory(knowledge: Path, output: Path) -> list[Path]:
+def import_directory(knowledge: Path, output: Path, embed: Embedder | None = None) -> list[Path]:
     output.mkdir(parents=True, exist_ok=True)
     written = []
-    for script in import_charts(knowledge).values():
+    for script in import_charts(knowledge, embed).values():
         path = output / f"{script.id}.yml"
         path.write_text(dump_script(script), encoding="utf-8")
         written.append(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from actions.diagnostics.schema import AnswerSpec
 
@@ -44,11 +44,22 @@ INTENT_KINDS: dict[str, Kind] = {
 }
 
 
+class AnswerReader(Protocol):
+    """A learned reading of statement answers (actions.diagnostics.answers.AnswerModel)."""
+
+    def read(self, question: str, answer: str) -> _Reading: ...
+
+
+class _Reading(Protocol):
+    label: str
+    probability: float
+
+
 @dataclass(frozen=True)
 class Reply:
     kind: Kind
     value: str | None = None
-    """Choice id for `choice`, the extracted text for `text`."""
+    """Choice id for `choice`, the extracted text for `text`, the customer's words for `question`/`dont_know`."""
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -189,7 +200,8 @@ _NEGATION = re.compile(
 )
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
+    """Straight quotes, single spaces."""
     return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip()
 
 
@@ -206,10 +218,10 @@ _ANTONYMS: dict[str, tuple[str, ...]] = {
 
 
 def negations(text: str) -> int:
-    return len(_NEGATION.findall(_normalise(text)))
+    return len(_NEGATION.findall(normalise(text)))
 
 
-def _contradicts(answer: str, question: str) -> bool:
+def contradicts(answer: str, question: str) -> bool:
     """The answer uses the opposite of a word the question asked about ("loose" -> "all tight")."""
     q_words = set(re.findall(r"[a-z]+", question.lower()))
     a_text = answer.lower()
@@ -228,10 +240,15 @@ def understand(
     question: str = "",
     intent: str | None = None,
     confidence: float = 0.0,
+    reader: AnswerReader | None = None,
+    confident: float = 0.75,
 ) -> Reply:
-    """Map one customer message to what it means for the current step."""
+    """Map one customer message to what it means for the current step.
+
+    `reader` (the learned answer model) reads statements when it is at least `confident`; rules do the rest.
+    """
     spec = spec or AnswerSpec()
-    clean = _normalise(text)
+    clean = normalise(text)
     if not clean:
         return Reply("unclear")
     if spec.kind == "choice":
@@ -255,11 +272,21 @@ def understand(
         return _free_text(clean, spec)
     if spec.kind == "choice":
         return Reply("unclear")
-    return yes_no(clean, question=question, intent=intent, confidence=confidence)
+    return yes_no(
+        clean, question=question, intent=intent, confidence=confidence, reader=reader, confident=confident
+    )
 
 
-def yes_no(text: str, *, question: str = "", intent: str | None = None, confidence: float = 0.0) -> Reply:
-    clean = _normalise(text)
+def yes_no(
+    text: str,
+    *,
+    question: str = "",
+    intent: str | None = None,
+    confidence: float = 0.0,
+    reader: AnswerReader | None = None,
+    confident: float = 0.75,
+) -> Reply:
+    clean = normalise(text)
     if _STILL_BROKEN.search(clean):
         return Reply("no")
     if _NO_START.match(clean):
@@ -270,21 +297,30 @@ def yes_no(text: str, *, question: str = "", intent: str | None = None, confiden
         return Reply(INTENT_KINDS[intent])
     if len(clean.split()) < 3 and not _NEGATION.search(clean):
         return Reply("unclear")
-    # A statement: it answers "no" when it negates what the question asked, and "yes" otherwise.
+    if reader is not None and question:
+        reading = reader.read(question, clean)
+        if reading.probability >= confident and reading.label in ("yes", "no", "unclear"):
+            return Reply(reading.label)  # type: ignore[arg-type]
+    return Reply(rule_polarity(clean, question))
+
+
+def rule_polarity(text: str, question: str) -> Literal["yes", "no"]:
+    """A statement answers "no" when it negates what the question asked, and "yes" otherwise."""
+    clean = normalise(text)
     flipped = (negations(clean) > 0) != (negations(question) > 0)
-    if _contradicts(clean, question):
+    if contradicts(clean, question):
         flipped = not flipped
-    return Reply("no" if flipped else "yes")
+    return "no" if flipped else "yes"
 
 
 def is_explicit_yes_no(text: str) -> bool:
     """True when the message starts with a yes or no word ("yes", "nope", "it is ...")."""
-    clean = _normalise(text)
+    clean = normalise(text)
     return bool(_YES_START.match(clean) or _NO_START.match(clean))
 
 
 def match_choice(text: str, spec: AnswerSpec) -> str | None:
-    clean = _normalise(text).lower().strip(" .!?")
+    clean = normalise(text).lower().strip(" .!?")
     best: tuple[int, str] | None = None
     for choice in spec.choices:
         for phrase in (choice.id.replace("_", " "), choice.label, *choice.synonyms):

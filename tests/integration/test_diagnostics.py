@@ -52,7 +52,7 @@ def test_dead_end_hands_off_with_the_steps_tried(stack: Stack, conversation_id: 
     text = joined(stack.send(conversation_id, "no, still locked"))
     assert "admin" in text.lower()
     escalation = slots(stack, conversation_id)["diagnostic_escalation"]
-    assert (escalation["queue"], escalation["escalation_type"]) == ("accounts", "administrative")
+    assert (escalation["queue"], escalation["escalation_type"]) == ("account", "administrative")
     reply = httpx.get(
         f"{stack.handoff_url}/api/conversations/{conversation_id}/handoffs",
         headers={"Authorization": f"Bearer {stack.handoff_token}"},

@@ -40,7 +40,7 @@ def test_dead_end_node_escalates_with_its_type_and_queue(engine: Engine) -> None
     step = engine.answer(state, "no")
     assert step.state.status == "escalated"
     assert step.state.escalation == "administrative"
-    assert step.state.queue == "accounts"
+    assert step.state.queue == "account"
     assert step.records[-1]["result"] == "escalated"
     assert step.messages and "admin" in step.messages[-1]
 

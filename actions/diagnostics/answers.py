@@ -1,0 +1,134 @@
+"""A learned reading of statement answers to yes/no steps ("the lug nuts are all tight" to "any loose nuts?").
+
+Rules in understanding.py handle the clear cases (yes/no words, why, go back, stop, not sure...). A statement
+is read by a logistic regression over all-MiniLM-L6-v2 embeddings of the answer, the question times the
+answer, the question + answer, and the rule signals (negations on each side, antonyms, the rule's guess).
+It is trained at first use from the labelled pairs in data/diagnostics/answers/*.jsonl (one JSON object a
+line: {"question", "answer", "label": "yes"|"no"|"unclear"}), so nothing is downloaded and the same files
+give the same model (lbfgs, fixed order).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from actions.diagnostics.errors import ScriptError
+from actions.diagnostics.understanding import contradicts, negations, normalise, rule_polarity
+
+Embedder = Callable[[Sequence[str]], np.ndarray]
+LABELS = ("yes", "no", "unclear")
+DISABLE_ENV = "DIAGNOSTICS_ANSWER_MODEL"
+"""Set to "off" to run on rules only (e.g. where MiniLM is not installed)."""
+
+
+@dataclass(frozen=True)
+class LabelledAnswer:
+    question: str
+    answer: str
+    label: str
+    source: str = ""
+    """Where the pair came from (file name, or a benchmark's chart), for grouped cross-validation."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    label: str
+    probability: float
+
+
+def answers_dir() -> Path:
+    from actions.diagnostics.catalog import REPO_ROOT
+
+    return REPO_ROOT / "data" / "diagnostics" / "answers"
+
+
+def load_pairs(directory: Path) -> list[LabelledAnswer]:
+    pairs: list[LabelledAnswer] = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                pair = LabelledAnswer(str(row["question"]), str(row["answer"]), str(row["label"]), path.stem)
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ScriptError(f"{path}:{number}: not a labelled answer: {exc}") from exc
+            if pair.label not in LABELS:
+                raise ScriptError(f"{path}:{number}: label must be one of {LABELS}, not {pair.label!r}")
+            pairs.append(pair)
+    return pairs
+
+
+def _rule_features(question: str, answer: str) -> list[float]:
+    guess = rule_polarity(answer, question)
+    return [
+        float(guess == "yes"),
+        float(guess == "no"),
+        float(negations(answer) > 0),
+        float(negations(question) > 0),
+        float(contradicts(answer, question)),
+    ]
+
+
+class CachedEmbedder:
+    """Embeds each distinct text once (the runtime sees the same step questions again and again)."""
+
+    def __init__(self, embed: Embedder) -> None:
+        self.embed = embed
+        self.cache: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        if missing:
+            for text, vector in zip(missing, np.asarray(self.embed(missing), dtype=np.float32), strict=True):
+                self.cache[text] = vector
+        return np.stack([self.cache[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+
+
+class AnswerModel:
+    def __init__(self, embed: Embedder, pairs: Iterable[LabelledAnswer], c: float = 1.0) -> None:
+        from sklearn.linear_model import LogisticRegression
+
+        self.embed = embed if isinstance(embed, CachedEmbedder) else CachedEmbedder(embed)
+        rows = list(pairs)
+        if len({p.label for p in rows}) < 2:
+            raise ScriptError("the answer model needs labelled pairs of at least two labels")
+        features = self.features([p.question for p in rows], [p.answer for p in rows])
+        self.model = LogisticRegression(C=c, max_iter=3000)
+        self.model.fit(features, [p.label for p in rows])
+        self.classes = [str(c) for c in self.model.classes_]
+
+    def features(self, questions: Sequence[str], answers: Sequence[str]) -> np.ndarray:
+        answers = [normalise(answer) for answer in answers]
+        q = self.embed(list(questions))
+        a = self.embed(answers)
+        qa = self.embed([f"{question} {answer}" for question, answer in zip(questions, answers, strict=True)])
+        rules = np.asarray(
+            [_rule_features(x, y) for x, y in zip(questions, answers, strict=True)], np.float32
+        )
+        return np.hstack([a, q * a, qa, rules])
+
+    def read_many(self, questions: Sequence[str], answers: Sequence[str]) -> list[Reading]:
+        probabilities = self.model.predict_proba(self.features(questions, answers))
+        best = probabilities.argmax(axis=1)
+        return [Reading(self.classes[i], float(row[i])) for i, row in zip(best, probabilities, strict=True)]
+
+    def read(self, question: str, answer: str) -> Reading:
+        return self.read_many([question], [answer])[0]
+
+
+@functools.cache
+def get_answer_model() -> AnswerModel | None:
+    """The model over the repository's labelled pairs, trained once at first use; None when turned off."""
+    if os.environ.get(DISABLE_ENV, "").lower() in ("off", "0", "false", "no"):
+        return None
+    from actions.diagnostics.router import minilm_embedder
+
+    return AnswerModel(minilm_embedder(), load_pairs(answers_dir()))

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from actions import transcript
+from actions.diagnostics.answers import AnswerModel, LabelledAnswer, Reading, answers_dir, load_pairs
+from actions.diagnostics.engine import Engine
+from actions.diagnostics.errors import ScriptError
+from actions.diagnostics.schema import parse_script
+from actions.diagnostics.state import State
+from actions.diagnostics.understanding import understand
+
+
+def bag_of_words(texts: Sequence[str]) -> np.ndarray:
+    """A deterministic stand-in for MiniLM: hashed word counts, L2-normalised."""
+    out = np.zeros((len(texts), 64), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for word in text.lower().split():
+            out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1, norms)
+
+
+class Fixed:
+    def __init__(self, label: str, probability: float) -> None:
+        self.reading = Reading(label, probability)
+        self.calls = 0
+
+    def read(self, question: str, answer: str) -> Reading:
+        self.calls += 1
+        return self.reading
+
+
+def test_repository_pairs_load_with_every_label() -> None:
+    pairs = load_pairs(answers_dir())
+    assert len(pairs) >= 100
+    assert {p.label for p in pairs} == {"yes", "no", "unclear"}
+
+
+def test_a_bad_label_is_reported_with_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "x.jsonl").write_text(
+        json.dumps({"question": "Is it on?", "answer": "yes", "label": "maybe"}) + "\n", encoding="utf-8"
+    )
+    with pytest.raises(ScriptError, match=r"x\.jsonl:1"):
+        load_pairs(tmp_path)
+
+
+def test_model_learns_from_pairs_and_is_deterministic() -> None:
+    pairs = [
+        LabelledAnswer("Is the light on?", f"the light is {word}", label)
+        for word, label in [
+            ("lit", "yes"),
+            ("glowing", "yes"),
+            ("bright", "yes"),
+            ("dark", "no"),
+            ("off", "no"),
+        ]
+        for _ in range(3)
+    ]
+    one = AnswerModel(bag_of_words, pairs, c=100.0)
+    two = AnswerModel(bag_of_words, pairs, c=100.0)
+    assert one.read("Is the light on?", "the light is dark").label == "no"
+    assert one.read("Is the light on?", "the light is glowing").label == "yes"
+    assert one.read("Is the light on?", "it is dark") == two.read("Is the light on?", "it is dark")
+
+
+def test_confident_reader_decides_statements_but_not_clear_cases() -> None:
+    question = "Are the lug nuts loose?"
+    reader = Fixed("no", 0.9)
+    assert understand("they were tightened last month", question=question, reader=reader).kind == "no"
+    assert understand("why?", question=question, reader=reader).kind == "why"
+    assert understand("stop", question=question, reader=reader).kind == "stop"
+    assert understand("yes they are", question=question, reader=reader).kind == "yes"
+    unsure = Fixed("no", 0.5)
+    # below the threshold the rules read it: no negation, so "yes"
+    assert understand("they are wobbling a lot", question=question, reader=unsure).kind == "yes"
+
+
+def test_engine_uses_its_answer_model_for_statements() -> None:
+    script = parse_script(
+        {
+            "id": "t",
+            "title": "T",
+            "triggers": ["t"],
+            "queue": "general",
+            "start": "q",
+            "nodes": {
+                "q": {
+                    "novice": "Is the fan loud?",
+                    "expert": "Fan loud?",
+                    "why": "w",
+                    "next": {"yes": "a", "no": "b"},
+                },
+                "a": {"type": "resolved", "novice": "A", "expert": "A", "why": "w", "confirm": "OK?"},
+                "b": {"type": "resolved", "novice": "B", "expert": "B", "why": "w", "confirm": "OK?"},
+            },
+        },
+        "test",
+    )
+    state = State(script_id="t", node_id="q", level="novice")
+    assert Engine({"t": script}).answer(state, "it hums quietly in the background").state.node_id == "a"
+    engine = Engine({"t": script}, answer_model=lambda: Fixed("no", 0.95))
+    assert engine.answer(state, "it hums quietly in the background").state.node_id == "b"
+
+
+def test_faq_help_closest_to_the_question_comes_first() -> None:
+    script = parse_script(
+        {
+            "id": "t",
+            "title": "T",
+            "triggers": ["t"],
+            "queue": "general",
+            "start": "q",
+            "nodes": {
+                "q": {
+                    "novice": "Is the fusible link blown?",
+                    "expert": "Link blown?",
+                    "why": "w",
+                    "help": {
+                        "steps": ["A fuse protects wires.", "Look for melted insulation."],
+                        "sources": ["faq-1", "faq-2"],
+                    },
+                    "next": {"yes": "a", "no": "a"},
+                },
+                "a": {"type": "resolved", "novice": "A", "expert": "A", "why": "w", "confirm": "OK?"},
+            },
+        },
+        "test",
+    )
+
+    def ranker(message: str, texts: Sequence[str]) -> np.ndarray:
+        return bag_of_words(list(texts)) @ bag_of_words([message])[0]
+
+    state = State(script_id="t", node_id="q", level="novice")
+    step = Engine({"t": script}, ranker=ranker).answer(state, "how do I look for melted insulation?")
+    assert step.messages[0].index("melted") < step.messages[0].index("A fuse protects")
+
+
+def test_ticket_queue_comes_from_the_script_that_escalated() -> None:
+    events = [
+        {
+            "event": "slot",
+            "name": "diagnostic_escalation",
+            "value": {"queue": "network", "escalation_type": "technical"},
+        },
+    ]
+    escalation = transcript.diagnostic_escalation(events)
+    assert transcript.escalation_type("script_dead_end", "printer", escalation) == "network"
+    assert transcript.escalation_type("script_dead_end", "printer", None) == "hardware"
+    assert transcript.escalation_type("complaint", "printer", escalation) == "complaint"
+    assert transcript.diagnostic_escalation([{"event": "user", "text": "hi"}]) is None
