@@ -40,13 +40,17 @@ def _cmd_query(args: argparse.Namespace, settings: KBSettings) -> int:
                     "decision": decision.kind,
                     "top_score": decision.top_score,
                     "margin": decision.margin,
+                    "confidence": decision.confidence,
                     "hits": [h.to_json() for h in decision.hits],
                 },
                 indent=2,
             )
         )
         return 0
-    print(f"decision: {decision.kind} (top score {decision.top_score:.3f}, margin {decision.margin:.3f})")
+    confidence = "" if decision.confidence is None else f", confidence {decision.confidence:.2f}"
+    print(
+        f"decision: {decision.kind} (top score {decision.top_score:.3f}, margin {decision.margin:.3f}{confidence})"
+    )
     for hit in decision.hits:
         print(f"  {hit.score:.3f}  {hit.doc_id}  {hit.title!r}  [{hit.citation}]")
     if decision.kind == "answer" and decision.best is not None:
