@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{5,30}[0-9]")
 
+# Set by a diagnostic script that escalated; it routes that script's ticket. Cleared when the ticket ends so
+# a later handoff about something else is not routed to the old script's queue.
+ESCALATION_SLOT = "diagnostic_escalation"
 CANCEL_BUTTON = {"title": "Cancel my request", "payload": "/cancel_handoff"}
 RATING_BUTTONS = [
     {"title": f"{n}", "payload": f'/rate_handoff{{"handoff_rating": {n}}}'} for n in range(1, 6)
@@ -54,6 +57,7 @@ def build_request(tracker: Tracker) -> dict[str, Any]:
     latest_intent = (tracker.latest_message.get("intent") or {}).get("name")
     reason = tx.derive_reason(tracker.get_slot("handoff_reason"), latest_intent)
     category = tx.category(events, support_actions)
+    route = tx.escalation(reason, category, tracker.get_slot(ESCALATION_SLOT))
     priority = tracker.get_slot("handoff_priority") or ("high" if reason == "complaint" else "normal")
     customer: dict[str, Any] = {"channel_user_id": tracker.sender_id}
     contact = tracker.get_slot("handoff_contact")
@@ -66,7 +70,8 @@ def build_request(tracker: Tracker) -> dict[str, Any]:
         "summary": tx.summary(events),
         "category": category,
         "reason": reason,
-        "escalation_type": tx.escalation_type(reason, category),
+        "escalation_type": route.escalation_type,
+        "queue": route.queue,
         "priority": priority if priority in ("normal", "high") else "normal",
         "contact_time": tx.contact_time(events),
         "transcript": tx.transcript(events),
@@ -186,7 +191,7 @@ class ActionCancelHandoff(Action):
         dispatcher.utter_message(
             text=f"Done. I cancelled your request for a person (ticket {ticket_id}). I'm still here if you need me."
         )
-        return [SlotSet("handoff_status", "cancelled")]
+        return [SlotSet("handoff_status", "cancelled"), SlotSet(ESCALATION_SLOT, None)]
 
 
 class ActionHandoffFinished(Action):
@@ -205,12 +210,12 @@ class ActionHandoffFinished(Action):
                 "How happy are you with the help you got? Tap 1 (not happy) to 5 (very happy).",
                 buttons=RATING_BUTTONS,
             )
-            return [SlotSet("handoff_status", "resolved")]
+            return [SlotSet("handoff_status", "resolved"), SlotSet(ESCALATION_SLOT, None)]
         dispatcher.utter_message(
             text="The support agent passed this chat back to me, the bot. They have recorded what they did on "
             "your ticket. What else can I help with?"
         )
-        return [SlotSet("handoff_status", "handed_back")]
+        return [SlotSet("handoff_status", "handed_back"), SlotSet(ESCALATION_SLOT, None)]
 
 
 class ActionRateHandoff(Action):

@@ -1,4 +1,5 @@
-"""Turn a Rasa tracker into what a handoff ticket needs: transcript, reason, category, summary.
+"""Turn a Rasa tracker into what a handoff ticket needs: transcript, reason, category, summary, escalation
+type and skill queue.
 
 Plain functions over tracker events (dicts), so they are tested without a Rasa server."""
 
@@ -6,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
+
+from handoff.models import ESCALATION_TYPES, QUEUES
 
 AGENT_ROLE_KEY = "handoff_role"
 REASON_BY_INTENT = {
@@ -16,7 +19,8 @@ REASON_BY_INTENT = {
     "out_of_scope": "nlu_fallback",
 }
 REASONS = ("customer_request", "complaint", "nlu_fallback", "script_dead_end", "kb_not_solved")
-ESCALATION_BY_CATEGORY = {
+GENERAL_QUEUE, COMPLAINT_QUEUE = "general", "complaint"
+QUEUE_BY_CATEGORY = {
     "wifi": "network",
     "vpn": "network",
     "printer": "hardware",
@@ -104,19 +108,33 @@ def diagnostic_escalation(events: Iterable[Mapping[str, Any]]) -> dict[str, Any]
     return None
 
 
-def escalation_type(
-    reason: str, category_name: str | None, escalation: Mapping[str, Any] | None = None
-) -> str:
-    """The ticket's skill queue. A diagnostic script that escalated names its own queue (slot
-    `diagnostic_escalation`: {"escalation_type", "queue", "reason", "script_id", "node_id"}); otherwise it is
-    guessed from the category."""
+class Escalation(NamedTuple):
+    """How the ticket escalates (ITIL type) and which skill queue works it."""
+
+    escalation_type: str
+    queue: str
+
+
+def escalation(
+    reason: str, category_name: str | None, diagnostic: Mapping[str, Any] | None = None
+) -> Escalation:
+    """Escalation type and skill queue of a handoff.
+
+    A complaint goes up (vertical) to the complaint queue. A diagnostic script that escalated names both
+    (slot `diagnostic_escalation`: {"escalation_type", "queue", "reason", "script_id", "node_id"}). Otherwise a
+    script dead end goes to specialists (technical) and anything else (customer asked, NLU fallback, KB did
+    not solve it) sideways (horizontal); the queue comes from the category, else `general`."""
     if reason == "complaint":
-        return "complaint"
-    if isinstance(escalation, Mapping):
-        queue = escalation.get("queue")
-        if isinstance(queue, str) and queue.strip():
-            return queue.strip()
-    return ESCALATION_BY_CATEGORY.get(category_name or "", "general")
+        return Escalation("vertical", COMPLAINT_QUEUE)
+    by_category = QUEUE_BY_CATEGORY.get(category_name or "", GENERAL_QUEUE)
+    if isinstance(diagnostic, Mapping):
+        kind, queue = diagnostic.get("escalation_type"), diagnostic.get("queue")
+        if kind in ESCALATION_TYPES or queue in QUEUES:
+            return Escalation(
+                kind if kind in ESCALATION_TYPES else "technical",
+                queue if queue in QUEUES else by_category,
+            )
+    return Escalation("technical" if reason == "script_dead_end" else "horizontal", by_category)
 
 
 def summary(events: Iterable[Mapping[str, Any]]) -> str:

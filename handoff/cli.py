@@ -15,7 +15,7 @@ from aiohttp import web
 from handoff import db
 from handoff.app import create_app
 from handoff.errors import ConfigError, DuplicateUser, UserNotFound
-from handoff.models import ESCALATION_TYPES
+from handoff.models import QUEUES
 from handoff.routing import unknown_skills
 from handoff.settings import load_settings
 from handoff.store import Store
@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     passwd.add_argument("--password-env", metavar="VAR")
     skills = users.add_parser("skills", help="set the queues an agent works (empty: every queue)")
     skills.add_argument("username")
-    skills.add_argument("skills", help=f"comma-separated, from: {', '.join(ESCALATION_TYPES)}")
+    skills.add_argument("skills", help=f"comma-separated, from: {', '.join(QUEUES)}")
     users.add_parser("list", help="list agent accounts")
     return parser
 
@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
 def _skills(raw: str) -> list[str]:
     skills = [s.strip() for s in raw.split(",") if s.strip()]
     if unknown := unknown_skills(skills):
-        raise ConfigError(f"unknown queue {', '.join(unknown)}; use {', '.join(ESCALATION_TYPES)}")
+        raise ConfigError(f"unknown queue {', '.join(unknown)}; use {', '.join(QUEUES)}")
     return skills
 
 

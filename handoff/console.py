@@ -25,7 +25,7 @@ from handoff.auth import (
 from handoff.body import read_model
 from handoff.errors import UserNotFound
 from handoff.hub import Connection
-from handoff.models import ESCALATION_TYPES, MAX_TEXT, Ticket, utc_now
+from handoff.models import MAX_TEXT, QUEUES, Ticket, utc_now
 from handoff.routing import can_see, queues_of
 from handoff.satisfaction import summarize
 from handoff.state import DESK, HUB, SETTINGS, STORE
@@ -100,7 +100,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 # ---- pages ---------------------------------------------------------------------------------------
 async def console_page(request: web.Request) -> web.StreamResponse:
     agent = await require_agent(request)
-    context = {"agent": agent, "csrf": await csrf_token(request), "queues": ESCALATION_TYPES}
+    context = {"agent": agent, "csrf": await csrf_token(request), "queues": QUEUES}
     return aiohttp_jinja2.render_template("console.html", request, context)
 
 
@@ -156,7 +156,7 @@ async def queue(request: web.Request) -> web.Response:
     queues = [
         {
             "queue": name,
-            "waiting": sum(1 for t in tickets if t.escalation_type == name and t.status == "waiting"),
+            "waiting": sum(1 for t in tickets if t.queue == name and t.status == "waiting"),
             "agents_online": len(await desk.agents_online(name)),
         }
         for name in queues_of(agent)
@@ -233,8 +233,8 @@ async def add_note(request: web.Request) -> web.Response:
 async def transfer(request: web.Request) -> web.Response:
     agent = await _agent_with_csrf(request)
     body = await read_model(request, TransferBody)
-    if body.queue and body.queue not in ESCALATION_TYPES:
-        raise web.HTTPBadRequest(text=f"unknown queue; use one of {', '.join(ESCALATION_TYPES)}")
+    if body.queue and body.queue not in QUEUES:
+        raise web.HTTPBadRequest(text=f"unknown queue; use one of {', '.join(QUEUES)}")
     to_user = await request.app[STORE].find_user(body.username) if body.username else None
     if not (body.queue or to_user):
         raise web.HTTPBadRequest(text="give a queue or an agent")

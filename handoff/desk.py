@@ -14,7 +14,7 @@ from handoff import hours
 from handoff.errors import InvalidTransition, NotYourQueue, ServiceUnavailable
 from handoff.hub import Hub
 from handoff.metrics import Metrics
-from handoff.models import OPEN_STATUSES, HandoffRequest, Message, Ticket, utc_now
+from handoff.models import OPEN_STATUSES, QUEUES, HandoffRequest, Message, Ticket, utc_now
 from handoff.rasa import RasaClient
 from handoff.routing import can_see, serves
 from handoff.settings import Settings
@@ -69,9 +69,7 @@ class Desk:
     async def open_handoff(self, request: HandoffRequest) -> tuple[Ticket, QueueInfo, bool]:
         """Create the ticket (or return the conversation's open one). Offline when closed or nobody is on."""
         now = utc_now()
-        staffed = hours.is_open(self.settings.hours, now) and bool(
-            await self.agents_online(request.escalation_type)
-        )
+        staffed = hours.is_open(self.settings.hours, now) and bool(await self.agents_online(request.queue))
         existing = await self.store.open_ticket_for_conversation(request.conversation_id)
         if existing is not None:
             if existing.status == "offline" and staffed:
@@ -83,15 +81,13 @@ class Desk:
         ticket = await self.store.get_ticket(ticket_id)
         self.metrics.handoffs.labels(reason=ticket.reason, status=status).inc()
         log.info("conversation %s: opened ticket %s (%s)", ticket.conversation_id, ticket_id, status)
-        await self.hub.broadcast(
-            {"type": "ticket_created", "ticket": _summary(ticket)}, queue=ticket.escalation_type
-        )
+        await self.hub.broadcast({"type": "ticket_created", "ticket": _summary(ticket)}, queue=ticket.queue)
         await self.refresh_metrics()
         return ticket, await self.queue_info(ticket), True
 
     async def queue_info(self, ticket: Ticket) -> QueueInfo:
         now = utc_now()
-        online = len(await self.agents_online(ticket.escalation_type))
+        online = len(await self.agents_online(ticket.queue))
         position = (await self.store.waiting_ahead(ticket)) + 1 if ticket.status == "waiting" else 0
         per = self.settings.service_levels.minutes_per_conversation
         wait = math.ceil(position * per / max(online, 1)) if position else 0
@@ -110,9 +106,7 @@ class Desk:
         """The ticket, if the agent works its queue or owns it."""
         ticket = await self.store.get_ticket(ticket_id, with_messages=with_messages)
         if not can_see(agent, ticket):
-            raise NotYourQueue(
-                f"ticket {ticket_id} is in the {ticket.escalation_type} queue, not one of yours"
-            )
+            raise NotYourQueue(f"ticket {ticket_id} is in the {ticket.queue} queue, not one of yours")
         return ticket
 
     async def claim(self, ticket_id: int, agent: Agent) -> Ticket:
@@ -181,9 +175,9 @@ class Desk:
                 user_id=to_user.id,
             )
         else:
-            target = queue or ticket.escalation_type
+            target = queue or ticket.queue
             ticket = await self.store.transition(
-                ticket_id, OPEN_STATUSES, "waiting", assigned_agent_id=None, escalation_type=target
+                ticket_id, OPEN_STATUSES, "waiting", assigned_agent_id=None, queue=target
             )
             await self._say(
                 ticket, "I'm passing your chat to another support team. A person will join soon.", "system"
@@ -233,7 +227,7 @@ class Desk:
         ticket = await self.visible_ticket(ticket_id, agent, with_messages=False)
         await self.hub.broadcast(
             {"type": "typing", "ticket_id": ticket_id, "user": agent.display_name, "role": "agent"},
-            queue=ticket.escalation_type,
+            queue=ticket.queue,
         )
         speaks = ticket.assigned_agent_id == agent.id or agent.is_supervisor
         if ticket.status != "assigned" or not speaks or self.rasa is None:
@@ -253,7 +247,7 @@ class Desk:
             return None
         await self.hub.broadcast(
             {"type": "typing", "ticket_id": ticket.ticket_id, "user": "The customer", "role": "customer"},
-            queue=ticket.escalation_type,
+            queue=ticket.queue,
         )
         return ticket.ticket_id
 
@@ -330,8 +324,8 @@ class Desk:
         waiting = await self.store.list_tickets(("waiting",))
         counts: dict[str, int] = {}
         for ticket in waiting:
-            counts[ticket.escalation_type] = counts.get(ticket.escalation_type, 0) + 1
-        for queue in {*counts, *("general", "network", "hardware", "software", "account", "complaint")}:
+            counts[ticket.queue] = counts.get(ticket.queue, 0) + 1
+        for queue in {*counts, *QUEUES}:
             self.metrics.queue_length.labels(queue=queue).set(counts.get(queue, 0))
         oldest = min((t.handoff_time for t in waiting), default=None)
         self.metrics.oldest_wait.set((utc_now() - oldest).total_seconds() if oldest else 0)

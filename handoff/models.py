@@ -5,14 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Role = Literal["customer", "bot", "agent", "system"]
 Reason = Literal["customer_request", "complaint", "nlu_fallback", "script_dead_end", "kb_not_solved"]
 Priority = Literal["normal", "high"]
 Status = Literal["waiting", "assigned", "resolved", "handed_back", "cancelled", "offline"]
 OPEN_STATUSES: tuple[Status, ...] = ("waiting", "assigned")
-ESCALATION_TYPES = ("general", "network", "hardware", "software", "account", "complaint")
+# ITIL escalation types: technical (to specialists with deeper knowledge), vertical (up to a supervisor or
+# manager, e.g. complaints), horizontal (to another team or agent at the same level), administrative (needs
+# an admin or approval action, e.g. access rights, a software purchase).
+ESCALATION_TYPES = ("technical", "vertical", "horizontal", "administrative")
+# Skill queues: who works the ticket. Agents' skills name queues; `general` is everyone's.
+QUEUES = ("general", "network", "hardware", "software", "account", "complaint")
+EscalationType = Literal["technical", "vertical", "horizontal", "administrative"]
+Queue = Literal["general", "network", "hardware", "software", "account", "complaint"]
+# Before migration 0002 `escalation_type` held the queue; the type each old queue implies (same as the SQL).
+TYPE_OF_LEGACY_QUEUE: dict[str, EscalationType] = {
+    "complaint": "vertical",
+    "network": "technical",
+    "hardware": "technical",
+    "software": "technical",
+    "account": "administrative",
+    "general": "horizontal",
+}
 MAX_TEXT = 10_000
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -55,11 +71,22 @@ class HandoffRequest(BaseModel):
     summary: str = Field(default="", max_length=2000)
     category: str | None = Field(default=None, max_length=100)
     reason: Reason
-    escalation_type: Literal[ESCALATION_TYPES] = "general"  # type: ignore[valid-type]
+    escalation_type: EscalationType = "horizontal"
+    queue: Queue = "general"
     priority: Priority = "normal"
     contact_time: dt.datetime | None = None
     transcript: list[TranscriptEntry] = Field(default_factory=list, max_length=5000)
     actions_taken: list[dict[str, Any]] = Field(default_factory=list, max_length=1000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_queue_in_type(cls, data: Any) -> Any:
+        """A bot built before the split sends the queue as `escalation_type` and no `queue`: accept it."""
+        if isinstance(data, dict) and "queue" not in data:
+            old = data.get("escalation_type")
+            if isinstance(old, str) and old in TYPE_OF_LEGACY_QUEUE:
+                return {**data, "queue": old, "escalation_type": TYPE_OF_LEGACY_QUEUE[old]}
+        return data
 
     @field_validator("contact_time")
     @classmethod
@@ -100,6 +127,7 @@ class Ticket(BaseModel):
     category: str | None
     reason: Reason
     escalation_type: str
+    queue: str
     priority: Priority
     contact_time: dt.datetime | None
     handoff_time: dt.datetime

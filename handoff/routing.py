@@ -1,4 +1,5 @@
-"""Which agent works which queue. Queues are the escalation types; an agent's skills name their queues.
+"""Which agent works which queue. A ticket's skill queue (`Ticket.queue`, not its escalation type) picks the
+agents; an agent's skills name their queues.
 
 Rules: supervisors and agents without skills work every queue; an agent with skills works those queues plus
 ``general`` (the catch-all queue everyone answers); an agent always sees tickets assigned to them."""
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from handoff.models import ESCALATION_TYPES, Ticket
+from handoff.models import QUEUES, Ticket
 from handoff.users import Agent
 
 GENERAL_QUEUE = "general"
@@ -21,13 +22,13 @@ def serves(agent: Agent, queue: str) -> bool:
 
 
 def can_see(agent: Agent, ticket: Ticket) -> bool:
-    return serves(agent, ticket.escalation_type) or ticket.assigned_agent_id == agent.id
+    return serves(agent, ticket.queue) or ticket.assigned_agent_id == agent.id
 
 
 def queues_of(agent: Agent) -> tuple[str, ...]:
     """The agent's queues in the standard order."""
-    return tuple(q for q in ESCALATION_TYPES if serves(agent, q))
+    return tuple(q for q in QUEUES if serves(agent, q))
 
 
 def unknown_skills(skills: Iterable[str]) -> list[str]:
-    return [s for s in skills if s not in ESCALATION_TYPES]
+    return [s for s in skills if s not in QUEUES]

@@ -34,7 +34,7 @@ def summarize(rated: Iterable[Ticket], recent: int = 50) -> dict[str, Any]:
         "average": round(sum(ratings) / len(ratings), 2) if ratings else None,
         "distribution": {str(score): ratings.count(score) for score in range(1, 6)},
         "by_agent": _group(tickets, lambda t: t.assigned_agent or "(nobody)"),
-        "by_queue": _group(tickets, lambda t: t.escalation_type),
+        "by_queue": _group(tickets, lambda t: t.queue),
         "by_day": _group(tickets, _day),
         "ratings": [
             {
@@ -42,7 +42,7 @@ def summarize(rated: Iterable[Ticket], recent: int = 50) -> dict[str, Any]:
                 "rating": t.satisfaction_rating,
                 "comment": t.satisfaction_comment,
                 "agent": t.assigned_agent,
-                "queue": t.escalation_type,
+                "queue": t.queue,
                 "resolution_time": t.resolution_time.isoformat() if t.resolution_time else None,
             }
             for t in newest[:recent]

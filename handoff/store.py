@@ -48,9 +48,9 @@ class Store:
     async def create_ticket(self, request: HandoffRequest, status: Status, now: dt.datetime) -> int:
         cursor = await self._conn.execute(
             "INSERT INTO tickets (conversation_id, status, channel, customer_channel_user_id, customer_name,"
-            " customer_email, summary, category, reason, escalation_type, priority, contact_time,"
+            " customer_email, summary, category, reason, escalation_type, queue, priority, contact_time,"
             " handoff_time, actions_taken, tracker_cursor)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 request.conversation_id,
                 status,
@@ -62,6 +62,7 @@ class Store:
                 request.category,
                 request.reason,
                 request.escalation_type,
+                request.queue,
                 request.priority,
                 _iso(
                     request.contact_time or (request.transcript[0].timestamp if request.transcript else now)
@@ -132,9 +133,9 @@ class Store:
     async def waiting_ahead(self, ticket: Ticket) -> int:
         """How many waiting tickets in the same queue come before this one."""
         async with self._conn.execute(
-            f"SELECT t.id FROM tickets t WHERE t.status = 'waiting' AND t.escalation_type = ?"
+            f"SELECT t.id FROM tickets t WHERE t.status = 'waiting' AND t.queue = ?"
             f" ORDER BY {_PRIORITY_ORDER}",
-            (ticket.escalation_type,),
+            (ticket.queue,),
         ) as cursor:
             ids = [int(r[0]) for r in await cursor.fetchall()]
         return ids.index(ticket.ticket_id) if ticket.ticket_id in ids else 0
@@ -305,6 +306,7 @@ class Store:
             category=row["category"],
             reason=row["reason"],
             escalation_type=row["escalation_type"],
+            queue=row["queue"],
             priority=row["priority"],
             contact_time=_time(row["contact_time"]),
             handoff_time=_time(row["handoff_time"]),

@@ -31,7 +31,7 @@
     var button = el("button", null, "ticket");
     button.type = "button";
     button.dataset.ticket = t.ticket_id;
-    var label = "#" + t.ticket_id + " · " + t.status + " · " + t.priority +
+    var label = "#" + t.ticket_id + " · " + t.status + " · " + t.priority + " · " + t.escalation_type +
       (t.assigned_agent ? " · " + t.assigned_agent : "") +
       (t.status === "waiting" ? " · place " + t.queue_position + " · waited " + Math.round(t.waited_minutes) + " min" : "");
     button.appendChild(el("span", label, "meta"));
@@ -41,16 +41,19 @@
     return item;
   }
 
-  // Tickets arrive ordered by priority, then longest wait; they are grouped by queue (escalation type).
+  // "network · technical escalation": who works it, and what kind of escalation it is.
+  function queueLabel(t) { return t.queue + " · " + t.escalation_type + " escalation"; }
+
+  // Tickets arrive ordered by priority, then longest wait; they are grouped by skill queue (`queue`, not the escalation type).
   function loadQueue() {
     return api("GET", "/console/api/queue").then(function (data) {
       var list = $("queue-list");
       list.textContent = "";
       var names = data.queues.map(function (q) { return q.queue; });
-      data.tickets.forEach(function (t) { if (names.indexOf(t.escalation_type) < 0) { names.push(t.escalation_type); } });
+      data.tickets.forEach(function (t) { if (names.indexOf(t.queue) < 0) { names.push(t.queue); } });
       var waiting = 0;
       names.forEach(function (name) {
-        var tickets = data.tickets.filter(function (t) { return t.escalation_type === name; });
+        var tickets = data.tickets.filter(function (t) { return t.queue === name; });
         var info = data.queues.filter(function (q) { return q.queue === name; })[0];
         var count = tickets.filter(function (t) { return t.status === "waiting"; }).length;
         waiting += count;
@@ -121,7 +124,7 @@
     details.textContent = "";
     [["Customer", (t.customer.name || "") + " " + (t.customer.email || "") + " (" + t.channel + ")"],
      ["Summary", t.summary], ["Category", t.category || "—"], ["Reason", t.reason],
-     ["Queue", t.escalation_type], ["Priority", t.priority], ["Contact time", t.contact_time || "—"],
+     ["Queue", queueLabel(t)], ["Priority", t.priority], ["Contact time", t.contact_time || "—"],
      ["Handoff time", t.handoff_time], ["First response", t.first_agent_response_time || "—"],
      ["Agent", t.assigned_agent || "—"], ["Resolution", t.resolution_notes || "—"],
      ["Callback", t.callback ? JSON.stringify(t.callback) : "—"],
@@ -199,10 +202,10 @@
     ws.onmessage = function (event) {
       var data = JSON.parse(event.data);
       if (data.type === "ticket_created") {
-        notify("New handoff: ticket #" + data.ticket.ticket_id + " in " + data.ticket.escalation_type + " (" + data.ticket.priority + " priority" + (data.ticket.status === "offline" ? ", nobody was online" : "") + ")", data.ticket.ticket_id);
+        notify("New handoff: ticket #" + data.ticket.ticket_id + " in " + queueLabel(data.ticket) + " (" + data.ticket.priority + " priority" + (data.ticket.status === "offline" ? ", nobody was online" : "") + ")", data.ticket.ticket_id);
       }
       if (data.type === "ticket_transferred") {
-        notify("Ticket #" + data.ticket.ticket_id + " was passed to " + (data.ticket.status === "assigned" ? "you" : "the " + data.ticket.escalation_type + " queue") + " by " + data.by, data.ticket.ticket_id);
+        notify("Ticket #" + data.ticket.ticket_id + " was passed to " + (data.ticket.status === "assigned" ? "you" : "the " + data.ticket.queue + " queue") + " by " + data.by, data.ticket.ticket_id);
       }
       if (data.type === "typing") {
         if (current && data.ticket_id === current.ticket_id && data.user !== me.name) {

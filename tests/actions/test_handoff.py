@@ -14,7 +14,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff as action_module
-from actions.handoff import ActionCancelHandoff, ActionRequestHuman, ActionSubmitHandoffFeedback
+from actions import transcript as tx
+from actions.handoff import (
+    ActionCancelHandoff,
+    ActionHandoffFinished,
+    ActionRequestHuman,
+    ActionSubmitHandoffFeedback,
+)
 from handoff import create_app
 from tests.handoff.conftest import AUTH, TOKEN, make_settings
 
@@ -111,7 +117,9 @@ async def test_request_human_opens_a_ticket_and_tells_the_customer_what_happens(
 
     ticket = await fetch_ticket(service, ticket_id)
     assert ticket["reason"] == "customer_request"
-    assert ticket["category"] == "wifi" and ticket["escalation_type"] == "network"
+    assert ticket["category"] == "wifi"
+    # The customer asked: sideways to the queue of their problem.
+    assert (ticket["escalation_type"], ticket["queue"]) == ("horizontal", "network")
     assert ticket["summary"] == "my wifi keeps dropping"
     assert ticket["channel"] == "socketio" and ticket["customer"]["channel_user_id"] == "customer-42"
     assert [(m["role"], m["text"]) for m in ticket["transcript"]] == [
@@ -131,9 +139,11 @@ async def test_reason_comes_from_the_latest_intent_or_the_slot(
     complaint = [*CONVERSATION[:-1], user("this is useless, I'm not happy", "complain", T0 + 70)]
     events = await ActionRequestHuman().run(CollectingDispatcher(), tracker(complaint), {})
     ticket = await fetch_ticket(service, slot(events, "handoff_ticket_id"))
-    assert (ticket["reason"], ticket["priority"], ticket["escalation_type"]) == (
+    # A complaint goes up to a supervisor: vertical, the complaint queue, high priority.
+    assert (ticket["reason"], ticket["priority"], ticket["escalation_type"], ticket["queue"]) == (
         "complaint",
         "high",
+        "vertical",
         "complaint",
     )
 
@@ -141,6 +151,53 @@ async def test_reason_comes_from_the_latest_intent_or_the_slot(
     events = await ActionRequestHuman().run(CollectingDispatcher(), dead_end, {})
     assert (await fetch_ticket(service, slot(events, "handoff_ticket_id")))["reason"] == "script_dead_end"
     assert slot(events, "handoff_reason") is None  # reset for the next handoff
+
+
+async def test_script_dead_end_takes_type_and_queue_from_the_script(
+    service: TestServer, handoff_env: pytest.MonkeyPatch
+) -> None:
+    handoff_env.setenv("HANDOFF_URL", str(service.make_url("/")))
+    # The customer named a printer problem, but the script that gave up routes to its own queue.
+    printer = [user("my printer will not print", "problem_printer", T0), bot("Is it on?", T0 + 1)]
+    escalated = {
+        "escalation_type": "technical",
+        "queue": "network",
+        "reason": "script_dead_end",
+        "script_id": "wifi",
+        "node_id": "escalate_router",
+    }
+    slots = {"handoff_reason": "script_dead_end", "diagnostic_escalation": escalated}
+    events = await ActionRequestHuman().run(CollectingDispatcher(), tracker(printer, slots), {})
+    ticket = await fetch_ticket(service, slot(events, "handoff_ticket_id"))
+    assert (ticket["reason"], ticket["escalation_type"], ticket["queue"], ticket["priority"]) == (
+        "script_dead_end",
+        "technical",
+        "network",
+        "normal",
+    )
+    # Kept while the ticket is open; cleared when it ends, so a later handoff is routed afresh.
+    assert all(e.get("name") != "diagnostic_escalation" for e in events)
+    finished = tracker([*printer, user("/handoff_resolved", "handoff_resolved", T0 + 90)], slots)
+    assert (
+        slot(await ActionHandoffFinished().run(CollectingDispatcher(), finished, {}), "diagnostic_escalation")
+        is None
+    )
+
+
+def test_escalation_rules() -> None:
+    script = {"escalation_type": "administrative", "queue": "account", "reason": "script_dead_end"}
+    assert tx.escalation("complaint", "wifi", script) == ("vertical", "complaint")
+    assert tx.escalation("script_dead_end", "printer", script) == ("administrative", "account")
+    assert tx.escalation("customer_request", "printer", script) == ("administrative", "account")
+    assert tx.escalation("script_dead_end", "printer", None) == ("technical", "hardware")
+    for reason in ("customer_request", "nlu_fallback", "kb_not_solved"):
+        assert tx.escalation(reason, "vpn") == ("horizontal", "network")
+        assert tx.escalation(reason, None) == ("horizontal", "general")
+    # A slot with values the service would refuse falls back to the rules instead of failing the handoff.
+    assert tx.escalation("script_dead_end", "email", {"escalation_type": "sideways", "queue": "x"}) == (
+        "technical",
+        "software",
+    )
 
 
 async def test_service_down_is_told_honestly_and_the_turn_does_not_fail(
@@ -165,9 +222,12 @@ async def test_cancel_and_feedback_reach_the_ticket(
     events = await ActionRequestHuman().run(CollectingDispatcher(), tracker(CONVERSATION), {})
     ticket_id = slot(events, "handoff_ticket_id")
     dispatcher = CollectingDispatcher()
-    await ActionCancelHandoff().run(dispatcher, tracker(CONVERSATION, {"handoff_ticket_id": ticket_id}), {})
+    cancelled = await ActionCancelHandoff().run(
+        dispatcher, tracker(CONVERSATION, {"handoff_ticket_id": ticket_id}), {}
+    )
     assert f"cancelled your request for a person (ticket {ticket_id})" in dispatcher.messages[0]["text"]
     assert (await fetch_ticket(service, ticket_id))["status"] == "cancelled"
+    assert slot(cancelled, "diagnostic_escalation") is None
 
     dispatcher = CollectingDispatcher()
     slots = {"handoff_ticket_id": ticket_id, "handoff_rating": 5.0, "handoff_comment": "Fast and friendly"}

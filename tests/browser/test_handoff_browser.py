@@ -110,6 +110,12 @@ def test_customer_reaches_an_agent_chats_and_rates(
     # The agent opens the ticket from the notice (transcript shown), claims it and replies.
     console.get_by_role("alert").get_by_role("button", name="Open").click()
     expect(console.locator("#transcript")).to_contain_text("I want to talk to a person")
+    # Asked for a person with no problem named: sideways (horizontal) to the general queue.
+    expect(console.locator("#details")).to_contain_text("general · horizontal escalation")
+    assert (ticket(stack, ticket_id)["queue"], ticket(stack, ticket_id)["escalation_type"]) == (
+        "general",
+        "horizontal",
+    )
     console.get_by_role("button", name="Claim").click()
     expect(log).to_contain_text(f"{agent_name} from IT support has joined the chat")
     expect(widget.locator("#itw-status")).to_contain_text(f"chatting with {agent_name}, a person")

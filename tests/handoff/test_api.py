@@ -31,7 +31,8 @@ async def test_creating_a_handoff_stores_the_ticket_with_transcript_and_actions(
     ]
     assert [m["role"] for m in ticket["transcript"]] == ["customer", "bot", "customer"]
     assert ticket["actions_taken"][0]["doc_id"] == "wifi-drops"
-    assert ticket["category"] == "wifi" and ticket["escalation_type"] == "network"
+    assert ticket["category"] == "wifi"
+    assert (ticket["escalation_type"], ticket["queue"]) == ("technical", "network")
     assert ticket["contact_time"].startswith("2025-03-03T10:00:00")
     assert ticket["handoff_time"] and ticket["first_agent_response_time"] is None
     assert ticket["resolution_time"] is None and ticket["resolution_notes"] is None
@@ -113,6 +114,31 @@ async def test_invalid_fields_are_named_without_echoing_the_input(client: TestCl
     error = (await response.json())["error"]
     assert "reason" in error and "conversation_id" in error
     assert secret not in error
+
+
+async def test_escalation_type_and_queue_are_separate_and_checked(client: TestClient) -> None:
+    async def post(conversation_id: str, **fields: object) -> tuple[int, dict[str, object]]:
+        body = handoff_body(conversation_id, **fields)
+        for name, value in fields.items():
+            if value is None:
+                del body[name]
+        response = await client.post("/api/handoffs", json=body, headers=AUTH)
+        return response.status, await response.json()
+
+    status, created = await post("c-admin", escalation_type="administrative", queue="account")
+    ticket = await (await client.get(f"/api/handoffs/{created['ticket_id']}", headers=AUTH)).json()
+    assert status == 201 and (ticket["escalation_type"], ticket["queue"]) == ("administrative", "account")
+    # A queue name is not an escalation type, and a type is not a queue.
+    assert (await post("c-bad-type", escalation_type="network", queue="network"))[0] == 400
+    assert (await post("c-bad-queue", escalation_type="technical", queue="technical"))[0] == 400
+    # Defaults: sideways to the general queue.
+    status, created = await post("c-default", escalation_type=None, queue=None)
+    ticket = await (await client.get(f"/api/handoffs/{created['ticket_id']}", headers=AUTH)).json()
+    assert (ticket["escalation_type"], ticket["queue"]) == ("horizontal", "general")
+    # A bot from before the split sends the queue as escalation_type: read the same way as the migration.
+    status, created = await post("c-legacy", escalation_type="complaint", queue=None)
+    ticket = await (await client.get(f"/api/handoffs/{created['ticket_id']}", headers=AUTH)).json()
+    assert status == 201 and (ticket["escalation_type"], ticket["queue"]) == ("vertical", "complaint")
 
 
 async def test_unknown_tickets_and_conversations(client: TestClient) -> None:

@@ -109,6 +109,7 @@ async def test_exports_escape_customer_text(client: TestClient) -> None:
     html = await (await client.get(f"/console/tickets/{ticket_id}/transcript.html")).text()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<dt>Queue</dt><dd>network · technical escalation</dd>" in html
     exported = await (await client.get(f"/console/tickets/{ticket_id}/transcript.json")).json()
     assert exported["summary"] == "<script>alert(1)</script>"
 
@@ -121,7 +122,10 @@ async def test_supervisor_view_is_for_supervisors(client: TestClient) -> None:
     await log_in(client, "sue")
     await client.post("/api/handoffs", json=handoff_body(), headers=AUTH)
     page = await client.get("/console/supervisor")
-    assert page.status == 200 and "My Wi-Fi keeps dropping" in await page.text()
+    text = await page.text()
+    assert page.status == 200 and "My Wi-Fi keeps dropping" in text
+    assert "<th>Queue</th><th>Escalation</th>" in text
+    assert "<td>network</td><td>technical</td>" in text  # the skill queue and the escalation type
 
 
 async def test_widget_and_demo_are_served(client: TestClient) -> None:

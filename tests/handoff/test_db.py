@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from handoff import db
+import aiosqlite
+
+from handoff import create_app, db
+from handoff.routing import can_see
+from handoff.store import Store
+from handoff.users import Agent
+from tests.handoff.conftest import AUTH, handoff_body, make_settings
 
 
 async def test_migrations_apply_once_and_record_their_version(tmp_path: Path) -> None:
@@ -20,3 +27,60 @@ async def test_migrations_apply_once_and_record_their_version(tmp_path: Path) ->
         count = (await cursor.fetchone())[0]
     assert count == 4  # seed rows were not inserted twice
     await conn.close()
+
+
+OLD_QUEUES_AND_TYPES = [
+    ("general", "horizontal"),
+    ("network", "technical"),
+    ("hardware", "technical"),
+    ("software", "technical"),
+    ("account", "administrative"),
+    ("complaint", "vertical"),
+]
+
+
+async def _old_schema_db(path: Path) -> None:
+    """A database as version 0001 left it: escalation_type held the queue name, no queue column."""
+    version, name, sql = db.migrations()[0]
+    conn = await aiosqlite.connect(path)
+    await conn.executescript(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);"
+        f"{sql}\nINSERT INTO schema_version VALUES ({version}, '{name}', '2025-03-01T00:00:00+00:00');"
+    )
+    for number, (old, _) in enumerate(OLD_QUEUES_AND_TYPES):
+        await conn.execute(
+            "INSERT INTO tickets (conversation_id, status, channel, customer_channel_user_id, summary, reason,"
+            " escalation_type, priority, handoff_time, actions_taken)"
+            " VALUES (?, 'waiting', 'socketio', ?, 'old ticket', 'customer_request', ?, 'normal', ?, '[]')",
+            (f"conv-{number}", f"conv-{number}", old, f"2025-03-01T10:0{number}:00+00:00"),
+        )
+    await conn.commit()
+    await conn.close()
+
+
+async def test_queue_migration_moves_old_values_to_queue_and_derives_the_type(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    await _old_schema_db(path)
+    conn = await db.connect(path)
+    store = Store(conn)
+    tickets = await store.list_tickets(("waiting",))
+    assert [(t.queue, t.escalation_type) for t in sorted(tickets, key=lambda t: t.ticket_id)] == (
+        OLD_QUEUES_AND_TYPES
+    )
+    # The migrated tickets are routed by their queue: each is first (and alone) in its queue.
+    assert [await store.waiting_ahead(t) for t in tickets] == [0] * len(tickets)
+    nina = Agent(1, "nina", "Nina", "x", "agent", ("network",), "online")
+    assert sorted(t.queue for t in tickets if can_see(nina, t)) == ["general", "network"]
+    await conn.close()
+
+
+async def test_an_old_database_serves_the_api_after_the_upgrade(aiohttp_client: Any, tmp_path: Path) -> None:
+    await _old_schema_db(tmp_path / "handoff.db")
+    client = await aiohttp_client(create_app(make_settings(tmp_path)))
+    old = await (await client.get("/api/handoffs/6", headers=AUTH)).json()
+    assert (old["queue"], old["escalation_type"]) == ("complaint", "vertical")
+    created = await client.post("/api/handoffs", json=handoff_body("conv-new"), headers=AUTH)
+    new = await (
+        await client.get(f"/api/handoffs/{(await created.json())['ticket_id']}", headers=AUTH)
+    ).json()
+    assert (new["ticket_id"], new["queue"], new["escalation_type"]) == (7, "network", "technical")

@@ -73,7 +73,7 @@ async def consoles(client: TestClient) -> AsyncIterator[Any]:
 
 
 async def open_ticket(client: TestClient, conversation_id: str, queue: str, **extra: Any) -> dict[str, Any]:
-    body = handoff_body(conversation_id, escalation_type=queue, **extra)
+    body = handoff_body(conversation_id, queue=queue, **extra)
     return await (await client.post("/api/handoffs", json=body, headers=AUTH)).json()
 
 
@@ -150,9 +150,9 @@ async def test_transfer_to_a_queue_alerts_that_queue_and_to_an_agent_hands_it_ov
 
     moved = await net.post(f"{path}/transfer", {"queue": "account"})
     assert moved.status == 200
-    assert (await moved.json())["status"] == "waiting" and (await moved.json())[
-        "escalation_type"
-    ] == "account"
+    moved_ticket = await moved.json()
+    assert moved_ticket["status"] == "waiting" and moved_ticket["queue"] == "account"
+    assert moved_ticket["escalation_type"] == "technical"  # moving queues keeps the kind of escalation
     alerts = await acc.events("ticket_transferred")
     assert [(e["ticket"]["ticket_id"], e["by"]) for e in alerts] == [(ticket_id, "Nina")]
     assert ticket_id not in [t["ticket_id"] for t in (await net.get_json("/console/api/queue"))["tickets"]]

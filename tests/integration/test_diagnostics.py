@@ -62,7 +62,11 @@ def test_dead_end_hands_off_with_the_steps_tried(stack: Stack, conversation_id: 
     body = reply.json()
     tickets = body["handoffs"] if isinstance(body, dict) else body
     assert tickets, "a handoff ticket was opened"
-    assert tickets[-1]["reason"] == "script_dead_end"
+    assert (tickets[-1]["reason"], tickets[-1]["escalation_type"], tickets[-1]["queue"]) == (
+        "script_dead_end",
+        "administrative",
+        "account",
+    )
     steps = [a for a in tickets[-1]["actions_taken"] if a.get("type") == "diagnostic_step"]
     assert [s["node_id"] for s in steps][:3] == ["caps_lock", "locked_message", "wait_unlock"]
 
