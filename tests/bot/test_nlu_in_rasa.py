@@ -33,6 +33,11 @@ def actions_after_last_message(stack: Stack, sender: str) -> list[str]:
     [
         ("my printr wont print anything", "problem_printer"),
         ("how do I add a printer on my new laptop", "ask_howto"),
+        ("how do i connect to the vpn from home", "ask_howto"),
+        ("How do I connect to the office wifi?", "ask_howto"),
+        ("my wifi won't connect, how do I fix it?", "ask_howto"),
+        ("i can't connect to the office wifi", "problem_wifi"),
+        ("can't get on the vpn from home, it just times out", "problem_vpn"),
         ("wifi keeps cutting out in the meeting rooms", "problem_wifi"),
         ("outlook is stuck and emails won't send", "problem_email"),
         ("locked out again, forgot my password", "problem_login"),
@@ -69,6 +74,19 @@ def test_unclear_message_goes_to_the_knowledge_base(stack: Stack, conversation_i
     replies = stack.send(conversation_id, "asdf qwerty zxcv")
     assert replies, "the bot must answer something"
     assert "action_answer_from_kb" in actions_after_last_message(stack, conversation_id)
+
+
+@pytest.mark.parametrize(
+    "text", ["how do i connect to the vpn from home", "How do I connect to the office wifi?"]
+)
+def test_how_to_question_gets_a_kb_answer_not_a_diagnostic_script(
+    stack: Stack, conversation_id: str, text: str
+) -> None:
+    replies = stack.send(conversation_id, text)
+    actions = actions_after_last_message(stack, conversation_id)
+    assert "action_answer_from_kb" in actions
+    assert "diagnostic_form" not in actions
+    assert "did this solve it" in " ".join(m.get("text", "") for m in replies).lower()
 
 
 def test_complaint_gets_an_apology_and_an_urgent_person(stack: Stack, conversation_id: str) -> None:
