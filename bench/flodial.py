@@ -16,11 +16,17 @@ Engine.answer + understanding move through it. Prints one JSON object:
   at that node is the same FAQ (any of the chart's FAQs, whether it became the node's help or its why).
 
 Answer model: the runtime reads statement answers with actions.diagnostics.answers (MiniLM + logistic
-regression). Here it is trained on the repository's labelled pairs plus (question, answer, yes/no/unclear)
-pairs taken from --train-dialogs (default: the FloDial dev file). When the scored dialogs are the training
-dialogs, every flowchart is scored by a model trained without any dialog of that flowchart (leave one
-flowchart out); `answer_model` in the output says which protocol ran. `--train-dialogs none`: repository
-pairs only (what the bot ships).
+regression, plus a nearest-neighbour vote over earlier answers to the same step when it has examples). Here it
+is trained on the repository's labelled pairs plus (question, answer, yes/no/unclear, step) pairs taken from
+training dialogs. `--protocol` says which, when the scored file is the training file (the dev file):
+- dialog-cv (default): 5 folds over dialogs, stratified by flowchart; each fold is scored by a model trained on
+  the other 4/5 of the dialogs. No dialog is trained and tested on. This estimates the held-out score (unseen
+  dialogs of the same charts).
+- chart-out: each flowchart is scored by a model trained without any dialog of that flowchart (the "new
+  chart" estimate: no per-step examples at all).
+When --dialogs is another file (the held-out half), the model is trained on all of --train-dialogs (default:
+the FloDial dev file). `--train-dialogs none`: repository pairs only (what the bot ships). `protocol` in the
+output says what ran.
 """
 
 from __future__ import annotations
@@ -28,17 +34,28 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from actions.diagnostics.answers import AnswerModel, CachedEmbedder, LabelledAnswer, answers_dir, load_pairs
+from actions.diagnostics.answers import (
+    AnswerModel,
+    CachedEmbedder,
+    LabelledAnswer,
+    answers_dir,
+    load_pairs,
+    node_key,
+)
 from actions.diagnostics.engine import Engine
 from actions.diagnostics.flodial import import_charts, load_charts
 from actions.diagnostics.router import ScriptRouter, minilm_embedder
 from actions.diagnostics.schema import Script
 from actions.diagnostics.state import State
+from actions.diagnostics.understanding import normalise
 
 DEV_DIALOGS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "flodial" / "dialogs_dev.json"
 
@@ -57,7 +74,8 @@ def _faq_texts(charts: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
 
 def training_pairs(dialogs: dict[str, Any], scripts: dict[str, Script]) -> list[LabelledAnswer]:
     """(step question, user answer) labelled by where the agent went next: the yes or no branch, or the same
-    node (a question back, "not sure", ...) -> unclear. The source is the flowchart, for grouped folds."""
+    node (a question back, "not sure", ...) -> unclear. The source is the flowchart, for grouped folds; the
+    node is the step answered, for the per-step vote."""
     pairs = []
     for dialog in dialogs.values():
         script = scripts.get(dialog["flowchart"])
@@ -66,7 +84,8 @@ def training_pairs(dialogs: dict[str, Any], scripts: dict[str, Script]) -> list[
         turns = dialog["utterences"]
         users = [i for i, t in enumerate(turns) if t["speaker"] == "user"]
         for n, index in enumerate(users[1:], start=1):
-            node = script.nodes.get(_chart(turns[index].get("grounded_doc_id")) or "")
+            at = _chart(turns[index].get("grounded_doc_id")) or ""
+            node = script.nodes.get(at)
             agent = turns[index + 1] if index + 1 < len(turns) else None
             if node is None or node.type != "question" or agent is None:
                 continue
@@ -74,10 +93,13 @@ def training_pairs(dialogs: dict[str, Any], scripts: dict[str, Script]) -> list[
             gold = _chart(agent.get("grounded_doc_id")) or (
                 _chart(turns[following].get("grounded_doc_id")) if following else None
             )
-            at = _chart(turns[index].get("grounded_doc_id"))
             label = {node.next.get("yes"): "yes", node.next.get("no"): "no", at: "unclear"}.get(gold)
             if label:
-                pairs.append(LabelledAnswer(node.novice, turns[index]["utterance"], label, script.id))
+                pairs.append(
+                    LabelledAnswer(
+                        node.novice, turns[index]["utterance"], label, script.id, node_key(script.id, at)
+                    )
+                )
     return pairs
 
 
@@ -92,14 +114,14 @@ def evaluate(
     scripts: dict[str, Script],
     router: ScriptRouter,
     faq_texts: dict[str, dict[str, str]],
-    engines: dict[str, Engine] | None = None,
+    engines: Mapping[str, Engine] | None = None,
 ) -> dict[str, Any]:
-    """`engines`: the engine to use for each gold flowchart (its fold's answer model); default rules only."""
+    """`engines`: the engine to use for each dialog id (its fold's answer model); default rules only."""
     default = Engine(scripts)
     engines = engines or {}
     routed = steps = step_hits = faq_turns = faq_hits = successes = 0
     per_chart: dict[str, list[int]] = {}
-    for dialog in dialogs.values():
+    for dialog_id, dialog in dialogs.items():
         turns = dialog["utterences"]
         gold_script = dialog["flowchart"]
         users = [i for i, t in enumerate(turns) if t["speaker"] == "user"]
@@ -111,7 +133,7 @@ def evaluate(
         per_chart[gold_script][0] += chosen == gold_script
         script = scripts[gold_script]
         faqs = faq_texts.get(gold_script, {})
-        engine = engines.get(gold_script, default)
+        engine = engines.get(dialog_id, default)
         # Teacher-forced steps: start each turn at the chart node it is about.
         for n, index in enumerate(users):
             agent = turns[index + 1] if index + 1 < len(turns) else None
@@ -164,6 +186,53 @@ def evaluate(
     }
 
 
+def dialog_folds(dialogs: Mapping[str, Any], folds: int = 5) -> dict[str, int]:
+    """Dialog id -> fold: within each flowchart, dialogs in id order are dealt round-robin (stratified,
+    grouped by dialog, deterministic)."""
+    by_chart: dict[str, list[str]] = {}
+    for dialog_id, dialog in dialogs.items():
+        by_chart.setdefault(str(dialog["flowchart"]), []).append(dialog_id)
+    assignment: dict[str, int] = {}
+    offset = 0
+    for chart in sorted(by_chart):
+        for n, dialog_id in enumerate(sorted(by_chart[chart])):
+            assignment[dialog_id] = (n + offset) % folds
+        offset += len(by_chart[chart])
+    return assignment
+
+
+def build_engines(
+    protocol: str,
+    dialogs: Mapping[str, Any],
+    train: Mapping[str, Any] | None,
+    scripts: dict[str, Script],
+    own: list[LabelledAnswer],
+    embed: CachedEmbedder,
+    ranker: Any,
+    folds: int = 5,
+) -> dict[str, Engine]:
+    """One engine per scored dialog id, with the answer model its protocol allows."""
+
+    def engine(pairs: list[LabelledAnswer]) -> Engine:
+        model = AnswerModel(embed, own + pairs)
+        return Engine(scripts, answer_model=lambda: model, ranker=ranker)
+
+    if protocol == "dialog-cv" and train is not None:
+        fold_of = dialog_folds(train, folds)
+        engines: dict[str, Engine] = {}
+        for fold in range(folds):
+            training = {d: v for d, v in train.items() if fold_of[d] != fold}
+            fold_engine = engine(training_pairs(training, scripts))
+            engines.update({d: fold_engine for d in dialogs if fold_of.get(d) == fold})
+        return engines
+    if protocol == "chart-out" and train is not None:
+        pairs = training_pairs(dict(train), scripts)
+        by_chart = {chart_id: engine([p for p in pairs if p.source != chart_id]) for chart_id in scripts}
+        return {d: by_chart[v["flowchart"]] for d, v in dialogs.items() if v["flowchart"] in by_chart}
+    shared = engine(training_pairs(dict(train), scripts) if train is not None else [])
+    return {d: shared for d in dialogs}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -175,10 +244,26 @@ def main(argv: list[str] | None = None) -> int:
         default=str(DEV_DIALOGS),
         help='dialogs the answer model learns from (default: the FloDial dev file); "none": repository pairs only',
     )
+    parser.add_argument(
+        "--protocol",
+        choices=("dialog-cv", "chart-out"),
+        default="dialog-cv",
+        help="when --dialogs is the training file: 5-fold over dialogs (default) or leave one flowchart out",
+    )
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--embed-cache",
+        type=Path,
+        help="an .npz of MiniLM embeddings to reuse between runs (created if missing)",
+    )
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
     args = parser.parse_args(argv)
     dialogs = json.loads(args.dialogs.read_text(encoding="utf-8"))
     embed = CachedEmbedder(minilm_embedder())
+    if args.embed_cache and args.embed_cache.is_file():
+        with np.load(args.embed_cache) as stored:
+            texts = [str(t) for t in stored["texts"]]
+            embed.cache.update(zip(texts, stored["vectors"], strict=True))
     charts = load_charts(args.knowledge)
     scripts = import_charts(args.knowledge, embed)
     router = ScriptRouter(scripts, embed)
@@ -188,26 +273,33 @@ def main(argv: list[str] | None = None) -> int:
 
     own = load_pairs(answers_dir())
     train_path = None if args.train_dialogs == "none" else Path(args.train_dialogs)
-    extra: list[LabelledAnswer] = []
-    if train_path is not None and train_path.is_file():
-        extra = training_pairs(json.loads(train_path.read_text(encoding="utf-8")), scripts)
-    same = train_path is not None and train_path.is_file() and train_path.resolve() == args.dialogs.resolve()
-    if extra:  # embed every text once, in batches
-        embed([p.question for p in extra] + [p.answer for p in extra])
-    engines: dict[str, Engine] = {}
+    train = (
+        json.loads(train_path.read_text(encoding="utf-8"))
+        if train_path is not None and train_path.is_file()
+        else None
+    )
+    same = train is not None and train_path is not None and train_path.resolve() == args.dialogs.resolve()
+    if train is not None:  # embed every training text once, in batches
+        extra = training_pairs(train, scripts)
+        embed([p.question for p in extra] + [normalise(p.answer) for p in extra])
     if same:
-        protocol = "leave-one-flowchart-out: repo pairs + the other flowcharts' dialogs"
-        for chart_id in scripts:
-            model = AnswerModel(embed, own + [p for p in extra if p.source != chart_id])
-            engines[chart_id] = Engine(scripts, answer_model=lambda m=model: m, ranker=ranker)
+        protocol = args.protocol
+        description = {
+            "dialog-cv": f"{args.folds}-fold cross-validation over dialogs (stratified by flowchart): repo "
+            "pairs + the other folds' dialogs",
+            "chart-out": "leave one flowchart out: repo pairs + the other flowcharts' dialogs",
+        }[protocol]
     else:
-        protocol = "repo pairs + " + (str(train_path) if extra else "no dialogs")
-        model = AnswerModel(embed, own + extra)
-        engines = {
-            chart_id: Engine(scripts, answer_model=lambda: model, ranker=ranker) for chart_id in scripts
-        }
+        protocol = "train-all"
+        description = "repo pairs + " + (str(train_path) if train is not None else "no dialogs")
+    engines = build_engines(protocol, dialogs, train, scripts, own, embed, ranker, args.folds)
     result = evaluate(dialogs, scripts, router, _faq_texts(charts), engines)
-    result["answer_model"] = protocol
+    result["protocol"] = protocol
+    result["answer_model"] = description
+    if args.embed_cache:
+        np.savez(
+            args.embed_cache, texts=np.array(list(embed.cache)), vectors=np.stack(list(embed.cache.values()))
+        )
     print(json.dumps(result, indent=None if args.json else 2))
     return 0
 

@@ -35,6 +35,9 @@ RECORD_SLOT = "support_actions"
 DIGRESSION_INTENTS = {"ask_howto": 0.6, "bot_challenge": 0.8}
 """Intents answered outside the script (see data/rules/diagnostics.yml), then the script resumes."""
 IN_SCRIPT_KINDS = {"dont_know", "why", "already_tried", "back", "stop", "simpler", "expert", "human"}
+COMPLAINT_INTENT, COMPLAINT_CONFIDENCE = "complain", 0.5
+"""A complaint mid-script ends the checks and hands off at high priority (the form runs before any rule,
+so the complaint rule in data/rules/uncertainty.yml never sees it)."""
 
 INTRO = (
     "Let's work through this together, one step at a time: {title}. I'll say why each step matters. "
@@ -166,7 +169,10 @@ class ValidateDiagnosticForm(FormValidationAction):
             _say(dispatcher, INTRO.format(title=engine.script(switch_to).title))
             return {ANSWER_SLOT: None, STATE_SLOT: new.to_dict()}
         try:
-            step = engine.answer(state, str(value), intent=intent, confidence=confidence)
+            if intent == COMPLAINT_INTENT and confidence >= COMPLAINT_CONFIDENCE:
+                step = engine.complaint(state, str(value))
+            else:
+                step = engine.answer(state, str(value), intent=intent, confidence=confidence)
         except DiagnosticsError:
             log.exception("conversation %s: diagnostic state %s is unusable", tracker.sender_id, state)
             step = Step(state.evolve(status="stopped"), understand(""))
@@ -182,6 +188,8 @@ class ValidateDiagnosticForm(FormValidationAction):
         }
         if step.state.status == "escalated":
             slots["handoff_reason"] = step.state.reason or "script_dead_end"
+            if step.state.reason == "complaint":
+                slots["handoff_priority"] = "high"
             slots[ESCALATION_SLOT] = {
                 "reason": step.state.reason,
                 "escalation_type": step.state.escalation,
@@ -214,6 +222,12 @@ class ActionDiagnosticDone(Action):
         elif status == "escalated":
             if state and state.reason == "customer_request":
                 _say(dispatcher, "OK. I'll pass you to a person, with the steps we already tried.")
+            elif state and state.reason == "complaint":
+                _say(
+                    dispatcher,
+                    "I'm sorry this has been so frustrating. I've stopped the checks and I'm passing you "
+                    "to a person now, marked urgent, with every step we already tried.",
+                )
             else:
                 _say(
                     dispatcher,

@@ -6,6 +6,11 @@ answer, the question + answer, and the rule signals (negations on each side, ant
 It is trained at first use from the labelled pairs in data/diagnostics/answers/*.jsonl (one JSON object a
 line: {"question", "answer", "label": "yes"|"no"|"unclear"}), so nothing is downloaded and the same files
 give the same model (lbfgs, fixed order).
+
+Per-node memory: a pair may name the script step it answered (`"node": "<script id>/<node id>"`). When the
+step being answered has at least `min_node_examples` such pairs, the reading is a similarity-weighted vote of
+the `k` nearest of them (MiniLM cosine over the answer text): how customers answered *this* question, and
+which branch followed. Steps with fewer examples (all shipped scripts today) use the global model.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ class LabelledAnswer:
     label: str
     source: str = ""
     """Where the pair came from (file name, or a benchmark's chart), for grouped cross-validation."""
+    node: str = ""
+    """The step answered, "<script id>/<node id>", when known: feeds the per-node vote."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,13 @@ def load_pairs(directory: Path) -> list[LabelledAnswer]:
                 continue
             try:
                 row = json.loads(line)
-                pair = LabelledAnswer(str(row["question"]), str(row["answer"]), str(row["label"]), path.stem)
+                pair = LabelledAnswer(
+                    str(row["question"]),
+                    str(row["answer"]),
+                    str(row["label"]),
+                    path.stem,
+                    str(row.get("node") or ""),
+                )
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise ScriptError(f"{path}:{number}: not a labelled answer: {exc}") from exc
             if pair.label not in LABELS:
@@ -92,8 +105,27 @@ class CachedEmbedder:
         return np.stack([self.cache[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
 
 
+def node_key(script_id: str, node_id: str) -> str:
+    return f"{script_id}/{node_id}"
+
+
+@dataclass(frozen=True)
+class _NodeMemory:
+    vectors: np.ndarray
+    """Unit-length answer embeddings, one row a pair."""
+    labels: tuple[str, ...]
+
+
 class AnswerModel:
-    def __init__(self, embed: Embedder, pairs: Iterable[LabelledAnswer], c: float = 1.0) -> None:
+    def __init__(
+        self,
+        embed: Embedder,
+        pairs: Iterable[LabelledAnswer],
+        c: float = 1.0,
+        *,
+        k: int = 7,
+        min_node_examples: int = 4,
+    ) -> None:
         from sklearn.linear_model import LogisticRegression
 
         self.embed = embed if isinstance(embed, CachedEmbedder) else CachedEmbedder(embed)
@@ -104,6 +136,36 @@ class AnswerModel:
         self.model = LogisticRegression(C=c, max_iter=3000)
         self.model.fit(features, [p.label for p in rows])
         self.classes = [str(c) for c in self.model.classes_]
+        self.k = k
+        self.min_node_examples = min_node_examples
+        self.nodes = self._memories(rows)
+
+    def _memories(self, rows: Sequence[LabelledAnswer]) -> dict[str, _NodeMemory]:
+        grouped: dict[str, list[LabelledAnswer]] = {}
+        for pair in rows:
+            if pair.node:
+                grouped.setdefault(pair.node, []).append(pair)
+        memories = {}
+        for node, group in sorted(grouped.items()):
+            if len(group) < self.min_node_examples:
+                continue
+            vectors = _unit(self.embed([normalise(p.answer) for p in group]))
+            memories[node] = _NodeMemory(vectors, tuple(p.label for p in group))
+        return memories
+
+    def node_vote(self, node: str, answer: str) -> Reading | None:
+        """The similarity-weighted vote of the k most similar answers to this step; None without memory."""
+        memory = self.nodes.get(node)
+        if memory is None:
+            return None
+        vector = _unit(self.embed([normalise(answer)]))[0]
+        similarity = memory.vectors @ vector
+        nearest = sorted(range(len(similarity)), key=lambda i: (-float(similarity[i]), i))[: self.k]
+        votes: dict[str, float] = {}
+        for i in nearest:
+            votes[memory.labels[i]] = votes.get(memory.labels[i], 0.0) + max(float(similarity[i]), 0.0) + 1e-6
+        label = max(sorted(votes), key=lambda name: votes[name])
+        return Reading(label, votes[label] / sum(votes.values()))
 
     def features(self, questions: Sequence[str], answers: Sequence[str]) -> np.ndarray:
         answers = [normalise(answer) for answer in answers]
@@ -120,8 +182,18 @@ class AnswerModel:
         best = probabilities.argmax(axis=1)
         return [Reading(self.classes[i], float(row[i])) for i, row in zip(best, probabilities, strict=True)]
 
-    def read(self, question: str, answer: str) -> Reading:
+    def read(self, question: str, answer: str, node: str | None = None) -> Reading:
+        """The node's vote when this step has enough examples, else the global model."""
+        if node:
+            vote = self.node_vote(node, answer)
+            if vote is not None:
+                return vote
         return self.read_many([question], [answer])[0]
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1, norms)
 
 
 @functools.cache

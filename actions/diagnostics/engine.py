@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from actions.diagnostics import familiarity
+from actions.diagnostics.answers import node_key
 from actions.diagnostics.errors import UnknownScriptError
 from actions.diagnostics.schema import (
     AnswerSpec,
@@ -142,7 +143,15 @@ class Engine:
         question = node.text(state.level)
         spec = node.answer if isinstance(node, QuestionNode) else AnswerSpec()
         reader = self.answer_model() if self.answer_model is not None else None
-        reply = understand(text, spec, question=question, intent=intent, confidence=confidence, reader=reader)
+        reply = understand(
+            text,
+            spec,
+            question=question,
+            intent=intent,
+            confidence=confidence,
+            reader=reader,
+            node=node_key(script.id, node_id),
+        )
         if reply.kind in ("question", "dont_know") and reply.value is None:
             reply = Reply(reply.kind, text)
         record: Callable[[str], dict[str, Any]] = lambda result: {  # noqa: E731
@@ -255,6 +264,26 @@ class Engine:
                 "Sorry, I didn't catch that. Please answer yes or no, or say \"not sure\" if you can't check."
             )
         return Step(state.evolve(unclear=count), Reply("unclear"), (hint,), (record("unclear"),))
+
+    def complaint(self, state: State, text: str, *, at: str | None = None) -> Step:
+        """The customer is fed up: stop the checks and hand off (reason "complaint"), recording the step."""
+        if state.status != "running" or state.script_id is None:
+            return Step(state, Reply("human"))
+        script = self.script(state.script_id)
+        node_id = state.node_id or script.start
+        entry = {
+            "type": "diagnostic_step",
+            "at": at or now_iso(),
+            "script_id": script.id,
+            "node_id": node_id,
+            "question": script.node(node_id).text(state.level or "novice"),
+            "answer": text,
+            "result": "complained",
+        }
+        new = state.evolve(
+            status="escalated", reason="complaint", escalation=script.escalation, queue=script.queue
+        )
+        return Step(new, Reply("human"), (), (entry,))
 
     # --- meta replies -----------------------------------------------------------------------------------
     def _dont_know(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:

@@ -47,7 +47,7 @@ INTENT_KINDS: dict[str, Kind] = {
 class AnswerReader(Protocol):
     """A learned reading of statement answers (actions.diagnostics.answers.AnswerModel)."""
 
-    def read(self, question: str, answer: str) -> _Reading: ...
+    def read(self, question: str, answer: str, node: str | None = None) -> _Reading: ...
 
 
 class _Reading(Protocol):
@@ -242,10 +242,12 @@ def understand(
     confidence: float = 0.0,
     reader: AnswerReader | None = None,
     confident: float = 0.75,
+    node: str | None = None,
 ) -> Reply:
     """Map one customer message to what it means for the current step.
 
     `reader` (the learned answer model) reads statements when it is at least `confident`; rules do the rest.
+    `node` ("<script id>/<node id>") lets the reader use what it learned about this very step.
     """
     spec = spec or AnswerSpec()
     clean = normalise(text)
@@ -273,7 +275,13 @@ def understand(
     if spec.kind == "choice":
         return Reply("unclear")
     return yes_no(
-        clean, question=question, intent=intent, confidence=confidence, reader=reader, confident=confident
+        clean,
+        question=question,
+        intent=intent,
+        confidence=confidence,
+        reader=reader,
+        confident=confident,
+        node=node,
     )
 
 
@@ -285,6 +293,7 @@ def yes_no(
     confidence: float = 0.0,
     reader: AnswerReader | None = None,
     confident: float = 0.75,
+    node: str | None = None,
 ) -> Reply:
     clean = normalise(text)
     if _STILL_BROKEN.search(clean):
@@ -298,7 +307,7 @@ def yes_no(
     if len(clean.split()) < 3 and not _NEGATION.search(clean):
         return Reply("unclear")
     if reader is not None and question:
-        reading = reader.read(question, clean)
+        reading = reader.read(question, clean, node)
         if reading.probability >= confident and reading.label in ("yes", "no", "unclear"):
             return Reply(reading.label)  # type: ignore[arg-type]
     return Reply(rule_polarity(clean, question))

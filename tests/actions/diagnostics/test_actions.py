@@ -137,3 +137,52 @@ async def test_the_message_that_started_the_script_is_not_taken_as_an_answer() -
     state["turn"] = 0
     slots, _ = await _validate("short steps", "affirm", {"diagnostic_state": state})
     assert slots["diagnostic_state"]["level"] == "expert"
+
+
+async def test_a_complaint_mid_script_stops_the_checks_and_hands_off_urgently() -> None:
+    from actions.handoff import build_request
+
+    state = {
+        "script_id": "wifi",
+        "node_id": "router_restart",
+        "level": "novice",
+        "history": ["other_devices"],
+    }
+    text = "this is useless, I'm so fed up"
+    slots, messages = await _validate(text, "complain", {"diagnostic_state": state}, confidence=0.8)
+    assert slots["diagnostic_answer"] == text  # filled: the form ends instead of reading it as an answer
+    assert slots["handoff_reason"] == "complaint"
+    assert slots["handoff_priority"] == "high"
+    assert slots["diagnostic_state"]["status"] == "escalated"
+    assert slots["diagnostic_escalation"]["queue"] == "network"
+    last = slots["support_actions"][-1]
+    assert (last["node_id"], last["answer"], last["result"]) == ("router_restart", text, "complained")
+    assert messages == []
+    done = CollectingDispatcher()
+    events = await ActionDiagnosticDone().run(done, _tracker(text, "complain", slots), DOMAIN)
+    # outcome "escalated" is what the rule turns into action_request_human
+    assert {e["name"]: e["value"] for e in events}["diagnostic_outcome"] == "escalated"
+    assert "sorry" in done.messages[0]["text"].lower() and "person" in done.messages[0]["text"]
+    request = build_request(_tracker(text, "complain", slots))
+    assert (request["reason"], request["priority"]) == ("complaint", "high")
+    assert request["escalation_type"] == "vertical"
+
+
+async def test_an_unsure_complaint_reading_is_still_an_answer() -> None:
+    state = {"script_id": "wifi", "node_id": "other_devices", "level": "novice"}
+    slots, _ = await _validate("no they don't", "complain", {"diagnostic_state": state}, confidence=0.3)
+    assert slots["diagnostic_state"]["status"] == "running"
+    assert slots["diagnostic_state"]["node_id"] != "other_devices"
+    assert "handoff_reason" not in slots
+
+
+async def test_asking_for_a_person_mid_script_hands_off_with_the_record() -> None:
+    state = {"script_id": "wifi", "node_id": "other_devices", "level": "novice"}
+    slots, _ = await _validate("can I get someone on the phone", "ask_human", {"diagnostic_state": state})
+    assert slots["handoff_reason"] == "customer_request"
+    assert slots["diagnostic_state"]["status"] == "escalated"
+    assert "handoff_priority" not in slots
+    assert slots["support_actions"][-1]["result"] == "asked_for_person"
+    done = CollectingDispatcher()
+    events = await ActionDiagnosticDone().run(done, _tracker("x", "ask_human", slots), DOMAIN)
+    assert {e["name"]: e["value"] for e in events}["diagnostic_outcome"] == "escalated"

@@ -32,7 +32,7 @@ class Fixed:
         self.reading = Reading(label, probability)
         self.calls = 0
 
-    def read(self, question: str, answer: str) -> Reading:
+    def read(self, question: str, answer: str, node: str | None = None) -> Reading:
         self.calls += 1
         return self.reading
 
@@ -151,7 +151,7 @@ def test_ticket_queue_comes_from_the_script_that_escalated() -> None:
         },
     ]
     escalation = transcript.diagnostic_escalation(events)
-    assert transcript.escalation_type("script_dead_end", "printer", escalation) == "network"
-    assert transcript.escalation_type("script_dead_end", "printer", None) == "hardware"
-    assert transcript.escalation_type("complaint", "printer", escalation) == "complaint"
+    assert transcript.escalation("script_dead_end", "printer", escalation).queue == "network"
+    assert transcript.escalation("script_dead_end", "printer", None).queue == "hardware"
+    assert transcript.escalation("complaint", "printer", escalation).queue == "complaint"
     assert transcript.diagnostic_escalation([{"event": "user", "text": "hi"}]) is None
