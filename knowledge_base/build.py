@@ -77,6 +77,7 @@ def build_stored(
     """Chunk and embed `documents`, reusing vectors from `previous` for unchanged ones."""
     start = time.perf_counter()
     reuse: dict[str, tuple[list[Chunk], np.ndarray]] = {}
+    reuse_titles: dict[str, np.ndarray] = {}
     old_hashes: dict[str, str] = {}
     if (
         previous is not None
@@ -89,18 +90,25 @@ def build_stored(
             rows_by_doc.setdefault(chunk.doc_id, []).append(row)
         for doc_id, rows in rows_by_doc.items():
             reuse[doc_id] = ([previous.chunks[r] for r in rows], previous.vectors[rows])
+        reuse_titles = dict(zip(previous.docs, previous.title_vectors, strict=True))
     chunks: list[Chunk] = []
     parts: list[np.ndarray | None] = []
     todo: list[Chunk] = []
+    titles: list[np.ndarray | None] = []
     docs: dict[str, DocInfo] = {}
     added = changed = unchanged = 0
     for doc in documents:
         docs[doc.doc_id] = _doc_info(doc, doc.content_hash)
-        if old_hashes.get(doc.doc_id) == doc.content_hash and doc.doc_id in reuse:
+        if (
+            old_hashes.get(doc.doc_id) == doc.content_hash
+            and doc.doc_id in reuse
+            and doc.doc_id in reuse_titles
+        ):
             doc_chunks, doc_vectors = reuse[doc.doc_id]
             unchanged += 1
             chunks.extend(doc_chunks)
             parts.append(doc_vectors)
+            titles.append(reuse_titles[doc.doc_id])
             continue
         if doc.doc_id in old_hashes:
             changed += 1
@@ -110,6 +118,7 @@ def build_stored(
         chunks.extend(doc_chunks)
         todo.extend(doc_chunks)
         parts.append(None)
+        titles.append(None)
     removed = len(set(old_hashes) - set(docs))
     new_vectors = (
         embedder.encode([c.embed_text() for c in todo], show_progress=show_progress)
@@ -128,6 +137,7 @@ def build_stored(
             assembled.append(part)
     vectors = np.concatenate(assembled) if assembled else np.zeros((0, embedder.dim), np.float32)
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    title_vectors = _title_vectors(documents, titles, embedder)
     index = VectorIndex.build(vectors, approx_threshold=approx_threshold)
     params = IndexParams(
         model=embedder.name,
@@ -152,7 +162,29 @@ def build_stored(
         index_kind=index.info.kind,
         recall_at_10=index.info.recall_at_10,
     )
-    return StoredIndex(params, docs, chunks, vectors, index), report
+    return StoredIndex(params, docs, chunks, vectors, index, title_vectors), report
+
+
+def _title_vectors(
+    documents: Sequence[Document], kept: Sequence[np.ndarray | None], embedder: Embedder
+) -> np.ndarray:
+    """One vector per document's title, in document order: kept ones reused, the rest embedded.
+
+    Documents sharing a title (several answers to one FAQ question) share one embedding; a document with
+    no title gets a zero vector, so its title never outscores its text.
+    """
+    out = np.zeros((len(documents), embedder.dim), np.float32)
+    todo: dict[str, list[int]] = {}
+    for i, (doc, vector) in enumerate(zip(documents, kept, strict=True)):
+        if vector is not None:
+            out[i] = vector
+        elif doc.title.strip():
+            todo.setdefault(doc.title.strip(), []).append(i)
+    if todo:
+        encoded = embedder.encode(list(todo))
+        for vector, rows in zip(encoded, todo.values(), strict=True):
+            out[rows] = vector
+    return out
 
 
 def _chunks_per_doc(chunks: Sequence[Chunk]) -> dict[str, int]:

@@ -220,7 +220,13 @@ def _collect(kb: Any, data: BeirSet) -> list[QueryRun]:
 
 
 def run_calibration(
-    beir_dirs: Sequence[Path], question_files: Sequence[Path], *, kb_source: Path, model: str, write: bool
+    beir_dirs: Sequence[Path],
+    question_files: Sequence[Path],
+    *,
+    kb_source: Path,
+    model: str,
+    write: bool,
+    scoring: str = "title_or_chunk",
 ) -> dict[str, Any]:
     from knowledge_base.build import build_in_memory
     from knowledge_base.embedder import make_embedder
@@ -229,7 +235,7 @@ def run_calibration(
         raise KnowledgeBaseError("give at least one --beir folder or --questions file")
     embedder = make_embedder(model)
     base = load_calibration()
-    dense = replace(base, model=model, decision=replace(base.decision, retrieval="dense"))
+    dense = replace(base, model=model, decision=replace(base.decision, retrieval="dense", scoring=scoring))
     named: list[tuple[str, list[QueryRun], list[str]]] = []
     ranking: dict[str, Any] = {}
     for folder in beir_dirs:

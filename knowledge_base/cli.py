@@ -103,6 +103,7 @@ def _cmd_calibrate(args: argparse.Namespace, settings: KBSettings) -> int:
         kb_source=Path(args.source or settings.source_dir),
         model=args.model or settings.model,
         write=not args.dry_run,
+        scoring=args.scoring,
     )
     print(json.dumps(result, indent=2))
     return 0
@@ -149,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", nargs="*", default=[], help="question sets for our own KB (JSONL)")
     p.add_argument("--source", help="our KB's article folder")
     p.add_argument("--dry-run", action="store_true")
+    p.add_argument(
+        "--scoring",
+        choices=["title_or_chunk", "chunk"],
+        default="title_or_chunk",
+        help="document score: better of title and best chunk (default), or best chunk only",
+    )
     p.set_defaults(func=_cmd_calibrate)
 
     p = sub.add_parser("bench-scale", help="build rate and query latency at 10k/100k/1M chunks")

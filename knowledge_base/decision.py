@@ -18,10 +18,14 @@ from typing import Any
 
 from knowledge_base.hits import Decision, Hit
 
+SCORING_MODES = ("chunk", "title_or_chunk")
+
 
 @dataclass(frozen=True)
 class DecisionParams:
-    """Calibrated settings. `score` is the cosine similarity of the query to the best chunk of a doc."""
+    """Calibrated settings. `score` is a document's cosine similarity to the query: that of its best chunk
+    (`scoring="chunk"`) or the better of its best chunk and its title (`scoring="title_or_chunk"`). The
+    thresholds only hold for the scoring they were fitted with, so the two are stored together."""
 
     answer_min_score: float
     answer_min_margin: float
@@ -30,6 +34,7 @@ class DecisionParams:
     max_clarify_options: int = 3
     retrieval: str = "dense"  # "dense" | "hybrid"
     rrf_k: int = 60
+    scoring: str = "chunk"  # "chunk" | "title_or_chunk"
     # Logistic confidence over (top score, margin); empty weights = plain threshold rule.
     confidence_weights: tuple[float, ...] = ()
     confidence_bias: float = 0.0
@@ -38,6 +43,8 @@ class DecisionParams:
     def __post_init__(self) -> None:
         if self.confidence_weights and len(self.confidence_weights) != 2:
             raise ValueError("confidence_weights must be (score weight, margin weight)")
+        if self.scoring not in SCORING_MODES:
+            raise ValueError(f"unknown scoring mode {self.scoring!r}")
         if self.retrieval not in {"dense", "hybrid"}:
             raise ValueError(f"unknown retrieval mode {self.retrieval!r}")
         if not 2 <= self.max_clarify_options <= 5:

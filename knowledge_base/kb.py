@@ -32,6 +32,11 @@ class KnowledgeBase:
         self._embedder = embedder
         self._lexical: LexicalIndex | None = None
         self._lock = threading.Lock()
+        self._doc_ids = list(stored.docs)
+        self._doc_pos = {doc_id: i for i, doc_id in enumerate(self._doc_ids)}
+        self._rows_by_doc: dict[str, list[int]] = {}
+        for row, chunk in enumerate(stored.chunks):
+            self._rows_by_doc.setdefault(chunk.doc_id, []).append(row)
 
     @classmethod
     def load(cls, index_dir: Path | str, embedder: Embedder | None = None) -> KnowledgeBase:
@@ -80,7 +85,8 @@ class KnowledgeBase:
         )
 
     def search(self, query: str, k: int = 5, *, query_vector: np.ndarray | None = None) -> list[Hit]:
-        """Best chunk per document, `k` documents, best first; `score` is dense cosine similarity.
+        """Best chunk per document, `k` documents, best first; `score` is dense cosine similarity of the
+        best chunk, or of the better of the best chunk and the title (`scoring="title_or_chunk"`).
 
         `query_vector` lets batch jobs (eval, calibration) embed all queries at once.
         """
@@ -92,7 +98,8 @@ class KnowledgeBase:
             return []
         query = query.strip()[:MAX_QUERY_CHARS]
         qv = self._embedder.encode([query])[0] if query_vector is None else query_vector
-        scores, rows = self._stored.index.search(qv[None, :], max(CANDIDATE_CHUNKS, 10 * k))
+        n_candidates = max(CANDIDATE_CHUNKS, 10 * k)
+        scores, rows = self._stored.index.search(qv[None, :], n_candidates)
         dense_best: dict[str, tuple[int, float]] = {}
         for row, score in zip(rows[0].tolist(), scores[0].tolist(), strict=True):
             if row < 0:
@@ -100,6 +107,8 @@ class KnowledgeBase:
             doc_id = self._stored.chunks[row].doc_id
             if doc_id not in dense_best:
                 dense_best[doc_id] = (row, score)
+        if self.params.scoring == "title_or_chunk":
+            dense_best = self._with_titles(qv, dense_best, n_candidates)
         order = list(dense_best)
         if self.params.retrieval == "hybrid":
             _, lex_rows = self._lexical_index().search(query, max(CANDIDATE_CHUNKS, 10 * k))
@@ -109,10 +118,39 @@ class KnowledgeBase:
                 if doc_id not in lex_order:
                     lex_order.append(doc_id)
                 if doc_id not in dense_best:  # rescore exactly so every hit has a cosine score
-                    dense_best[doc_id] = (row, float(self._stored.vectors[row] @ qv))
+                    score = float(self._stored.vectors[row] @ qv)
+                    if self.params.scoring == "title_or_chunk":
+                        score = max(score, float(self._stored.title_vectors[self._doc_pos[doc_id]] @ qv))
+                    dense_best[doc_id] = (row, score)
             fused = reciprocal_rank_fusion([order, lex_order], k=self.params.rrf_k)
             order = [str(doc_id) for doc_id, _ in fused]
         return [self._hit(*dense_best[doc_id]) for doc_id in self._cut(order, k)]
+
+    def _with_titles(
+        self, qv: np.ndarray, dense_best: dict[str, tuple[int, float]], n_candidates: int
+    ) -> dict[str, tuple[int, float]]:
+        """Score each document by the better of its best chunk and its title, best first.
+
+        Documents whose title is among the `n_candidates` closest join the candidates, with their best
+        chunk scored exactly, so an article whose title matches but whose text does not is still found.
+        """
+        title_scores = self._stored.title_vectors @ qv
+        if len(title_scores) > n_candidates:
+            top = np.argpartition(-title_scores, n_candidates)[:n_candidates]
+        else:
+            top = np.arange(len(title_scores))
+        for i in top.tolist():
+            doc_id = self._doc_ids[i]
+            if doc_id not in dense_best and doc_id in self._rows_by_doc:
+                rows = self._rows_by_doc[doc_id]
+                chunk_scores = self._stored.vectors[rows] @ qv
+                best = int(np.argmax(chunk_scores))
+                dense_best[doc_id] = (rows[best], float(chunk_scores[best]))
+        scored = {
+            doc_id: (row, max(score, float(title_scores[self._doc_pos[doc_id]])))
+            for doc_id, (row, score) in dense_best.items()
+        }
+        return dict(sorted(scored.items(), key=lambda item: -item[1][1]))
 
     def _cut(self, order: list[str], k: int) -> list[str]:
         """The first `k` documents, extended until they span `MIN_TOPICS` topics."""

@@ -4,6 +4,7 @@ params.json    settings: model, chunking, index kind and recall, calibrated deci
 docs.json      one entry per document: title, source, url, updated, content hash, short answer
 chunks.jsonl   chunk metadata and text, row i = vector i
 vectors.npy    float32 embeddings (kept so an incremental build re-embeds only changed documents)
+titles.npy     float32 embedding of each document's title, row i = i-th entry of docs.json (format 2+)
 dense.faiss    the FAISS index
 """
 
@@ -24,11 +25,12 @@ from knowledge_base.decision import DecisionParams
 from knowledge_base.errors import IndexFormatError, IndexNotFoundError
 from knowledge_base.vector_index import IndexInfo, VectorIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: one title vector per document (titles.npy)
 PARAMS_FILE = "params.json"
 DOCS_FILE = "docs.json"
 CHUNKS_FILE = "chunks.jsonl"
 VECTORS_FILE = "vectors.npy"
+TITLES_FILE = "titles.npy"
 FAISS_FILE = "dense.faiss"
 
 
@@ -71,7 +73,8 @@ class IndexParams:
     def from_json(cls, obj: dict[str, Any]) -> IndexParams:
         if obj.get("format_version") != FORMAT_VERSION:
             raise IndexFormatError(
-                f"index format {obj.get('format_version')} != {FORMAT_VERSION}; rebuild it"
+                f"the index was written in format {obj.get('format_version')}, this version reads format "
+                f"{FORMAT_VERSION}: run `python -m knowledge_base build` to rebuild it"
             )
         return cls(
             model=obj["model"],
@@ -92,6 +95,7 @@ class StoredIndex:
     chunks: list[Chunk]
     vectors: np.ndarray
     index: VectorIndex
+    title_vectors: np.ndarray  # row i = the title of the i-th document in `docs` (zeros for no title)
 
 
 def read_params(index_dir: Path) -> IndexParams:
@@ -114,6 +118,7 @@ def read_index(index_dir: Path) -> StoredIndex:
         with (index_dir / CHUNKS_FILE).open(encoding="utf-8") as fh:
             chunks = [Chunk.from_json(json.loads(line)) for line in fh if line.strip()]
         vectors = np.load(index_dir / VECTORS_FILE)
+        title_vectors = np.load(index_dir / TITLES_FILE)
         index = VectorIndex.load(index_dir / FAISS_FILE, params.index)
     except FileNotFoundError as exc:
         raise IndexNotFoundError(f"incomplete index at {index_dir}: {exc.filename} missing") from exc
@@ -121,7 +126,9 @@ def read_index(index_dir: Path) -> StoredIndex:
         raise IndexFormatError(f"damaged index at {index_dir}: {exc}") from exc
     if len(chunks) != len(vectors) or vectors.shape[1:] != (params.dim,):
         raise IndexFormatError(f"damaged index at {index_dir}: chunks and vectors disagree")
-    return StoredIndex(params, docs, chunks, vectors, index)
+    if title_vectors.shape != (len(docs), params.dim):
+        raise IndexFormatError(f"damaged index at {index_dir}: documents and title vectors disagree")
+    return StoredIndex(params, docs, chunks, vectors, index, title_vectors)
 
 
 def write_index(index_dir: Path, stored: StoredIndex) -> None:
@@ -136,6 +143,7 @@ def write_index(index_dir: Path, stored: StoredIndex) -> None:
             for chunk in stored.chunks:
                 fh.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
         np.save(tmp / VECTORS_FILE, np.ascontiguousarray(stored.vectors, dtype=np.float32))
+        np.save(tmp / TITLES_FILE, np.ascontiguousarray(stored.title_vectors, dtype=np.float32))
         stored.index.save(tmp / FAISS_FILE)
         (tmp / PARAMS_FILE).write_text(json.dumps(stored.params.to_json(), indent=2), encoding="utf-8")
         old = None

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from knowledge_base.build import build_index
 from knowledge_base.calibration import Calibration
-from knowledge_base.errors import IndexNotFoundError
+from knowledge_base.errors import IndexFormatError, IndexNotFoundError
 from knowledge_base.kb import KnowledgeBase
 from knowledge_base.store import read_index, read_params
 
@@ -53,12 +54,15 @@ def test_only_changed_and_new_documents_are_re_embedded(
     after = read_index(tmp_path / "idx")
     assert (report.added, report.changed, report.removed, report.unchanged) == (1, 1, 1, 1)
     new_chunks = [c for c in after.chunks if c.doc_id in {"printer", "vpn"}]
-    assert embedder.texts == len(new_chunks) == report.embedded_chunks
+    assert len(new_chunks) == report.embedded_chunks
+    assert embedder.texts == len(new_chunks) + 2  # plus the two new titles
     assert set(after.docs) == {"password-reset", "printer", "vpn"}
     # The unchanged document kept its vectors, row for row.
     old_rows = [i for i, c in enumerate(before.chunks) if c.doc_id == "password-reset"]
     new_rows = [i for i, c in enumerate(after.chunks) if c.doc_id == "password-reset"]
     assert (before.vectors[old_rows] == after.vectors[new_rows]).all()
+    old_pos, new_pos = list(before.docs).index("password-reset"), list(after.docs).index("password-reset")
+    assert (before.title_vectors[old_pos] == after.title_vectors[new_pos]).all()
     kb = KnowledgeBase(after, embedder)
     assert kb.search("turn the printer off and on", 1)[0].doc_id == "printer"
 
@@ -66,3 +70,46 @@ def test_only_changed_and_new_documents_are_re_embedded(
 def test_loading_a_missing_index_says_how_to_build_it(tmp_path: Path) -> None:
     with pytest.raises(IndexNotFoundError, match="knowledge_base build"):
         KnowledgeBase.load(tmp_path / "missing")
+
+
+def test_title_vectors_are_saved_and_loaded(
+    corpus_dir: Path, tmp_path: Path, test_calibration: Calibration
+) -> None:
+    embedder = CountingEmbedder()
+    _build(corpus_dir, tmp_path / "idx", test_calibration, embedder)
+    stored = read_index(tmp_path / "idx")
+    assert stored.params.format_version == 2
+    assert stored.title_vectors.shape == (len(stored.docs), embedder.dim)
+    for pos, doc in enumerate(stored.docs.values()):
+        assert (stored.title_vectors[pos] == embedder.encode([doc.title])[0]).all()
+
+
+def _make_old_format(index_dir: Path) -> None:
+    """Turn a built index into what the previous version wrote: format 1, no titles.npy."""
+    params = json.loads((index_dir / "params.json").read_text())
+    params["format_version"] = 1
+    (index_dir / "params.json").write_text(json.dumps(params))
+    (index_dir / "titles.npy").unlink()
+
+
+def test_loading_an_old_format_index_says_to_run_build(
+    corpus_dir: Path, tmp_path: Path, test_calibration: Calibration
+) -> None:
+    _build(corpus_dir, tmp_path / "idx", test_calibration, CountingEmbedder())
+    _make_old_format(tmp_path / "idx")
+    with pytest.raises(IndexFormatError, match=r"format 1.*python -m knowledge_base build"):
+        KnowledgeBase.load(tmp_path / "idx", CountingEmbedder())
+
+
+def test_build_rebuilds_an_old_format_index_from_scratch(
+    corpus_dir: Path, tmp_path: Path, test_calibration: Calibration
+) -> None:
+    _build(corpus_dir, tmp_path / "idx", test_calibration, CountingEmbedder())
+    _make_old_format(tmp_path / "idx")
+    embedder = CountingEmbedder()
+    report = _build(corpus_dir, tmp_path / "idx", test_calibration, embedder)
+    assert report.wrote and report.added == 3 and report.unchanged == 0
+    assert report.embedded_chunks == report.n_chunks
+    stored = read_index(tmp_path / "idx")  # readable again, with titles
+    assert stored.title_vectors.shape == (3, embedder.dim)
+    assert KnowledgeBase(stored, embedder).search("printer paper jam", 1)[0].doc_id == "printer"

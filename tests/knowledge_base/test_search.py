@@ -110,3 +110,46 @@ def test_many_answers_to_one_question_still_leave_room_for_a_rival_topic(
     assert [h.title for h in hits[:3]] == ["How do I print?"] * 3
     assert {"How do I scan?", "Wifi"} <= {h.title for h in hits}  # rivals appended after the k
     assert kb.decide("print the page").margin < hits[0].score  # margin measured against a real rival
+
+
+def _doc(doc_id: str, title: str, text: str):
+    from knowledge_base.documents import Document, Section, content_hash
+
+    return Document(doc_id, title, f"{doc_id}.txt", (Section("", (text,)),), content_hash(title, text))
+
+
+def test_title_scoring_finds_an_article_whose_title_matches_but_body_does_not(
+    test_calibration: Calibration,
+) -> None:
+    # A long body dilutes the title words in every chunk; the title vector keeps them whole.
+    body = " ".join(f"step{i} open menu{i} choose option{i}" for i in range(40))
+    docs = [
+        _doc("backup", "Back up your files", body),
+        _doc("files", "Shared drive", "your files live on the shared drive; back them up there weekly"),
+        _doc("wifi", "Wifi", "wireless network"),
+    ]
+    query = "back up your files"
+    chunk_only = build_in_memory(docs, HashingEmbedder(), test_calibration)
+    assert chunk_only.search(query, 1)[0].doc_id == "files"  # the body match wins without titles
+    titled = chunk_only.with_decision(
+        DecisionParams(**{**chunk_only.params.to_json(), "scoring": "title_or_chunk"})  # type: ignore[arg-type]
+    )
+    hits = titled.search(query, 3)
+    assert hits[0].doc_id == "backup"
+    assert hits[0].score == pytest.approx(1.0, abs=1e-5)  # the title is the query itself
+    assert hits[0].text  # still cites a chunk of the article
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_title_scoring_adds_documents_the_chunk_search_missed(test_calibration: Calibration) -> None:
+    # 120 notes share two query words in their text, more than the chunk search's candidates; the VPN
+    # article's text is noise, so its only chunk ranks below all of them.
+    docs = [_doc(f"n{i}", f"Note {i}", f"connect at home note {i}") for i in range(120)]
+    docs.append(_doc("vpn", "Connect to the VPN from home", "x " * 50))
+    kb = build_in_memory(docs, HashingEmbedder(), test_calibration)
+    query = "connect to the vpn from home"
+    assert "vpn" not in {h.doc_id for h in kb.search(query, 10)}
+    titled = kb.with_decision(
+        DecisionParams(**{**kb.params.to_json(), "scoring": "title_or_chunk"})  # type: ignore[arg-type]
+    )
+    assert titled.search(query, 1)[0].doc_id == "vpn"
