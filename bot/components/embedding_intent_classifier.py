@@ -1,5 +1,5 @@
 """Rasa 3.6 intent classifier: logistic regression on the dense sentence features (MiniLM), averaged in
-log-probability with a character n-gram logistic regression on the raw text.
+log-probability with a character n-gram and a word n-gram logistic regression on the raw text.
 
 Its confidences are probabilities, so a FallbackClassifier threshold after it turns low-confidence messages
 into `nlu_fallback`. Training takes a few seconds for the bot's data (no epochs, no TensorFlow).
@@ -27,12 +27,14 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.char_ngram_head import CharNgramHead
 from bot.components.linear_head import LinearHead
+from bot.components.ngram_head import Analyzer, NgramHead
 
 logger = logging.getLogger(__name__)
 
 HEAD_FILE = "head.npz"
+# n-gram head -> its config key prefix (char_ngram_weight, word_C, ...).
+NGRAM_CONFIG: dict[Analyzer, str] = {"char_wb": "char", "word": "word"}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -53,10 +55,14 @@ class EmbeddingIntentClassifier(IntentClassifier, GraphComponent):
             "C": 10.0,
             "max_iter": 1000,
             "class_weight_balanced": False,
-            # Weight of the character n-gram head in the log-probability average; 0 turns it off.
+            # Weights of the character and word n-gram heads in the log-probability average (the MiniLM head
+            # gets the rest); 0 turns a head off.
             "char_ngram_weight": 0.3,
             "char_ngram_range": [2, 5],
             "char_C": 10.0,
+            "word_ngram_weight": 0.0,
+            "word_ngram_range": [1, 2],
+            "word_C": 10.0,
             "ranking_length": 10,
         }
 
@@ -66,13 +72,16 @@ class EmbeddingIntentClassifier(IntentClassifier, GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         head: LinearHead | None = None,
-        char_head: CharNgramHead | None = None,
+        ngram_heads: dict[Analyzer, NgramHead] | None = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.head = head
-        self.char_head = char_head
+        self.ngram_heads: dict[Analyzer, NgramHead] = dict(ngram_heads or {})
+        weights = {a: self._weight(a) for a in self.ngram_heads}
+        if sum(weights.values()) >= 1:
+            raise ValueError(f"n-gram head weights must add up to less than 1, got {weights}")
 
     @classmethod
     def create(
@@ -96,11 +105,15 @@ class EmbeddingIntentClassifier(IntentClassifier, GraphComponent):
         try:
             with model_storage.read_from(resource) as model_dir:
                 head = LinearHead.load(model_dir / HEAD_FILE)
-                char_head = CharNgramHead.load(model_dir) if (model_dir / "char_head.npz").is_file() else None
+                loaded = {a: NgramHead.load(model_dir, a) for a in NGRAM_CONFIG}
+                ngram_heads = {a: h for a, h in loaded.items() if h is not None}
         except (ValueError, FileNotFoundError):
             logger.warning("EmbeddingIntentClassifier: no trained head found; it will predict no intent.")
-            head, char_head = None, None
-        return cls(config, model_storage, resource, head, char_head)
+            head, ngram_heads = None, {}
+        return cls(config, model_storage, resource, head, ngram_heads)
+
+    def _weight(self, analyzer: Analyzer) -> float:
+        return float(self.config[f"{NGRAM_CONFIG[analyzer]}_ngram_weight"])
 
     @staticmethod
     def _features(messages: list[Message]) -> np.ndarray:
@@ -128,22 +141,27 @@ class EmbeddingIntentClassifier(IntentClassifier, GraphComponent):
             max_iter=int(self.config["max_iter"]),
             balanced=bool(self.config["class_weight_balanced"]),
         )
-        self.char_head = None
-        if float(self.config["char_ngram_weight"]) > 0 and len(self.head.classes) > 1:
-            low, high = self.config["char_ngram_range"]
-            self.char_head = CharNgramHead.fit(
-                [str(m.get(TEXT)) for m in examples],
+        self.ngram_heads = {}
+        texts = [str(m.get(TEXT)) for m in examples]
+        for analyzer, key in NGRAM_CONFIG.items():
+            if self._weight(analyzer) <= 0 or len(self.head.classes) < 2:
+                continue
+            low, high = self.config[f"{key}_ngram_range"]
+            ngram_head = NgramHead.fit(
+                texts,
                 labels,
+                analyzer=analyzer,
                 ngram_range=(int(low), int(high)),
-                c=float(self.config["char_C"]),
+                c=float(self.config[f"{key}_C"]),
                 max_iter=int(self.config["max_iter"]),
             )
-            if self.char_head.classes != self.head.classes:
-                raise ValueError("the two intent heads disagree on the intent list")
+            if ngram_head.classes != self.head.classes:
+                raise ValueError("the intent heads disagree on the intent list")
+            self.ngram_heads[analyzer] = ngram_head
         with self._model_storage.write_to(self._resource) as model_dir:
             self.head.save(model_dir / HEAD_FILE)
-            if self.char_head is not None:
-                self.char_head.save(model_dir)
+            for ngram_head in self.ngram_heads.values():
+                ngram_head.save(model_dir)
         return self._resource
 
     def predict_proba(self, messages: list[Message]) -> np.ndarray:
@@ -151,10 +169,13 @@ class EmbeddingIntentClassifier(IntentClassifier, GraphComponent):
         if self.head is None:
             raise ValueError("EmbeddingIntentClassifier is not trained")
         dense = np.log(np.clip(self.head.predict_proba(self._features(messages)), 1e-12, None))
-        if self.char_head is None:
+        if not self.ngram_heads:
             return np.exp(dense)
-        weight = float(self.config["char_ngram_weight"])
-        mixed = (1 - weight) * dense + weight * self.char_head.log_proba([str(m.get(TEXT)) for m in messages])
+        texts = [str(m.get(TEXT)) for m in messages]
+        weights = {a: self._weight(a) for a in self.ngram_heads}
+        mixed = (1 - sum(weights.values())) * dense
+        for analyzer, ngram_head in self.ngram_heads.items():
+            mixed = mixed + weights[analyzer] * ngram_head.log_proba(texts)
         mixed = np.exp(mixed - mixed.max(axis=1, keepdims=True))
         return mixed / mixed.sum(axis=1, keepdims=True)
 

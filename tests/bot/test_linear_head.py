@@ -67,23 +67,38 @@ def test_bad_input_is_a_clear_error() -> None:
         LinearHead.fit(np.ones((0, 4), np.float32), [])
 
 
+TEXTS = ["my printer won't print", "printr broken", "wifi keeps dropping", "no wifi at all", "hello there"]
+LABELS = ["printer", "printer", "wifi", "wifi", "greet"]
+
+
 def test_char_ngram_head_vectors_match_sklearn_tfidf(tmp_path: Path) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from bot.components.char_ngram_head import CharNgramHead
+    from bot.components.ngram_head import NgramHead
 
-    texts = [
-        "my printer won't print",
-        "printr broken",
-        "wifi keeps dropping",
-        "no wifi at all",
-        "hello there",
-    ]
-    labels = ["printer", "printer", "wifi", "wifi", "greet"]
-    head = CharNgramHead.fit(texts, labels, min_df=1)
-    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True).fit(texts)
-    assert np.allclose(head.transform(texts).toarray(), reference.transform(texts).toarray(), atol=1e-5)
+    head = NgramHead.fit(TEXTS, LABELS, analyzer="char_wb", min_df=1)
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True).fit(TEXTS)
+    assert np.allclose(head.transform(TEXTS).toarray(), reference.transform(TEXTS).toarray(), atol=1e-5)
     head.save(tmp_path)
-    loaded = CharNgramHead.load(tmp_path)
+    loaded = NgramHead.load(tmp_path, "char_wb")
+    assert loaded is not None
     assert np.allclose(loaded.log_proba(["printer jammed"]), head.log_proba(["printer jammed"]))
     assert loaded.classes[int(np.argmax(loaded.log_proba(["the printr"])[0]))] == "printer"
+
+
+def test_word_ngram_head_keeps_one_letter_words_and_saves_next_to_the_char_head(tmp_path: Path) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bot.components.ngram_head import WORD_PATTERN, NgramHead
+
+    word = NgramHead.fit(TEXTS, LABELS, analyzer="word", ngram_range=(1, 2), min_df=1)
+    assert "i" in NgramHead.fit(["how do i print", "no wifi"], ["a", "b"], analyzer="word").vocabulary
+    reference = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=WORD_PATTERN).fit(TEXTS)
+    assert np.allclose(word.transform(TEXTS).toarray(), reference.transform(TEXTS).toarray(), atol=1e-5)
+    NgramHead.fit(TEXTS, LABELS, analyzer="char_wb", min_df=1).save(tmp_path)
+    assert NgramHead.load(tmp_path, "word") is None
+    word.save(tmp_path)
+    loaded_word, loaded_char = NgramHead.load(tmp_path, "word"), NgramHead.load(tmp_path, "char_wb")
+    assert loaded_word is not None and loaded_char is not None
+    assert loaded_word.analyzer == "word" and loaded_char.analyzer == "char_wb"
+    assert loaded_word.classes[int(np.argmax(loaded_word.log_proba(["wifi is dropping"])[0]))] == "wifi"
