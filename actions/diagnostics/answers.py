@@ -7,10 +7,11 @@ It is trained at first use from the labelled pairs in data/diagnostics/answers/*
 line: {"question", "answer", "label": "yes"|"no"|"unclear"}), so nothing is downloaded and the same files
 give the same model (lbfgs, fixed order).
 
-Per-node memory: a pair may name the script step it answered (`"node": "<script id>/<node id>"`). When the
-step being answered has at least `min_node_examples` such pairs, the reading is a similarity-weighted vote of
-the `k` nearest of them (MiniLM cosine over the answer text): how customers answered *this* question, and
-which branch followed. Steps with fewer examples (all shipped scripts today) use the global model.
+Per-step memory: a pair may name the script step it answered (`"node": "<script id>/<node id>"`). When the
+step being answered has at least `min_node_examples` such pairs, a similarity-weighted vote of the `k` most
+similar of them (MiniLM cosine over the answer text: how customers answered *this* question, and which branch
+followed) adds four features ([yes, no, unclear] shares and "had a vote"); in training each pair's vote leaves
+the pair out. Steps without examples (all shipped scripts today) get zeros: the global reading.
 """
 
 from __future__ import annotations
@@ -132,13 +133,22 @@ class AnswerModel:
         rows = list(pairs)
         if len({p.label for p in rows}) < 2:
             raise ScriptError("the answer model needs labelled pairs of at least two labels")
-        features = self.features([p.question for p in rows], [p.answer for p in rows])
-        self.model = LogisticRegression(C=c, max_iter=3000)
-        self.model.fit(features, [p.label for p in rows])
-        self.classes = [str(c) for c in self.model.classes_]
         self.k = k
         self.min_node_examples = min_node_examples
         self.nodes = self._memories(rows)
+        seen: dict[str, int] = {}
+        votes = []
+        for pair in rows:  # each pair's vote leaves the pair itself out, as at run time
+            own = seen.get(pair.node, 0) if pair.node in self.nodes else None
+            if own is not None:
+                seen[pair.node] = own + 1
+            votes.append(self.node_votes(pair.node, pair.answer, exclude=own))
+        features = np.hstack(
+            [self.features([p.question for p in rows], [p.answer for p in rows]), np.stack(votes)]
+        )
+        self.model = LogisticRegression(C=c, max_iter=3000)
+        self.model.fit(features, [p.label for p in rows])
+        self.classes = [str(c) for c in self.model.classes_]
 
     def _memories(self, rows: Sequence[LabelledAnswer]) -> dict[str, _NodeMemory]:
         grouped: dict[str, list[LabelledAnswer]] = {}
@@ -153,19 +163,26 @@ class AnswerModel:
             memories[node] = _NodeMemory(vectors, tuple(p.label for p in group))
         return memories
 
-    def node_vote(self, node: str, answer: str) -> Reading | None:
-        """The similarity-weighted vote of the k most similar answers to this step; None without memory."""
-        memory = self.nodes.get(node)
+    def knows(self, node: str | None) -> bool:
+        """True when this step has enough earlier answers for a vote."""
+        return bool(node) and node in self.nodes
+
+    def node_votes(self, node: str | None, answer: str, exclude: int | None = None) -> np.ndarray:
+        """[yes, no, unclear] shares of the similarity-weighted vote of the k most similar earlier answers to
+        this step, and 1.0 when there was a vote (all zeros without memory)."""
+        out = np.zeros(len(LABELS) + 1, np.float32)
+        memory = self.nodes.get(node or "")
         if memory is None:
-            return None
-        vector = _unit(self.embed([normalise(answer)]))[0]
-        similarity = memory.vectors @ vector
-        nearest = sorted(range(len(similarity)), key=lambda i: (-float(similarity[i]), i))[: self.k]
-        votes: dict[str, float] = {}
-        for i in nearest:
-            votes[memory.labels[i]] = votes.get(memory.labels[i], 0.0) + max(float(similarity[i]), 0.0) + 1e-6
-        label = max(sorted(votes), key=lambda name: votes[name])
-        return Reading(label, votes[label] / sum(votes.values()))
+            return out
+        similarity = memory.vectors @ _unit(self.embed([normalise(answer)]))[0]
+        order = [i for i in np.argsort(-similarity, kind="stable") if i != exclude][: self.k]
+        for i in order:
+            out[LABELS.index(memory.labels[i])] += max(float(similarity[i]), 0.0) + 1e-6
+        total = float(out[: len(LABELS)].sum())
+        if total > 0:
+            out[: len(LABELS)] /= total
+        out[len(LABELS)] = 1.0
+        return out
 
     def features(self, questions: Sequence[str], answers: Sequence[str]) -> np.ndarray:
         answers = [normalise(answer) for answer in answers]
@@ -177,18 +194,18 @@ class AnswerModel:
         )
         return np.hstack([a, q * a, qa, rules])
 
-    def read_many(self, questions: Sequence[str], answers: Sequence[str]) -> list[Reading]:
-        probabilities = self.model.predict_proba(self.features(questions, answers))
+    def read_many(
+        self, questions: Sequence[str], answers: Sequence[str], nodes: Sequence[str | None] | None = None
+    ) -> list[Reading]:
+        nodes = list(nodes) if nodes is not None else [None] * len(answers)
+        votes = np.stack([self.node_votes(n, a) for n, a in zip(nodes, answers, strict=True)])
+        probabilities = self.model.predict_proba(np.hstack([self.features(questions, answers), votes]))
         best = probabilities.argmax(axis=1)
         return [Reading(self.classes[i], float(row[i])) for i, row in zip(best, probabilities, strict=True)]
 
     def read(self, question: str, answer: str, node: str | None = None) -> Reading:
-        """The node's vote when this step has enough examples, else the global model."""
-        if node:
-            vote = self.node_vote(node, answer)
-            if vote is not None:
-                return vote
-        return self.read_many([question], [answer])[0]
+        """The reading of one answer; `node` adds the vote of earlier answers to the same step."""
+        return self.read_many([question], [answer], [node])[0]
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:

@@ -49,6 +49,10 @@ class AnswerReader(Protocol):
 
     def read(self, question: str, answer: str, node: str | None = None) -> _Reading: ...
 
+    def knows(self, node: str | None) -> bool:
+        """True when the reader has learned from earlier answers to this step."""
+        ...
+
 
 class _Reading(Protocol):
     label: str
@@ -180,6 +184,7 @@ _NO_START = _rx(
     r"doesn'?t|didn'?t|wasn'?t|hasn'?t|is not|does not|did not|was not|has not)|i (don'?t|didn'?t|"
     r"can'?t|haven'?t|do not|did not|cannot|have not)|false|wrong|incorrect)\b"
 )
+_BARE_YES_NO = _rx(r"^\s*(y|ya|yes+|yeah+|yep|yup|yea|n|no+|nope|nah)\s*[.!]*\s*$")
 _STILL_BROKEN = _rx(
     r"\bstill (not|doesn'?t|won'?t|isn'?t|can'?t|no|the same|broken|fail|happen)",
     r"\b(didn'?t|did not|doesn'?t|does not) (work|help|fix)\b",
@@ -296,6 +301,11 @@ def yes_no(
     node: str | None = None,
 ) -> Reply:
     clean = normalise(text)
+    if reader is not None and question and reader.knows(node) and not _BARE_YES_NO.match(clean):
+        # this step's own examples beat the generic statement rules ("I can easily move it" to "is it hard?")
+        reading = reader.read(question, clean, node)
+        if reading.probability >= confident and reading.label in ("yes", "no"):
+            return Reply(reading.label)  # type: ignore[arg-type]
     if _STILL_BROKEN.search(clean):
         return Reply("no")
     if _NO_START.match(clean):

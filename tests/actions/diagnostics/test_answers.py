@@ -36,6 +36,9 @@ class Fixed:
         self.calls += 1
         return self.reading
 
+    def knows(self, node: str | None) -> bool:
+        return False
+
 
 def test_repository_pairs_load_with_every_label() -> None:
     pairs = load_pairs(answers_dir())
@@ -155,3 +158,58 @@ def test_ticket_queue_comes_from_the_script_that_escalated() -> None:
     assert transcript.escalation("script_dead_end", "printer", None).queue == "hardware"
     assert transcript.escalation("complaint", "printer", escalation).queue == "complaint"
     assert transcript.diagnostic_escalation([{"event": "user", "text": "hi"}]) is None
+
+
+STEERING = "Is the steering hard to turn?"
+
+
+def _steering_pairs() -> list[LabelledAnswer]:
+    """Generic pairs, plus earlier answers to one step where "I can easily move it" meant no."""
+    generic = [
+        LabelledAnswer("Is the light on?", f"the light is {word}", label)
+        for word, label in [("lit", "yes"), ("glowing", "yes"), ("dark", "no"), ("off", "no")]
+    ]
+    step = [
+        LabelledAnswer(STEERING, text, label, "chart", "car/steering_hard")
+        for text, label in [
+            ("I can easily move the wheel", "no"),
+            ("I can move the wheel easily", "no"),
+            ("the wheel moves easily", "no"),
+            ("it takes real effort to move the wheel", "yes"),
+            ("the wheel is stiff and heavy", "yes"),
+        ]
+    ]
+    return generic + step
+
+
+def test_earlier_answers_to_the_same_step_decide_its_reading() -> None:
+    model = AnswerModel(bag_of_words, _steering_pairs(), c=100.0, k=3, min_node_examples=4)
+    assert model.knows("car/steering_hard") and not model.knows("car/other") and not model.knows(None)
+    votes = model.node_votes("car/steering_hard", "I can easily move the wheel")
+    assert votes[1] > votes[0] and votes[3] == 1.0  # mostly "no", and there was a vote
+    assert not model.node_votes("car/other", "I can easily move the wheel").any()
+    # "I can ..." starts like a yes; this step's own examples say it is a no
+    reply = understand(
+        "I can easily move the wheel", question=STEERING, reader=model, node="car/steering_hard"
+    )
+    assert reply.kind == "no"
+    # without the step's memory the generic rule reading stands
+    assert understand("I can easily move the wheel", question=STEERING, reader=model).kind == "yes"
+    # a bare yes is never second-guessed
+    assert understand("yes", question=STEERING, reader=model, node="car/steering_hard").kind == "yes"
+    same = AnswerModel(bag_of_words, _steering_pairs(), c=100.0, k=3, min_node_examples=4)
+    assert same.read(STEERING, "the wheel is heavy", "car/steering_hard") == model.read(
+        STEERING, "the wheel is heavy", "car/steering_hard"
+    )
+
+
+def test_a_step_with_too_few_examples_has_no_memory() -> None:
+    model = AnswerModel(bag_of_words, _steering_pairs(), c=100.0, min_node_examples=6)
+    assert not model.knows("car/steering_hard")
+
+
+def test_pairs_name_their_step_in_the_file(tmp_path: Path) -> None:
+    row = {"question": "Is it on?", "answer": "it glows", "label": "yes", "node": "wifi/wifi_on"}
+    (tmp_path / "x.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert load_pairs(tmp_path)[0].node == "wifi/wifi_on"
+    assert {p.node for p in load_pairs(answers_dir())} == {""}  # shipped pairs: global model only
