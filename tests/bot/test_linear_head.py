@@ -79,6 +79,8 @@ def test_char_ngram_head_vectors_match_sklearn_tfidf(tmp_path: Path) -> None:
     head = NgramHead.fit(TEXTS, LABELS, analyzer="char_wb", min_df=1)
     reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True).fit(TEXTS)
     assert np.allclose(head.transform(TEXTS).toarray(), reference.transform(TEXTS).toarray(), atol=1e-5)
+    odd = ["", "zzz", "wifi", "!!", ""]  # no known n-grams at all, first and last rows empty
+    assert np.allclose(head.transform(odd).toarray(), reference.transform(odd).toarray(), atol=1e-5)
     head.save(tmp_path)
     loaded = NgramHead.load(tmp_path, "char_wb")
     assert loaded is not None
