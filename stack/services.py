@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -169,6 +171,19 @@ class Stack:
         reply.raise_for_status()
         tracker: dict[str, Any] = reply.json()
         return tracker
+
+    def create_agent(
+        self, username: str, password: str, *, name: str | None = None, role: str = "agent"
+    ) -> None:
+        """Create an agent account in this stack's handoff DB through the real `python -m handoff users` CLI."""
+        env = {**os.environ, "HANDOFF_DB": str(self.config.handoff_db), "AGENT_PASSWORD": password}
+        command = [str(paths.APP_PYTHON), "-m", "handoff", "users", "create", username, "--role", role]
+        command += ["--name", name or username, "--password-env", "AGENT_PASSWORD"]
+        done = subprocess.run(
+            command, cwd=paths.REPO_ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"creating agent {username!r} failed: {done.stderr.strip()}")
 
     def stop(self) -> None:
         for service in reversed(self.services):

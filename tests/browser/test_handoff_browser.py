@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +11,6 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from stack import paths
 from stack.services import Stack
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -32,21 +28,7 @@ window.Notification.requestPermission = function () { return Promise.resolve("gr
 def create_agent(stack: Stack) -> tuple[str, str]:
     username = f"agent{secrets.token_hex(3)}"
     name = f"Alex {secrets.token_hex(2)}"
-    env = {**os.environ, "HANDOFF_DB": str(stack.config.handoff_db), "AGENT_PW": PASSWORD}
-    command = [
-        sys.executable,
-        "-m",
-        "handoff",
-        "users",
-        "create",
-        username,
-        "--name",
-        name,
-        "--password-env",
-        "AGENT_PW",
-    ]
-    done = subprocess.run(command, cwd=paths.REPO_ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
+    stack.create_agent(username, PASSWORD, name=name)
     return username, name
 
 

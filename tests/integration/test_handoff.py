@@ -6,42 +6,18 @@ ticket, chats, resolves; the bot is silent meanwhile and asks for a rating after
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import secrets
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp
 import pytest
 
-from stack import paths
 from stack.services import Stack
 
 pytestmark = pytest.mark.integration
 PASSWORD = "integration-password-1"
-
-
-def create_agent(stack: Stack, username: str, role: str = "agent") -> None:
-    env = {**os.environ, "HANDOFF_DB": str(stack.config.handoff_db), "AGENT_PW": PASSWORD}
-    command = [
-        sys.executable,
-        "-m",
-        "handoff",
-        "users",
-        "create",
-        username,
-        "--name",
-        username.title(),
-        "--role",
-        role,
-        "--password-env",
-        "AGENT_PW",
-    ]
-    done = subprocess.run(command, cwd=paths.REPO_ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
 
 
 class Console:
@@ -62,7 +38,7 @@ class Console:
 @pytest.fixture
 async def console(stack: Stack) -> AsyncIterator[Console]:
     username = f"agent{secrets.token_hex(3)}"
-    create_agent(stack, username)
+    stack.create_agent(username, PASSWORD, name=username.title())
     # unsafe=True: keep cookies from an IP-address host (127.0.0.1), as browsers do.
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         page = await (await http.get(f"{stack.handoff_url}/console/login")).text()
