@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import httpx
 import pytest
 
 from stack import paths
-from stack.prepare import offline_env
+from stack.prepare import ensure_model, offline_env
 from stack.services import Stack
 
 
@@ -54,3 +55,32 @@ def test_custom_actions_run_on_the_rasa_sdk_server(stack: Stack) -> None:
     assert reply.status_code == 200
     names = {action["name"] for action in reply.json()}
     assert {"action_answer_from_kb", "action_request_human"} <= names
+
+
+@pytest.mark.slow
+def test_rasa_test_stories_for_every_uncertainty_path_pass(tmp_path: Path) -> None:
+    """`rasa test core` on data/tests/: the customer's words go through the trained NLU, and every path
+    (fallback → KB, complaint → apology + person, ask for a person, ...) predicts the expected actions."""
+    model = ensure_model()
+    result = subprocess.run(
+        [
+            str(paths.RASA_BIN),
+            "test",
+            "core",
+            "--model",
+            str(model),
+            "--stories",
+            str(paths.REPO_ROOT / "data" / "tests"),
+            "--out",
+            str(tmp_path),
+            "--fail-on-prediction-errors",
+        ],
+        cwd=paths.REPO_ROOT,
+        env=offline_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    report = (tmp_path / "failed_test_stories.yml").read_text(encoding="utf-8")
+    assert "None of the test stories failed" in report, report[-4000:]
