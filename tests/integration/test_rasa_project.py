@@ -13,27 +13,25 @@ from stack.prepare import ensure_model, offline_env
 from stack.services import Stack
 
 
-@pytest.mark.slow
-def test_rasa_data_validate_passes() -> None:
-    result = subprocess.run(
-        [
-            str(paths.RASA_BIN),
-            "data",
-            "validate",
-            "--fail-on-warnings",
-            "--config",
-            str(paths.CONFIG_FILE),
-            "--domain",
-            str(paths.DOMAIN_DIR),
-            "--data",
-            *[str(d) for d in paths.TRAINING_DATA_DIRS],
-        ],
+def run_rasa(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the Rasa CLI of .venv-rasa from the repo root, as `make run` would."""
+    return subprocess.run(
+        [str(paths.RASA_BIN), *args],
         cwd=paths.REPO_ROOT,
         env=offline_env(),
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+@pytest.mark.slow
+def test_rasa_data_validate_passes() -> None:
+    data = [str(d) for d in paths.TRAINING_DATA_DIRS]
+    result = run_rasa(
+        "data", "validate", "--fail-on-warnings", "--config", str(paths.CONFIG_FILE),
+        "--domain", str(paths.DOMAIN_DIR), "--data", *data,
+    )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
 
@@ -62,25 +60,11 @@ def test_rasa_test_stories_for_every_uncertainty_path_pass(tmp_path: Path) -> No
     """`rasa test core` on data/tests/: the customer's words go through the trained NLU, and every path
     (fallback → KB, complaint → apology + person, ask for a person, ...) predicts the expected actions."""
     model = ensure_model()
-    result = subprocess.run(
-        [
-            str(paths.RASA_BIN),
-            "test",
-            "core",
-            "--model",
-            str(model),
-            "--stories",
-            str(paths.REPO_ROOT / "data" / "tests"),
-            "--out",
-            str(tmp_path),
-            "--fail-on-prediction-errors",
-        ],
-        cwd=paths.REPO_ROOT,
-        env=offline_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    stories = paths.REPO_ROOT / "data" / "tests"
+    result = run_rasa(
+        "test", "core", "--model", str(model), "--stories", str(stories), "--out", str(tmp_path),
+        "--fail-on-prediction-errors",
+    )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     report = (tmp_path / "failed_test_stories.yml").read_text(encoding="utf-8")
     assert "None of the test stories failed" in report, report[-4000:]
