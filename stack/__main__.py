@@ -136,6 +136,8 @@ def main() -> int:
     parser.add_argument("command", choices=["run", "prepare", "train"])
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # httpx logs every health-check URL at INFO, and Rasa's carries the API token in its query string.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.command == "run":
         return run()
     try:
