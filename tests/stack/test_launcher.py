@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -94,6 +95,8 @@ def test_run_starts_everything_prints_urls_and_ctrl_c_stops_every_child() -> Non
                 break
         text = "".join(output)
         assert "The assistant is running" in text, text
+        token = json.loads((paths.VAR_DIR / "secrets.json").read_text(encoding="utf-8"))["RASA_AUTH_TOKEN"]
+        assert token not in text, "the API token must not be printed"
         assert f"http://127.0.0.1:{ports['RASA_PORT']}/webhooks/rest/webhook" in "".join(
             output + [launcher.stdout.readline() for _ in range(6)]
         )
