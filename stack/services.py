@@ -16,6 +16,7 @@ from stack import paths
 from stack.prepare import offline_env
 from stack.process import ServiceProcess
 from stack.secrets import Secrets
+from stack.warmup import warm_up_knowledge_base
 
 HOST = "127.0.0.1"
 
@@ -200,6 +201,7 @@ def start_stack(config: StackConfig) -> Stack:
             service.start()
         for service in services:
             service.wait_healthy(config.start_timeout)
+        warm_up_knowledge_base(config.action_url)
     except BaseException:
         stack.stop()
         raise
