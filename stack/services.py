@@ -125,6 +125,11 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
     return [handoff, actions, rasa]
 
 
+def reply_text(messages: list[dict[str, Any]]) -> str:
+    """The text of the bot's messages in one string, a line per message (buttons and images left out)."""
+    return "\n".join(message.get("text", "") for message in messages)
+
+
 @dataclass
 class Stack:
     """Running servers plus small client helpers for talking to them."""
@@ -162,6 +167,10 @@ class Stack:
         reply.raise_for_status()
         messages: list[dict[str, Any]] = reply.json()
         return messages
+
+    def send_text(self, sender: str, text: str) -> str:
+        """Send one customer message and return the text of the bot's reply."""
+        return reply_text(self.send(sender, text))
 
     def tracker(self, sender: str) -> dict[str, Any]:
         reply = httpx.get(

@@ -10,10 +10,6 @@ from stack.services import Stack
 pytestmark = pytest.mark.integration
 
 
-def joined(messages: list[dict]) -> str:
-    return "\n".join(m.get("text", "") for m in messages)
-
-
 def slots(stack: Stack, conversation_id: str) -> dict:
     return stack.tracker(conversation_id)["slots"]
 
@@ -21,23 +17,23 @@ def slots(stack: Stack, conversation_id: str) -> dict:
 def test_problem_runs_the_script_with_why_help_back_and_resume_after_a_kb_question(
     stack: Stack, conversation_id: str
 ) -> None:
-    text = joined(stack.send(conversation_id, "my wifi is not working"))
+    text = stack.send_text(conversation_id, "my wifi is not working")
     assert "one step at a time" in text
     assert "how should I explain" in text  # familiarity asked once
-    text = joined(stack.send(conversation_id, "Spell out every click"))
+    text = stack.send_text(conversation_id, "Spell out every click")
     assert "like your phone" in text
-    text = joined(stack.send(conversation_id, "why?"))
+    text = stack.send_text(conversation_id, "why?")
     assert "the problem is the network or the router" in text
-    text = joined(stack.send(conversation_id, "yep they work fine"))
+    text = stack.send_text(conversation_id, "yep they work fine")
     assert "Is Wi-Fi turned on" in text
-    text = joined(stack.send(conversation_id, "not sure how to check"))
+    text = stack.send_text(conversation_id, "not sure how to check")
     assert "network icon near the clock" in text
-    text = joined(stack.send(conversation_id, "go back"))
+    text = stack.send_text(conversation_id, "go back")
     assert "like your phone" in text
-    text = joined(stack.send(conversation_id, "yes"))
+    text = stack.send_text(conversation_id, "yes")
     assert "Is Wi-Fi turned on" in text
     # A how-to question mid-script is answered from the KB, then the same step is asked again.
-    text = joined(stack.send(conversation_id, "How do I reset my password?"))
+    text = stack.send_text(conversation_id, "How do I reset my password?")
     assert "Is Wi-Fi turned on" in text.split("\n")[-1] or text.rstrip().endswith("off?")
     records = [r for r in slots(stack, conversation_id)["support_actions"] if r["type"] == "diagnostic_step"]
     assert [r["result"] for r in records][:4] == ["asked_why", "yes", "dont_know", "went_back"]
@@ -49,7 +45,7 @@ def test_dead_end_hands_off_with_the_steps_tried(stack: Stack, conversation_id: 
     stack.send(conversation_id, "Short steps")
     stack.send(conversation_id, "yes")  # caps lock fine
     stack.send(conversation_id, "yes")  # locked
-    text = joined(stack.send(conversation_id, "no, still locked"))
+    text = stack.send_text(conversation_id, "no, still locked")
     assert "admin" in text.lower()
     escalation = slots(stack, conversation_id)["diagnostic_escalation"]
     assert (escalation["queue"], escalation["escalation_type"]) == ("account", "administrative")
@@ -75,11 +71,11 @@ def test_resolved_is_confirmed_and_stop_ends_the_script(stack: Stack, conversati
     stack.send(conversation_id, "my printer won't print")
     stack.send(conversation_id, "Short steps")
     stack.send(conversation_id, "no")  # printer fault
-    text = joined(stack.send(conversation_id, "yes it printed"))
+    text = stack.send_text(conversation_id, "yes it printed")
     assert "Can you print what you need now?" in text
-    text = joined(stack.send(conversation_id, "yes"))
+    text = stack.send_text(conversation_id, "yes")
     assert "glad" in text.lower()
     assert slots(stack, conversation_id)["diagnostic_outcome"] == "resolved"
     stack.send(conversation_id, "my computer is really slow")
-    text = joined(stack.send(conversation_id, "stop"))
+    text = stack.send_text(conversation_id, "stop")
     assert "stopped the checks" in text

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from stack import paths
-from stack.services import Stack
+from stack.services import Stack, reply_text
 
 pytestmark = pytest.mark.integration
 
@@ -21,10 +21,6 @@ def kb_titles() -> dict[str, str]:
         front_matter = article.read_text(encoding="utf-8").split("---")[1]
         titles[article.name] = yaml.safe_load(front_matter)["title"]
     return titles
-
-
-def joined(messages: list[dict]) -> str:
-    return "\n".join(m.get("text", "") for m in messages)
 
 
 def handoffs(stack: Stack, conversation_id: str) -> list[dict]:
@@ -54,7 +50,7 @@ def test_routine_question_is_answered_from_the_kb_with_the_article_cited(
     stack: Stack, conversation_id: str, question: str, article: str
 ) -> None:
     messages = stack.send(conversation_id, question)
-    text = joined(messages)
+    text = reply_text(messages)
     assert kb_titles()[article] in text, text
     assert "did this solve it" in text.lower()
     buttons = [b["title"].lower() for m in messages for b in m.get("buttons", [])]
@@ -63,8 +59,8 @@ def test_routine_question_is_answered_from_the_kb_with_the_article_cited(
 
 def test_asking_for_a_person_opens_a_handoff_with_the_transcript(stack: Stack, conversation_id: str) -> None:
     stack.send(conversation_id, "hello")
-    kb_answer = joined(stack.send(conversation_id, "How do I reset my password?"))
-    reply = joined(stack.send(conversation_id, "I want to talk to a person")).lower()
+    kb_answer = stack.send_text(conversation_id, "How do I reset my password?")
+    reply = stack.send_text(conversation_id, "I want to talk to a person").lower()
 
     assert "person" in reply or "support team" in reply
     records = handoffs(stack, conversation_id)

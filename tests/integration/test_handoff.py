@@ -72,8 +72,7 @@ async def eventually(check: Callable[[], Any], timeout: float = 20.0) -> Any:
 
 
 async def send(stack: Stack, conversation_id: str, text: str) -> str:
-    messages = await asyncio.to_thread(stack.send, conversation_id, text)
-    return "\n".join(m.get("text", "") for m in messages)
+    return await asyncio.to_thread(stack.send_text, conversation_id, text)
 
 
 async def test_agent_chat_is_recorded_while_the_bot_stays_silent_then_rating(

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from stack.services import Stack
+from stack.services import Stack, reply_text
 
 pytestmark = pytest.mark.integration
-
-
-def _text(messages: list[dict]) -> str:
-    return "\n".join(m.get("text", "") for m in messages)
 
 
 def _payloads(messages: list[dict]) -> list[str]:
@@ -19,14 +15,14 @@ def _payloads(messages: list[dict]) -> list[str]:
 
 def test_yes_after_an_answer_closes_the_topic(stack: Stack, conversation_id: str) -> None:
     answer = stack.send(conversation_id, "How do I clear my browser cache?")
-    assert 'From our help article "Clear your browser cache and cookies"' in _text(answer)
-    reply = _text(stack.send(conversation_id, "/affirm"))
+    assert 'From our help article "Clear your browser cache and cookies"' in reply_text(answer)
+    reply = stack.send_text(conversation_id, "/affirm")
     assert "glad that fixed it" in reply
 
 
 def test_no_after_an_answer_offers_a_diagnostic_and_a_person(stack: Stack, conversation_id: str) -> None:
     answer = stack.send(conversation_id, "my wifi won't connect, how do I fix it?")
-    assert "Fix Wi-Fi that won't connect" in _text(answer)
+    assert "Fix Wi-Fi that won't connect" in reply_text(answer)
     reply = stack.send(conversation_id, "/deny")
     payloads = _payloads(reply)
     assert '/start_diagnostic{"diagnostic_id":"wifi"}' in payloads
@@ -35,5 +31,5 @@ def test_no_after_an_answer_offers_a_diagnostic_and_a_person(stack: Stack, conve
 
 def test_picking_an_article_button_shows_that_article(stack: Stack, conversation_id: str) -> None:
     reply = stack.send(conversation_id, '/choose_article{"kb_article_id":"disk-full"}')
-    assert 'From our help article "Free up disk space"' in _text(reply)
-    assert "Did this solve it?" in _text(reply)
+    assert 'From our help article "Free up disk space"' in reply_text(reply)
+    assert "Did this solve it?" in reply_text(reply)
