@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import secrets
 import statistics
 import sys
 import tempfile
@@ -24,9 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from stack import StackConfig, ensure_kb_index, ensure_model, ensure_onnx_model, start_stack
-from stack.ports import free_port
-from stack.secrets import Secrets
+from stack import isolated_config, start_stack
 
 SMALL_TALK = ["hello", "are you a bot?", "thanks", "bye"]
 KB_QUESTIONS = [
@@ -86,19 +83,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print only the JSON result")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-rest-"))
-    ensure_onnx_model()
-    config = StackConfig(
-        model_path=ensure_model(),
-        kb_index_dir=ensure_kb_index(workdir / "kb_index"),
-        tracker_db=workdir / "tracker.db",
-        handoff_db=workdir / "handoff.db",
-        log_dir=workdir / "logs",
-        secrets=Secrets(secrets.token_urlsafe(24), secrets.token_urlsafe(24), secrets.token_urlsafe(32)),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        handoff_port=free_port(),
-    )
+    config = isolated_config(Path(tempfile.mkdtemp(prefix="bench-rest-")))
     stack = start_stack(config)
     try:
         url = f"{config.rasa_url}/webhooks/rest/webhook"

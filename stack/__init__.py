@@ -5,6 +5,14 @@ what users start.
 """
 
 from stack.prepare import ensure_kb_index, ensure_model, ensure_onnx_model
-from stack.services import Stack, StackConfig, start_stack
+from stack.services import Stack, StackConfig, isolated_config, start_stack
 
-__all__ = ["Stack", "StackConfig", "ensure_kb_index", "ensure_model", "ensure_onnx_model", "start_stack"]
+__all__ = [
+    "Stack",
+    "StackConfig",
+    "ensure_kb_index",
+    "ensure_model",
+    "ensure_onnx_model",
+    "isolated_config",
+    "start_stack",
+]

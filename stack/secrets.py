@@ -18,6 +18,17 @@ class Secrets:
     handoff_session_secret: str
 
 
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def fresh_secrets() -> Secrets:
+    """Secrets for a throw-away stack (tests, benchmarks): never stored."""
+    return Secrets(
+        rasa_auth_token=new_secret(), handoff_api_token=new_secret(), handoff_session_secret=new_secret()
+    )
+
+
 def load_or_create_secrets(path: Path) -> Secrets:
     """Environment values win; missing ones are generated and kept in ``path`` for the next start."""
     stored: dict[str, str] = {}
@@ -28,7 +39,7 @@ def load_or_create_secrets(path: Path) -> Secrets:
     for name in SECRET_NAMES:
         value = os.environ.get(name) or stored.get(name)
         if not value:
-            value = secrets.token_urlsafe(32)
+            value = new_secret()
             stored[name] = value
             changed = True
         values[name] = value

@@ -13,9 +13,10 @@ from typing import Any
 import httpx
 
 from stack import paths
-from stack.prepare import offline_env
+from stack.ports import free_port
+from stack.prepare import ensure_kb_index, ensure_model, ensure_onnx_model, offline_env
 from stack.process import ServiceProcess
-from stack.secrets import Secrets
+from stack.secrets import Secrets, fresh_secrets
 from stack.warmup import warm_up_knowledge_base
 
 HOST = "127.0.0.1"
@@ -46,6 +47,24 @@ class StackConfig:
     @property
     def handoff_url(self) -> str:
         return f"http://{HOST}:{self.handoff_port}"
+
+
+def isolated_config(workdir: Path, extra_env: dict[str, str] | None = None) -> StackConfig:
+    """A stack of its own for tests and benchmarks: free ports, fresh secrets, and its own databases, KB index
+    and logs under `workdir`. Builds what is missing; the Rasa model is shared through its fingerprint cache."""
+    ensure_onnx_model()
+    return StackConfig(
+        model_path=ensure_model(),
+        kb_index_dir=ensure_kb_index(workdir / "kb_index"),
+        tracker_db=workdir / "rasa_tracker.db",
+        handoff_db=workdir / "handoff.db",
+        log_dir=workdir / "logs",
+        secrets=fresh_secrets(),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        handoff_port=free_port(),
+        extra_env=dict(extra_env or {}),
+    )
 
 
 def build_services(config: StackConfig) -> list[ServiceProcess]:

@@ -8,9 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from stack import StackConfig, ensure_kb_index, ensure_model, ensure_onnx_model, start_stack
-from stack.ports import free_port
-from stack.secrets import Secrets
+from stack import isolated_config, start_stack
 from stack.services import Stack
 
 
@@ -21,24 +19,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     The Rasa model is cached in models/ by fingerprint, so a warm rerun does not retrain. Each session gets
     its own tracker DB, handoff DB, KB index and generated secrets.
     """
-    workdir = tmp_path_factory.mktemp("stack")
-    ensure_onnx_model()
-    model_path = ensure_model()
-    kb_index_dir = ensure_kb_index(workdir / "kb_index")
-    config = StackConfig(
-        model_path=model_path,
-        kb_index_dir=kb_index_dir,
-        tracker_db=workdir / "rasa_tracker.db",
-        handoff_db=workdir / "handoff.db",
-        log_dir=workdir / "logs",
-        secrets=Secrets(
-            rasa_auth_token=secrets.token_urlsafe(24),
-            handoff_api_token=secrets.token_urlsafe(24),
-            handoff_session_secret=secrets.token_urlsafe(32),
-        ),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        handoff_port=free_port(),
+    config = isolated_config(
+        tmp_path_factory.mktemp("stack"),
         # Tests must not depend on the clock: agents answer around the clock here. The after-hours path
         # is tested with its own settings.
         extra_env={"HANDOFF_HOURS__ALWAYS_OPEN": "true"},
