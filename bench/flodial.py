@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from actions.diagnostics.answers import (
     AnswerModel,
     CachedEmbedder,
+    Entry,
     LabelledAnswer,
     answers_dir,
     load_pairs,
@@ -103,6 +104,19 @@ def training_pairs(dialogs: dict[str, Any], scripts: dict[str, Script]) -> list[
     return pairs
 
 
+def training_entries(dialogs: dict[str, Any], scripts: dict[str, Script]) -> list[Entry]:
+    """(first user message, the chart node the agent asked first) for the entry memory."""
+    entries = []
+    for dialog in dialogs.values():
+        turns = dialog["utterences"]
+        if len(turns) < 2 or turns[0]["speaker"] != "user" or dialog["flowchart"] not in scripts:
+            continue
+        first = _chart(turns[1].get("grounded_doc_id"))
+        if first in scripts[dialog["flowchart"]].nodes:
+            entries.append(Entry(dialog["flowchart"], turns[0]["utterance"], first, dialog["flowchart"]))
+    return entries
+
+
 def _first_faq(messages: tuple[str, ...], faqs: dict[str, str]) -> str | None:
     text = "\n".join(messages)
     found = [(text.find(answer), faq_id) for faq_id, answer in faqs.items() if answer and answer in text]
@@ -140,7 +154,7 @@ def evaluate(
             if agent is None or agent["speaker"] != "agent" or not agent.get("grounded_doc_id"):
                 continue
             if n == 0:
-                state = engine.start(gold_script, "novice")
+                state = engine.start(gold_script, "novice", turns[index]["utterance"])
                 gold_next = _chart(agent["grounded_doc_id"])
                 if gold_next:
                     steps += 1
@@ -164,7 +178,7 @@ def evaluate(
         charts = [_chart(t.get("grounded_doc_id")) for t in turns if t["speaker"] == "agent"]
         charts = [c for c in charts if c]
         final = charts[-1] if charts else None
-        state = engine.start(chosen, "novice")
+        state = engine.start(chosen, "novice", turns[users[0]]["utterance"])
         for index in users[1:]:
             if state.status != "running":
                 break
@@ -213,8 +227,8 @@ def build_engines(
 ) -> dict[str, Engine]:
     """One engine per scored dialog id, with the answer model its protocol allows."""
 
-    def engine(pairs: list[LabelledAnswer]) -> Engine:
-        model = AnswerModel(embed, own + pairs)
+    def engine(pairs: list[LabelledAnswer], entries: list[Entry]) -> Engine:
+        model = AnswerModel(embed, own + pairs, entries=entries)
         return Engine(scripts, answer_model=lambda: model, ranker=ranker)
 
     if protocol == "dialog-cv" and train is not None:
@@ -222,14 +236,23 @@ def build_engines(
         engines: dict[str, Engine] = {}
         for fold in range(folds):
             training = {d: v for d, v in train.items() if fold_of[d] != fold}
-            fold_engine = engine(training_pairs(training, scripts))
+            fold_engine = engine(training_pairs(training, scripts), training_entries(training, scripts))
             engines.update({d: fold_engine for d in dialogs if fold_of.get(d) == fold})
         return engines
     if protocol == "chart-out" and train is not None:
         pairs = training_pairs(dict(train), scripts)
-        by_chart = {chart_id: engine([p for p in pairs if p.source != chart_id]) for chart_id in scripts}
+        entries = training_entries(dict(train), scripts)
+        by_chart = {
+            chart_id: engine(
+                [p for p in pairs if p.source != chart_id], [e for e in entries if e.script != chart_id]
+            )
+            for chart_id in scripts
+        }
         return {d: by_chart[v["flowchart"]] for d, v in dialogs.items() if v["flowchart"] in by_chart}
-    shared = engine(training_pairs(dict(train), scripts) if train is not None else [])
+    if train is None:
+        shared = engine([], [])
+    else:
+        shared = engine(training_pairs(dict(train), scripts), training_entries(dict(train), scripts))
     return {d: shared for d in dialogs}
 
 

@@ -44,6 +44,8 @@ INTRO = (
     'You can say "why", "not sure", "go back" or "stop" at any time.'
 )
 
+SKIPPED = "From what you told me, we can skip the first checks."
+
 
 def _latest(tracker: Tracker) -> tuple[str, str | None, float]:
     message = tracker.latest_message or {}
@@ -89,10 +91,13 @@ class ActionStartDiagnostic(Action):
         text, _, _ = _latest(tracker)
         script_id = script_for(tracker, engine)
         level = tracker.get_slot(LEVEL_SLOT) or familiarity.infer_level(text)
-        state = engine.start(script_id, level).evolve(turn=_user_turns(tracker))
+        words = None if text.startswith("/") else text  # the customer's own words, not a button payload
+        state = engine.start(script_id, level, words).evolve(turn=_user_turns(tracker))
         log.info("conversation %s: starting diagnostic %s (level %s)", tracker.sender_id, script_id, level)
         if script_id:
             _say(dispatcher, INTRO.format(title=engine.script(script_id).title))
+            if state.node_id != engine.script(script_id).start:
+                _say(dispatcher, SKIPPED)
         return [
             SlotSet(STATE_SLOT, state.to_dict()),
             SlotSet(ANSWER_SLOT, None),

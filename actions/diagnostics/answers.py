@@ -12,6 +12,12 @@ step being answered has at least `min_node_examples` such pairs, a similarity-we
 similar of them (MiniLM cosine over the answer text: how customers answered *this* question, and which branch
 followed) adds four features ([yes, no, unclear] shares and "had a vote"); in training each pair's vote leaves
 the pair out. Steps without examples (all shipped scripts today) get zeros: the global reading.
+
+Entry memory: customers often tell the first facts in their first message ("the LED doesn't turn on even when
+plugged in"), and a person then skips the checks already answered. Recorded first messages
+(data/diagnostics/entries/*.jsonl: {"script", "message", "start"}, the step a person asked first) give a
+similarity-weighted vote of the `entry_k` most similar first messages to the same script; `entry()` returns the
+voted step when it wins clearly, else None (start at the script's start). No examples: always None.
 """
 
 from __future__ import annotations
@@ -80,6 +86,36 @@ def load_pairs(directory: Path) -> list[LabelledAnswer]:
     return pairs
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A recorded first message and the step a person asked first."""
+
+    script: str
+    message: str
+    start: str
+    source: str = ""
+
+
+def entries_dir() -> Path:
+    from actions.diagnostics.catalog import REPO_ROOT
+
+    return REPO_ROOT / "data" / "diagnostics" / "entries"
+
+
+def load_entries(directory: Path) -> list[Entry]:
+    entries: list[Entry] = []
+    for path in sorted(directory.glob("*.jsonl")) if directory.is_dir() else []:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                entries.append(Entry(str(row["script"]), str(row["message"]), str(row["start"]), path.stem))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ScriptError(f"{path}:{number}: not a recorded entry: {exc}") from exc
+    return entries
+
+
 def _rule_features(question: str, answer: str) -> list[float]:
     guess = rule_polarity(answer, question)
     return [
@@ -115,6 +151,8 @@ class _NodeMemory:
     vectors: np.ndarray
     """Unit-length answer embeddings, one row a pair."""
     labels: tuple[str, ...]
+    negated: tuple[bool, ...] = ()
+    """Whether each answer has an odd number of negations (for the polarity-adjusted vote)."""
 
 
 class AnswerModel:
@@ -126,6 +164,9 @@ class AnswerModel:
         *,
         k: int = 7,
         min_node_examples: int = 4,
+        entries: Iterable[Entry] = (),
+        entry_k: int = 5,
+        entry_share: float = 0.5,
     ) -> None:
         from sklearn.linear_model import LogisticRegression
 
@@ -136,6 +177,9 @@ class AnswerModel:
         self.k = k
         self.min_node_examples = min_node_examples
         self.nodes = self._memories(rows)
+        self.entry_k = entry_k
+        self.entry_share = entry_share
+        self.entries = self._entry_memories(list(entries))
         seen: dict[str, int] = {}
         votes = []
         for pair in rows:  # each pair's vote leaves the pair itself out, as at run time
@@ -160,8 +204,39 @@ class AnswerModel:
             if len(group) < self.min_node_examples:
                 continue
             vectors = _unit(self.embed([normalise(p.answer) for p in group]))
-            memories[node] = _NodeMemory(vectors, tuple(p.label for p in group))
+            memories[node] = _NodeMemory(
+                vectors, tuple(p.label for p in group), tuple(_negated(p.answer) for p in group)
+            )
         return memories
+
+    def _entry_memories(self, entries: Sequence[Entry]) -> dict[str, _NodeMemory]:
+        grouped: dict[str, list[Entry]] = {}
+        for entry in entries:
+            grouped.setdefault(entry.script, []).append(entry)
+        return {
+            script: _NodeMemory(
+                _unit(self.embed([normalise(e.message) for e in group])), tuple(e.start for e in group)
+            )
+            for script, group in sorted(grouped.items())
+            if len(group) >= self.min_node_examples
+        }
+
+    def entry(self, script_id: str, message: str) -> str | None:
+        """The step to ask first, voted by the most similar recorded first messages to this script, when one
+        step has at least `entry_share` of the vote; None without a clear winner or without recordings."""
+        memory = self.entries.get(script_id)
+        if memory is None or not normalise(message):
+            return None
+        similarity = memory.vectors @ _unit(self.embed([normalise(message)]))[0]
+        votes: dict[str, float] = {}
+        for i in np.argsort(-similarity, kind="stable")[: self.entry_k]:
+            votes[memory.labels[i]] = votes.get(memory.labels[i], 0.0) + max(float(similarity[i]), 0.0) + 1e-6
+        best = max(votes, key=lambda node: (votes[node], node))
+        return best if votes[best] >= self.entry_share * sum(votes.values()) else None
+
+    def similarities(self, message: str, texts: Sequence[str]) -> np.ndarray:
+        """Cosine similarity of the message to each text (MiniLM), e.g. an answer to step questions."""
+        return _unit(self.embed(list(texts))) @ _unit(self.embed([normalise(message)]))[0]
 
     def knows(self, node: str | None) -> bool:
         """True when this step has enough earlier answers for a vote."""
@@ -169,19 +244,30 @@ class AnswerModel:
 
     def node_votes(self, node: str | None, answer: str, exclude: int | None = None) -> np.ndarray:
         """[yes, no, unclear] shares of the similarity-weighted vote of the k most similar earlier answers to
-        this step, and 1.0 when there was a vote (all zeros without memory)."""
-        out = np.zeros(len(LABELS) + 1, np.float32)
+        this step, 1.0 when there was a vote, and the [yes, no] shares of the same vote where a neighbour
+        whose negation parity differs from the answer's counts for the other branch (all zeros without
+        memory)."""
+        out = np.zeros(len(LABELS) + 3, np.float32)
         memory = self.nodes.get(node or "")
         if memory is None:
             return out
         similarity = memory.vectors @ _unit(self.embed([normalise(answer)]))[0]
         order = [i for i in np.argsort(-similarity, kind="stable") if i != exclude][: self.k]
+        negated = _negated(answer)
+        flip = {"yes": "no", "no": "yes", "unclear": "unclear"}
+        adjusted = np.zeros(len(LABELS), np.float32)
         for i in order:
-            out[LABELS.index(memory.labels[i])] += max(float(similarity[i]), 0.0) + 1e-6
+            weight = max(float(similarity[i]), 0.0) + 1e-6
+            label = memory.labels[i]
+            out[LABELS.index(label)] += weight
+            # sentence embeddings barely see "not": a neighbour of opposite polarity votes the other way
+            adjusted[LABELS.index(flip[label] if memory.negated[i] != negated else label)] += weight
         total = float(out[: len(LABELS)].sum())
         if total > 0:
             out[: len(LABELS)] /= total
+            adjusted /= total
         out[len(LABELS)] = 1.0
+        out[len(LABELS) + 1 :] = adjusted[:2]
         return out
 
     def features(self, questions: Sequence[str], answers: Sequence[str]) -> np.ndarray:
@@ -208,6 +294,10 @@ class AnswerModel:
         return self.read_many([question], [answer], [node])[0]
 
 
+def _negated(text: str) -> bool:
+    return negations(text) % 2 == 1
+
+
 def _unit(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)
@@ -220,4 +310,4 @@ def get_answer_model() -> AnswerModel | None:
         return None
     from actions.diagnostics.router import minilm_embedder
 
-    return AnswerModel(minilm_embedder(), load_pairs(answers_dir()))
+    return AnswerModel(minilm_embedder(), load_pairs(answers_dir()), entries=load_entries(entries_dir()))

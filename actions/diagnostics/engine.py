@@ -24,8 +24,18 @@ from actions.diagnostics.schema import (
     Script,
 )
 from actions.diagnostics.state import State
-from actions.diagnostics.understanding import AnswerReader, Reply, match_choice, understand
+from actions.diagnostics.understanding import (
+    AnswerReader,
+    Reply,
+    is_bare_yes_no,
+    match_choice,
+    normalise,
+    understand,
+)
 
+RESYNC_KINDS = ("yes", "no", "unclear")
+"""Replies that may be about another step than the one asked (statements, not meta replies)."""
+REVISED_NOTE = "It sounds like your answer is about a different check, so I've moved to that check."
 DONT_KNOW_LIMIT = 2
 UNCLEAR_LIMIT = 3
 YES, NO, NOT_SURE = "Yes", "No", "I'm not sure how to check"
@@ -60,6 +70,22 @@ Ranker = Callable[[str, Sequence[str]], Sequence[float]]
 """(customer message, candidate texts) -> one similarity score per text."""
 
 
+@dataclass(frozen=True)
+class Resync:
+    """When a statement fits another step's question clearly better than the step asked, the customer is
+    answering that step (they correct an earlier answer the bot misread, or tell a fact ahead of time): the
+    engine moves there, records the change (result `revised`) and reads the answer at that step.
+
+    Fit = similarity (sentence embeddings) of the answer to the step's question. A candidate must beat the
+    current step by its margin: `sibling` (the other branch of the last decision: the bot took the wrong
+    branch), `previous` (the step before: the customer is still on it), `anywhere` (any question step of the
+    script). None turns a candidate off."""
+
+    sibling: float | None = 0.1
+    previous: float | None = 0.2
+    anywhere: float | None = 0.3
+
+
 class Engine:
     def __init__(
         self,
@@ -68,13 +94,16 @@ class Engine:
         *,
         answer_model: Callable[[], AnswerReader | None] | None = None,
         ranker: Ranker | None = None,
+        resync: Resync | None = None,
     ) -> None:
         """`answer_model` is a (lazy, cached) getter of the learned statement reader; None means rules only.
-        `ranker` orders FAQ-based help (help with `sources`) by similarity to the customer's question."""
+        `ranker` orders FAQ-based help (help with `sources`) by similarity to the customer's question; without
+        it the answer model's embedder is used. `resync`: margins for re-synchronising (see `Resync`)."""
         self.scripts = dict(scripts)
         self.kb_titles = dict(kb_titles or {})
         self.answer_model = answer_model
         self.ranker = ranker
+        self.resync = resync if resync is not None else Resync()
 
     # --- starting -------------------------------------------------------------------------------------
     def script(self, script_id: str) -> Script:
@@ -83,11 +112,20 @@ class Engine:
         except KeyError:
             raise UnknownScriptError(script_id) from None
 
-    def start(self, script_id: str | None, level: Level | None = None) -> State:
-        """A new run; `script_id=None` starts at the menu."""
+    def start(self, script_id: str | None, level: Level | None = None, message: str | None = None) -> State:
+        """A new run; `script_id=None` starts at the menu. `message` (the customer's first words) may skip
+        the checks it already answers, when recorded first messages like it clearly started further on."""
         if script_id is None:
             return State(script_id=None, node_id=None, level=level)
-        return State(script_id=script_id, node_id=self.script(script_id).start, level=level)
+        script = self.script(script_id)
+        return State(script_id=script_id, node_id=self.entry(script, message), level=level)
+
+    def entry(self, script: Script, message: str | None) -> str:
+        """The step to ask first: the script's start, or the step the answer model's entry memory votes for."""
+        reader = self.answer_model() if self.answer_model is not None and message else None
+        voted = getattr(reader, "entry", None)
+        node_id = voted(script.id, message) if voted is not None and message else None
+        return node_id if node_id and isinstance(script.nodes.get(node_id), QuestionNode) else script.start
 
     # --- showing --------------------------------------------------------------------------------------
     def prompt(self, state: State) -> Prompt:
@@ -128,8 +166,9 @@ class Engine:
         intent: str | None = None,
         confidence: float = 0.0,
         at: str | None = None,
+        resync: bool = True,
     ) -> Step:
-        """Apply one customer message to the state."""
+        """Apply one customer message to the state. `resync=False`: read it at the current step only."""
         at = at or now_iso()
         if state.status != "running":
             return Step(state, Reply("unclear"))
@@ -152,6 +191,10 @@ class Engine:
             reader=reader,
             node=node_key(script.id, node_id),
         )
+        if resync and reply.kind in RESYNC_KINDS and isinstance(node, QuestionNode):
+            moved = self._resync_target(script, state, node_id, text, reader)
+            if moved is not None:
+                return self._revise(script, state, node_id, question, moved, text, intent, confidence, at)
         if reply.kind in ("question", "dont_know") and reply.value is None:
             reply = Reply(reply.kind, text)
         record: Callable[[str], dict[str, Any]] = lambda result: {  # noqa: E731
@@ -171,6 +214,77 @@ class Engine:
         if isinstance(node, EscalateNode):  # not reachable while running; kept for safety
             return Step(state.evolve(status="escalated"), reply)
         return self._move(script, state, node, reply, record)
+
+    # --- re-synchronising ------------------------------------------------------------------------------
+    def _resync_target(
+        self, script: Script, state: State, node_id: str, text: str, reader: AnswerReader | None
+    ) -> State | None:
+        """The state at the step this statement fits clearly better than the current one (see `Resync`)."""
+        if is_bare_yes_no(text):
+            return None
+        parent = state.history[-1] if state.history else None
+        parent_node = script.nodes.get(parent or "")
+        candidates: list[tuple[str, tuple[str, ...], float]] = []
+        if self.resync.sibling is not None and isinstance(parent_node, QuestionNode):
+            candidates += [
+                (target, state.history, self.resync.sibling)
+                for target in dict.fromkeys(parent_node.next.values())
+                if target != node_id and isinstance(script.nodes.get(target), QuestionNode)
+            ]
+        if self.resync.previous is not None and parent and isinstance(parent_node, QuestionNode):
+            candidates.append((parent, state.history[:-1], self.resync.previous))
+        if self.resync.anywhere is not None:
+            seen = {node_id, *(c[0] for c in candidates)}
+            candidates += [
+                (other, (*state.history, node_id), self.resync.anywhere)
+                for other, node in script.nodes.items()
+                if other not in seen and isinstance(node, QuestionNode)
+            ]
+        if not candidates:
+            return None
+        texts = [script.node(n).novice for n in (node_id, *(c[0] for c in candidates))]
+        scores = self._similarities(normalise(text), texts, reader)
+        if scores is None:
+            return None
+        gains = [float(scores[i + 1]) - float(scores[0]) - c[2] for i, c in enumerate(candidates)]
+        best = max(range(len(candidates)), key=lambda i: gains[i])
+        if gains[best] <= 0:
+            return None
+        target, history, _ = candidates[best]
+        return state.evolve(node_id=target, history=history, unknowns=0, unclear=0)
+
+    def _similarities(
+        self, message: str, texts: Sequence[str], reader: AnswerReader | None
+    ) -> Sequence[float] | None:
+        if self.ranker is not None:
+            return self.ranker(message, texts)
+        similar = getattr(reader, "similarities", None)
+        return similar(message, texts) if similar is not None else None
+
+    def _revise(
+        self,
+        script: Script,
+        state: State,
+        node_id: str,
+        question: str,
+        moved: State,
+        text: str,
+        intent: str | None,
+        confidence: float,
+        at: str,
+    ) -> Step:
+        """Record that the answer was about another step, then read it there."""
+        entry = {
+            "type": "diagnostic_step",
+            "at": at,
+            "script_id": script.id,
+            "node_id": node_id,
+            "question": question,
+            "answer": text,
+            "result": f"revised:{moved.node_id}",
+        }
+        step = self.answer(moved, text, intent=intent, confidence=confidence, at=at, resync=False)
+        return Step(step.state, step.reply, (REVISED_NOTE, *step.messages), (entry, *step.records))
 
     def _pick_from_menu(self, state: State, text: str) -> Step:
         spec = AnswerSpec(

@@ -8,6 +8,7 @@ to polarity: an answer that negates what the question asked is a "no".
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -51,6 +52,14 @@ class AnswerReader(Protocol):
 
     def knows(self, node: str | None) -> bool:
         """True when the reader has learned from earlier answers to this step."""
+        ...
+
+    def entry(self, script_id: str, message: str) -> str | None:
+        """The step recorded first messages like this one started at, when clear (else None)."""
+        ...
+
+    def similarities(self, message: str, texts: Sequence[str]) -> Sequence[float]:
+        """Similarity of the message to each text (sentence embeddings)."""
         ...
 
 
@@ -336,6 +345,11 @@ def is_explicit_yes_no(text: str) -> bool:
     """True when the message starts with a yes or no word ("yes", "nope", "it is ...")."""
     clean = normalise(text)
     return bool(_YES_START.match(clean) or _NO_START.match(clean))
+
+
+def is_bare_yes_no(text: str) -> bool:
+    """True for a yes or no word alone ("yes", "nope."): an answer with no topic of its own."""
+    return bool(_BARE_YES_NO.match(normalise(text)))
 
 
 def match_choice(text: str, spec: AnswerSpec) -> str | None:
