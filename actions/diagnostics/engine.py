@@ -401,7 +401,9 @@ class Engine:
 
     # --- meta replies -----------------------------------------------------------------------------------
     def _dont_know(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
-        count = state.unknowns + 1
+        # "How do I check the voltage?" asks for more help: only "I don't know" counts towards a hand-off
+        asking = bool(reply.value and reply.value.rstrip().endswith("?"))
+        count = state.unknowns + (0 if asking else 1)
         if count >= DONT_KNOW_LIMIT or not isinstance(node, QuestionNode):
             return self._dead_end(script, state.evolve(unknowns=count), reply, record("dont_know"))
         help_text = self.help_text(node, reply.value)

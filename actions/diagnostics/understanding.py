@@ -92,7 +92,8 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
         "stop",
         _rx(
             r"^\s*(stop|quit|cancel|exit|end|abort)\b",
-            r"\b(stop|cancel|end) (this|the|these|it)\b",
+            r"\b(stop|cancel|end) (this|these|the (checks?|script|troubleshooting|chat|conversation|steps?|"
+            r"questions?|diagnostics?))\b",
             r"\blet'?s stop\b",
             r"\bforget (it|this)\b",
             r"\bnever ?mind\b",

@@ -139,3 +139,21 @@ def test_state_round_trips_through_a_slot(engine: Engine) -> None:
     state = _run(engine, engine.start("wifi", "novice"), "yes")
     assert State.from_dict(state.to_dict()) == state
     assert State.from_dict("garbage") is None
+
+
+def test_asking_how_to_check_gets_help_without_counting_towards_a_hand_off(engine: Engine) -> None:
+    state = engine.start("wifi", "novice")
+    first = engine.answer(state, "not sure how to check")
+    second = engine.answer(first.state, "How do I check that on my phone?")
+    assert second.state.status == "running"
+    assert "turn off mobile data" in second.messages[0]
+    assert engine.answer(second.state, "I don't know").state.status == "escalated"
+
+
+def test_a_statement_that_mentions_stopping_is_not_a_request_to_stop(engine: Engine) -> None:
+    state = engine.start("wifi", "novice")
+    assert (
+        engine.answer(state, "yes, I can stop the video on my phone and it plays fine").state.status
+        == "running"
+    )
+    assert engine.answer(state, "please stop the checks").state.status == "stopped"
