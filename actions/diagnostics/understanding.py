@@ -195,6 +195,8 @@ _NO_START = _rx(
     r"can'?t|haven'?t|do not|did not|cannot|have not)|false|wrong|incorrect)\b"
 )
 _BARE_YES_NO = _rx(r"^\s*(y|ya|yes+|yeah+|yep|yup|yea|n|no+|nope|nah)\s*[.!]*\s*$")
+_LEADING_YES_NO = _rx(r"^\s*(y|ya|yes+|yeah+|yep|yup|yea|n|no+|nope|nah)\s*([.!,;:-]|$)")
+"""A yes or no word, alone or set off by punctuation ("No, it doesn't start"): the customer's own reading."""
 _STILL_BROKEN = _rx(
     r"\bstill (not|doesn'?t|won'?t|isn'?t|can'?t|no|the same|broken|fail|happen)",
     r"\b(didn'?t|did not|doesn'?t|does not) (work|help|fix)\b",
@@ -273,8 +275,8 @@ def understand(
         if choice:
             return Reply("choice", choice)
     for kind, pattern in _META:
-        if kind == "dont_know" and _WILL_CHECK.search(clean):
-            continue
+        if kind in ("dont_know", "already_tried") and _WILL_CHECK.search(clean):
+            continue  # "I know how to check it, I've done that before": they will check, not skip
         if pattern.search(clean) and not (
             kind == "dont_know" and _YES_START.match(clean) and "how" not in clean
         ):
@@ -311,7 +313,7 @@ def yes_no(
     node: str | None = None,
 ) -> Reply:
     clean = normalise(text)
-    if reader is not None and question and reader.knows(node) and not _BARE_YES_NO.match(clean):
+    if reader is not None and question and reader.knows(node) and not _LEADING_YES_NO.match(clean):
         # this step's own examples beat the generic statement rules ("I can easily move it" to "is it hard?")
         reading = reader.read(question, clean, node)
         if reading.probability >= confident and reading.label in ("yes", "no"):

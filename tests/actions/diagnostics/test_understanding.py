@@ -20,6 +20,8 @@ from actions.diagnostics.understanding import understand
         ("why do I need to do that", "why"),
         ("I already tried that", "already_tried"),
         ("did that already", "already_tried"),
+        ("I know how to check it, I've done that before", "will_check"),
+        ("I can stop the car by braking", "yes"),
         ("go back", "back"),
         ("stop", "stop"),
         ("let's stop this", "stop"),
@@ -78,3 +80,23 @@ def test_questions_back_and_i_will_check_keep_the_step() -> None:
     assert (
         understand("The lug nuts are all tight", question="Do any wheels have loose lug nuts?").kind == "no"
     )
+
+
+class _StepReader:
+    """A reader that knows the step and reads every statement as "yes"."""
+
+    def read(self, question: str, answer: str, node: str | None = None) -> object:
+        from actions.diagnostics.answers import Reading
+
+        return Reading("yes", 0.99)
+
+    def knows(self, node: str | None) -> bool:
+        return True
+
+
+def test_a_leading_yes_or_no_word_beats_the_step_memory() -> None:
+    question, reader = "Does the laptop power up without the charger?", _StepReader()
+    assert (
+        understand("No, it doesn't start without the charger", question=question, reader=reader).kind == "no"
+    )
+    assert understand("it doesn't start without the charger", question=question, reader=reader).kind == "yes"
