@@ -1,5 +1,6 @@
 """Rasa 3.6 intent classifier: logistic regression on the dense sentence features (MiniLM), averaged in
-log-probability with a character n-gram and a word n-gram logistic regression on the raw text.
+log-probability with a character n-gram and a word n-gram logistic regression on the raw text, and with a
+nearest-neighbour head on the same dense features that re-ranks the in-scope intents (`knn_head.py`).
 
 Its confidences are probabilities, so a FallbackClassifier threshold after it turns low-confidence messages
 into `nlu_fallback`. Training takes a few seconds for the bot's data (no epochs, no TensorFlow).
@@ -27,6 +28,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.knn_head import KNN_FILE, KnnHead
 from bot.components.linear_head import LinearHead
 from bot.components.ngram_head import Analyzer, NgramHead
 
@@ -63,6 +65,11 @@ class EmbeddingIntentClassifier(IntentClassifier, GraphComponent):
             "word_ngram_weight": 0.0,
             "word_ngram_range": [1, 2],
             "word_C": 10.0,
+            # Weight of the nearest-neighbour head (0 turns it off) and its softmax temperature; it never
+            # moves a message into or out of `out_of_scope_intent`.
+            "knn_weight": 0.0,
+            "knn_temperature": 0.02,
+            "out_of_scope_intent": "out_of_scope",
             "ranking_length": 10,
         }
 
@@ -73,15 +80,17 @@ class EmbeddingIntentClassifier(IntentClassifier, GraphComponent):
         resource: Resource,
         head: LinearHead | None = None,
         ngram_heads: dict[Analyzer, NgramHead] | None = None,
+        knn_head: KnnHead | None = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.head = head
         self.ngram_heads: dict[Analyzer, NgramHead] = dict(ngram_heads or {})
-        weights = {a: self._weight(a) for a in self.ngram_heads}
+        self.knn_head = knn_head
+        weights = {**{a: self._weight(a) for a in NGRAM_CONFIG}, "knn": self._knn_weight()}
         if sum(weights.values()) >= 1:
-            raise ValueError(f"n-gram head weights must add up to less than 1, got {weights}")
+            raise ValueError(f"n-gram and knn head weights must add up to less than 1, got {weights}")
 
     @classmethod
     def create(
@@ -107,13 +116,17 @@ class EmbeddingIntentClassifier(IntentClassifier, GraphComponent):
                 head = LinearHead.load(model_dir / HEAD_FILE)
                 loaded = {a: NgramHead.load(model_dir, a) for a in NGRAM_CONFIG}
                 ngram_heads = {a: h for a, h in loaded.items() if h is not None}
+                knn_head = KnnHead.load(model_dir / KNN_FILE) if (model_dir / KNN_FILE).is_file() else None
         except (ValueError, FileNotFoundError):
             logger.warning("EmbeddingIntentClassifier: no trained head found; it will predict no intent.")
-            head, ngram_heads = None, {}
-        return cls(config, model_storage, resource, head, ngram_heads)
+            head, ngram_heads, knn_head = None, {}, None
+        return cls(config, model_storage, resource, head, ngram_heads, knn_head)
 
     def _weight(self, analyzer: Analyzer) -> float:
         return float(self.config[f"{NGRAM_CONFIG[analyzer]}_ngram_weight"])
+
+    def _knn_weight(self) -> float:
+        return float(self.config["knn_weight"])
 
     @staticmethod
     def _features(messages: list[Message]) -> np.ndarray:
@@ -134,8 +147,9 @@ class EmbeddingIntentClassifier(IntentClassifier, GraphComponent):
             logger.debug("EmbeddingIntentClassifier: no intent examples, nothing to train.")
             return self._resource
         labels = [str(m.get(INTENT)) for m in examples]
+        features = self._features(examples)
         self.head = LinearHead.fit(
-            self._features(examples),
+            features,
             labels,
             c=float(self.config["C"]),
             max_iter=int(self.config["max_iter"]),
@@ -158,24 +172,39 @@ class EmbeddingIntentClassifier(IntentClassifier, GraphComponent):
             if ngram_head.classes != self.head.classes:
                 raise ValueError("the intent heads disagree on the intent list")
             self.ngram_heads[analyzer] = ngram_head
+        self.knn_head = None
+        if self._knn_weight() > 0 and len(self.head.classes) >= 2:
+            self.knn_head = KnnHead.fit(
+                features,
+                labels,
+                self.head.classes,
+                out_of_scope=str(self.config["out_of_scope_intent"]),
+                temperature=float(self.config["knn_temperature"]),
+            )
         with self._model_storage.write_to(self._resource) as model_dir:
             self.head.save(model_dir / HEAD_FILE)
             for ngram_head in self.ngram_heads.values():
                 ngram_head.save(model_dir)
+            if self.knn_head is not None:
+                self.knn_head.save(model_dir / KNN_FILE)
         return self._resource
 
     def predict_proba(self, messages: list[Message]) -> np.ndarray:
         """Intent probabilities, one row per message, columns in the order of `self.head.classes`."""
         if self.head is None:
             raise ValueError("EmbeddingIntentClassifier is not trained")
-        dense = np.log(np.clip(self.head.predict_proba(self._features(messages)), 1e-12, None))
-        if not self.ngram_heads:
+        features = self._features(messages)
+        dense = np.log(np.clip(self.head.predict_proba(features), 1e-12, None))
+        knn_weight = self._knn_weight() if self.knn_head is not None else 0.0
+        if not self.ngram_heads and not knn_weight:
             return np.exp(dense)
         texts = [str(m.get(TEXT)) for m in messages]
         weights = {a: self._weight(a) for a in self.ngram_heads}
-        mixed = (1 - sum(weights.values())) * dense
+        mixed = (1 - sum(weights.values()) - knn_weight) * dense
         for analyzer, ngram_head in self.ngram_heads.items():
             mixed = mixed + weights[analyzer] * ngram_head.log_proba(texts)
+        if self.knn_head is not None and knn_weight:
+            mixed = mixed + knn_weight * self.knn_head.log_proba(features)
         mixed = np.exp(mixed - mixed.max(axis=1, keepdims=True))
         return mixed / mixed.sum(axis=1, keepdims=True)
 

@@ -1,13 +1,14 @@
 """all-MiniLM-L6-v2 sentence embeddings through onnxruntime + tokenizers (no torch, no Rasa imports).
 
 Used by the Rasa featurizer in the bot runtime and by the export check in the app runtime, so both compute
-embeddings the same way: mean pooling over the attention mask, then L2 normalisation.
+embeddings the same way: mean pooling over the attention mask, then L2 normalisation. `encode_layers` does
+the same for chosen hidden layers and concatenates them (multi-layer features, docs/nlu.md).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +28,9 @@ MANIFEST_FILE = "manifest.json"
 DEFAULT_MODEL_DIR = "var/models/minilm-onnx"
 MODEL_DIR_ENV = "MINILM_ONNX_DIR"
 EMBEDDING_DIM = 384
+NUM_LAYERS = 7  # the embedding layer (0) and the 6 transformer layers (1-6); layer 6 is last_hidden_state
+# ONNX outputs: last_hidden_state (batch, seq, 384) and hidden_states (batch, 7, seq, 384).
+OUTPUTS = ("last_hidden_state", "hidden_states")
 
 
 def resolve_model_dir(configured: str | None = None) -> Path:
@@ -99,24 +103,54 @@ class MiniLMEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length sentence embeddings, shape (len(texts), 384), float32."""
+        return self._batched(texts, EMBEDDING_DIM, self._encode_batch)
+
+    def encode_layers(self, texts: Sequence[str], layers: Sequence[int]) -> np.ndarray:
+        """Multi-layer features, shape (len(texts), 384 * len(layers)), float32: for each chosen hidden layer
+        (0 = embeddings, 6 = last) the mean-pooled, unit-length vector; concatenated and divided by
+        sqrt(len(layers)), so the whole row has unit length. `encode_layers(t, [6]) == encode(t)`."""
+        chosen = [int(layer) for layer in layers]
+        if not chosen or any(not 0 <= layer < NUM_LAYERS for layer in chosen):
+            raise ValueError(f"layers must be a non-empty list of 0..{NUM_LAYERS - 1}, got {list(layers)}")
+        return self._batched(
+            texts, EMBEDDING_DIM * len(chosen), lambda batch: self._encode_layers_batch(batch, chosen)
+        )
+
+    def _batched(
+        self, texts: Sequence[str], dim: int, encode_batch: Callable[[list[str]], np.ndarray]
+    ) -> np.ndarray:
         if not texts:
-            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+            return np.zeros((0, dim), dtype=np.float32)
         # Sort by length so each batch pads little; restore the order at the end.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        out = np.zeros((len(texts), dim), dtype=np.float32)
         step = max(1, self.config.batch_size)
         for start in range(0, len(order), step):
             idx = order[start : start + step]
-            out[idx] = self._encode_batch([texts[i] for i in idx])
+            out[idx] = encode_batch([texts[i] for i in idx])
         return out
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+    def _run(self, texts: list[str], output: str) -> tuple[np.ndarray, np.ndarray]:
         encodings = self.tokenizer.encode_batch([t if t.strip() else " " for t in texts])
         input_ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
         attention_mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
         token_type_ids = np.zeros_like(input_ids)
-        (token_embeddings,) = self.session.run(
-            ["last_hidden_state"],
+        if output not in {o.name for o in self.session.get_outputs()}:
+            raise ModelNotFoundError(
+                f"{self.config.model_dir / MODEL_FILE} has no {output!r} output (an older export). Export "
+                f"it again: .venv/bin/python -m bot.onnx.export --out {self.config.model_dir} --force"
+            )
+        (result,) = self.session.run(
+            [output],
             {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids},
         )
+        return result, attention_mask
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        token_embeddings, attention_mask = self._run(texts, "last_hidden_state")
         return mean_pool(token_embeddings, attention_mask)
+
+    def _encode_layers_batch(self, texts: list[str], layers: list[int]) -> np.ndarray:
+        hidden, attention_mask = self._run(texts, "hidden_states")  # (batch, 7, seq, 384)
+        pooled = [mean_pool(hidden[:, layer], attention_mask) for layer in layers]
+        return (np.concatenate(pooled, axis=1) / np.sqrt(len(layers))).astype(np.float32)

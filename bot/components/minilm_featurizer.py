@@ -1,5 +1,8 @@
 """Rasa 3.6 dense featurizer: one all-MiniLM-L6-v2 sentence vector per message, run by onnxruntime.
 
+With `layers` set (config.yml: [3, 4, 5, 6]) the vector is the multi-layer feature instead: each chosen hidden
+layer mean-pooled and unit length, concatenated (384 per layer); empty means the plain sentence embedding.
+
 The ONNX export is not part of the Rasa model archive; the component finds it through `model_dir` in
 config.yml (default `var/models/minilm-onnx`, relative to the working directory) or env MINILM_ONNX_DIR.
 """
@@ -20,14 +23,20 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.minilm_encoder import MANIFEST_FILE, EncoderConfig, MiniLMEncoder, resolve_model_dir
+from bot.components.minilm_encoder import (
+    MANIFEST_FILE,
+    NUM_LAYERS,
+    EncoderConfig,
+    MiniLMEncoder,
+    resolve_model_dir,
+)
 
 logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
-    """Adds a 384-d unit-length sentence feature for the text of each message."""
+    """Adds a unit-length sentence feature for the text of each message (384-d, or 384 per chosen layer)."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -37,6 +46,8 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
             "max_seq_length": 256,
             "batch_size": 64,
             "intra_op_threads": 0,
+            # Hidden layers to pool and concatenate (0 = embeddings, 6 = last); [] = the sentence embedding.
+            "layers": [],
         }
 
     @staticmethod
@@ -54,6 +65,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
                 intra_op_threads=int(full["intra_op_threads"]),
             )
         )
+        self.layers = tuple(int(layer) for layer in full["layers"] or ())
 
     @classmethod
     def create(
@@ -70,6 +82,9 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         for key in ("max_seq_length", "batch_size"):
             if key in config and int(config[key]) < 1:
                 raise ValueError(f"MiniLMFeaturizer: {key} must be at least 1, got {config[key]!r}")
+        layers = config.get("layers") or []
+        if any(not 0 <= int(layer) < NUM_LAYERS for layer in layers):
+            raise ValueError(f"MiniLMFeaturizer: layers must be in 0..{NUM_LAYERS - 1}, got {layers!r}")
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
@@ -84,7 +99,10 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         todo = [m for m in messages if m.get(TEXT) is not None]
         if not todo:
             return messages
-        vectors = self.encoder.encode([str(m.get(TEXT)) for m in todo])
+        texts = [str(m.get(TEXT)) for m in todo]
+        vectors = (
+            self.encoder.encode_layers(texts, self.layers) if self.layers else self.encoder.encode(texts)
+        )
         for message, vector in zip(todo, vectors, strict=True):
             self.add_features_to_message(
                 sequence=None, sentence=vector[np.newaxis, :], attribute=TEXT, message=message

