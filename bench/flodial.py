@@ -18,7 +18,12 @@ Engine.answer + understanding move through it. Prints one JSON object:
 Answer model: the runtime reads statement answers with actions.diagnostics.answers (MiniLM + logistic
 regression, plus a nearest-neighbour vote over earlier answers to the same step when it has examples). Here it
 is trained on the repository's labelled pairs plus (question, answer, yes/no/unclear, step) pairs taken from
-training dialogs. `--protocol` says which, when the scored file is the training file (the dev file):
+training dialogs, and its entry memory on (first user message, first chart node the agent asked) from the same
+training dialogs: the runtime starts with Engine.start(script, level, first message), which may skip steps
+the first message already answers. Engine.answer re-synchronises (an answer that fits another step's
+question clearly better moves there; see engine.Resync), with this bench's MiniLM ranker. Nothing of a scored
+dialog beyond the turns already replayed is used. `--protocol` says which dialogs train, when the scored file
+is the training file (the dev file):
 - dialog-cv (default): 5 folds over dialogs, stratified by flowchart; each fold is scored by a model trained on
   the other 4/5 of the dialogs. No dialog is trained and tested on. This estimates the held-out score (unseen
   dialogs of the same charts).
