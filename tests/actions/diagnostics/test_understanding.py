@@ -83,15 +83,18 @@ def test_questions_back_and_i_will_check_keep_the_step() -> None:
 
 
 class _StepReader:
-    """A reader that knows the step and reads every statement as "yes"."""
+    """A reader that reads every statement as "yes" and knows the step (or not)."""
+
+    def __init__(self, probability: float = 0.99, known: bool = True) -> None:
+        self.probability, self.known = probability, known
 
     def read(self, question: str, answer: str, node: str | None = None) -> object:
         from actions.diagnostics.answers import Reading
 
-        return Reading("yes", 0.99)
+        return Reading("yes", self.probability)
 
     def knows(self, node: str | None) -> bool:
-        return True
+        return self.known
 
 
 def test_a_leading_yes_or_no_word_beats_the_step_memory() -> None:
@@ -100,3 +103,9 @@ def test_a_leading_yes_or_no_word_beats_the_step_memory() -> None:
         understand("No, it doesn't start without the charger", question=question, reader=reader).kind == "no"
     )
     assert understand("it doesn't start without the charger", question=question, reader=reader).kind == "yes"
+
+
+def test_a_step_with_its_own_answers_trusts_the_reader_sooner() -> None:
+    question, text = "Does the laptop power up without the charger?", "it doesn't need the charger to start"
+    assert understand(text, question=question, reader=_StepReader(0.65, known=True)).kind == "yes"
+    assert understand(text, question=question, reader=_StepReader(0.65, known=False)).kind == "no"
