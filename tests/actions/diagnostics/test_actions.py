@@ -186,3 +186,33 @@ async def test_asking_for_a_person_mid_script_hands_off_with_the_record() -> Non
     done = CollectingDispatcher()
     events = await ActionDiagnosticDone().run(done, _tracker("x", "ask_human", slots), DOMAIN)
     assert {e["name"]: e["value"] for e in events}["diagnostic_outcome"] == "escalated"
+
+
+async def test_first_message_like_recorded_ones_skips_the_checks_it_answered(monkeypatch: Any) -> None:
+    from actions.diagnostics import actions as diagnostic_actions
+    from actions.diagnostics.answers import Entry
+    from actions.diagnostics.engine import Engine
+    from tests.actions.diagnostics.test_resync import SCRIPTS, _model
+
+    model = _model(
+        [
+            Entry("wifi", "my phone has internet but my laptop wifi does not", "wifi_on"),
+            Entry("wifi", "the phone has internet fine but the laptop wifi is not working", "wifi_on"),
+        ]
+    )
+    monkeypatch.setattr(diagnostic_actions, "get_engine", lambda: Engine(SCRIPTS, answer_model=lambda: model))
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("my phone has internet but the laptop wifi does not", "problem_wifi", {}, asked=False)
+    events = await ActionStartDiagnostic().run(dispatcher, tracker, DOMAIN)
+    state = {e["name"]: e["value"] for e in events}["diagnostic_state"]
+    assert state["node_id"] == "wifi_on"
+    assert diagnostic_actions.SKIPPED in [m["text"] for m in dispatcher.messages]
+    button = _tracker(
+        '/start_diagnostic{"diagnostic_id":"wifi"}',
+        "start_diagnostic",
+        {},
+        asked=False,
+        entities=[{"entity": "diagnostic_id", "value": "wifi"}],
+    )
+    events = await ActionStartDiagnostic().run(CollectingDispatcher(), button, DOMAIN)
+    assert {e["name"]: e["value"] for e in events}["diagnostic_state"]["node_id"] == "other_devices"
