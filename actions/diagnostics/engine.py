@@ -121,11 +121,17 @@ class Engine:
         return State(script_id=script_id, node_id=self.entry(script, message), level=level)
 
     def entry(self, script: Script, message: str | None) -> str:
-        """The step to ask first: the script's start, or the step the answer model's entry memory votes for."""
+        """The step to ask first: the script's start, or the step the answer model's entry memory votes for
+        (a question, or a fix when people went straight to it: the customer then confirms it; never a
+        hand-off)."""
         reader = self.answer_model() if self.answer_model is not None and message else None
         voted = getattr(reader, "entry", None)
         node_id = voted(script.id, message) if voted is not None and message else None
-        return node_id if node_id and isinstance(script.nodes.get(node_id), QuestionNode) else script.start
+        return (
+            node_id
+            if node_id and isinstance(script.nodes.get(node_id), QuestionNode | ResolvedNode)
+            else script.start
+        )
 
     # --- showing --------------------------------------------------------------------------------------
     def prompt(self, state: State) -> Prompt:

@@ -95,3 +95,20 @@ def test_step_memory_vote_counts_a_negated_neighbour_for_the_other_branch() -> N
     yes, no, _, had, yes_adjusted, no_adjusted = votes
     assert had == 1.0 and yes > no  # the plain vote follows the words
     assert no_adjusted > yes_adjusted  # the polarity-adjusted vote follows the "not"
+
+
+def test_recorded_first_messages_may_go_straight_to_the_fix_but_never_to_a_hand_off() -> None:
+    entries = [
+        Entry("wifi", "restarting the router fixed it last time", "fixed"),
+        Entry("wifi", "last time restarting the router fixed it", "fixed"),
+        Entry("wifi", "the router lights are all red", "escalate_network"),
+        Entry("wifi", "all the router lights are red", "escalate_network"),
+    ]
+    model = _model(entries)
+    engine = Engine(SCRIPTS, answer_model=lambda: model)
+    state = engine.start("wifi", "novice", "restarting the router fixed it last time too")
+    assert state.node_id == "fixed"  # a person went straight to the fix: show it and ask to confirm
+    assert "Can you open a web page now?" in engine.prompt(state).text
+    assert engine.answer(state, "yes").state.status == "resolved"
+    # a recorded hand-off is not a place to start: the checks run from the start
+    assert engine.start("wifi", "novice", "the router lights are all red").node_id == "other_devices"
