@@ -107,7 +107,8 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
     (
         "back",
         _rx(
-            r"\bgo back\b",
+            # "the temperature did not go back to normal" is an answer, not "go back"
+            r"(?<!not )(?<!n't )(?<!did )(?<!does )(?<!will )\bgo back\b(?! to (normal|how|the way))",
             r"\bprevious (step|question)\b",
             r"\bback (a|one) step\b",
             r"^\s*back\s*[.!]*$",

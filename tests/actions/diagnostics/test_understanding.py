@@ -23,6 +23,8 @@ from actions.diagnostics.understanding import understand
         ("I know how to check it, I've done that before", "will_check"),
         ("I can stop the car by braking", "yes"),
         ("go back", "back"),
+        ("can we go back to the previous question", "back"),
+        ("The temperature did not go back to normal.", "no"),
         ("stop", "stop"),
         ("let's stop this", "stop"),
         ("explain more simply", "simpler"),
