@@ -171,6 +171,7 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\bshow me how\b",
             r"\bhow to check\b",
             r"\bwhat should i look (at|for)\b",
+            r"\b(can'?t|cannot|couldn'?t) (figure out|work out) (how|where|the (right |correct )?(way|method))\b",
         ),
     ),
 ]
@@ -188,7 +189,9 @@ _QUESTION = _rx(
     r"\?\s+\S",
     r"^\s*(what|how|where|which|who|can you|could you|would you|should i|"
     r"do i need|is it|is that|are you sure|what's|whats)\b",
+    r"^\s*(please )?(tell|show|explain to) me (what|where|how|which)\b",
 )
+_ENDS_ASKING = _rx(r"\b(what|how|where|which|why|who|is|are|does|do|can|should)\b[^.!?]*\?\s*$")
 _YES_START = _rx(
     r"^\s*(y|ya|yah|yas|yes+|yeah+|yep|yup|yea|sure|ok(ay)?|correct|right|affirmative|"
     r"definitely|indeed|of course|it (is|does|did|was|has)|i (do|did|can|have)|true|absolutely|"
@@ -293,6 +296,8 @@ def understand(
         return Reply("will_check")
     if _QUESTION.search(clean) and not (_YES_START.match(clean) or _NO_START.match(clean)):
         return Reply("question")
+    if _ENDS_ASKING.search(clean) and not _LEADING_YES_NO.match(clean):
+        return Reply("question")  # "I don't understand, why does it need a radiator?": a question back
     if spec.kind == "text":
         return _free_text(clean, spec)
     if spec.kind == "choice":
