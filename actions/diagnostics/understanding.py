@@ -238,7 +238,13 @@ _ANTONYMS: dict[str, tuple[str, ...]] = {
     "on": ("off",),
     "noise": ("quiet", "silent"),
     "leaking": ("dry",),
-    "old": ("new", "brand new"),
+    "old": ("new", "brand new", "recent", "recently"),
+    "hard": ("easy", "easily", "smooth", "smoothly", "effortless"),
+    "dirty": ("clean",),
+    "blinking": ("solid", "steady", "constant", "constantly"),
+    "flashing": ("solid", "steady", "constant", "constantly"),
+    "normal": ("high", "hot", "higher"),
+    "slow": ("fast", "quick", "quickly"),
 }
 
 
@@ -248,7 +254,8 @@ def negations(text: str) -> int:
 
 def contradicts(answer: str, question: str) -> bool:
     """The answer uses the opposite of a word the question asked about ("loose" -> "all tight")."""
-    q_words = set(re.findall(r"[a-z]+", question.lower()))
+    asked = re.sub(r"\bhard (drive|disk|reset|copy|wired)s?\b", " ", question.lower())  # not "hard" vs "easy"
+    q_words = set(re.findall(r"[a-z]+", asked))
     a_text = answer.lower()
     return any(
         word in q_words

@@ -59,6 +59,22 @@ def test_negated_question_flips_the_polarity_of_a_statement() -> None:
     assert understand("the laptop turns on fine when I press it", question=question).kind == "no"
 
 
+@pytest.mark.parametrize(
+    ("question", "answer", "kind"),
+    [
+        ("Is the steering hard when the car is stationary?", "The wheel is easy to turn.", "no"),
+        ("Is the steering hard when the car is stationary?", "The steering is smooth.", "no"),
+        ("Is the steering hard when the car is stationary?", "It is hard to turn.", "yes"),
+        ("Is the LED on the charger blinking?", "The LED light is solid.", "no"),
+        ("Is the battery more than a year old?", "The battery was made very recently.", "no"),
+        ("Does the temperature return to normal?", "The temperature stays high.", "no"),
+        ("Does the computer find the hard drive?", "It was easy, the computer finds the drive.", "yes"),
+    ],
+)
+def test_a_statement_with_the_opposite_word_answers_no(question: str, answer: str, kind: str) -> None:
+    assert understand(answer, question=question).kind == kind
+
+
 def test_choices_match_labels_and_synonyms() -> None:
     spec = AnswerSpec(
         kind="choice",
