@@ -30,8 +30,9 @@ is the training file (the dev file):
 - chart-out: each flowchart is scored by a model trained without any dialog of that flowchart (the "new
   chart" estimate: no per-step examples at all).
 When --dialogs is another file (the held-out half), the model is trained on all of --train-dialogs (default:
-the FloDial dev file). `--train-dialogs none`: repository pairs only (what the bot ships). `protocol` in the
-output says what ran.
+dialogs_dev.json in the same folder as --dialogs, else ../shared/datasets/flodial/dialogs_dev.json beside the
+repository; if neither exists the bench stops and says so). `--train-dialogs none`: repository pairs only
+(what the bot ships). `protocol` in the output says what ran.
 """
 
 from __future__ import annotations
@@ -261,6 +262,25 @@ def build_engines(
     return {d: shared for d in dialogs}
 
 
+def _train_dialogs(parser: argparse.ArgumentParser, given: str | None, scored: Path) -> str:
+    """The training dialogs' path, or "none". A missing file is an error, never a silent "none": the answer
+    model without dialogs scores far lower (docs/diagnostics.md), which would look like a regression."""
+    if given == "none":
+        return given
+    if given is not None:
+        if not Path(given).is_file():
+            parser.error(f"--train-dialogs {given}: no such file (pass the FloDial dev file, or none)")
+        return given
+    for candidate in (scored.parent / DEV_DIALOGS.name, DEV_DIALOGS):
+        if candidate.is_file():
+            return str(candidate)
+    parser.error(
+        f"no training dialogs found ({scored.parent / DEV_DIALOGS.name} or {DEV_DIALOGS}): "
+        "pass --train-dialogs FILE (the FloDial dev file) or --train-dialogs none"
+    )
+    raise AssertionError("unreachable")  # parser.error exits
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -269,8 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--knowledge", type=Path, required=True)
     parser.add_argument(
         "--train-dialogs",
-        default=str(DEV_DIALOGS),
-        help='dialogs the answer model learns from (default: the FloDial dev file); "none": repository pairs only',
+        help="dialogs the answer model learns from (default: dialogs_dev.json next to --dialogs, else the "
+        'FloDial dev file beside this repository); "none": repository pairs only',
     )
     parser.add_argument(
         "--protocol",
@@ -286,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
     args = parser.parse_args(argv)
+    args.train_dialogs = _train_dialogs(parser, args.train_dialogs, args.dialogs)
     dialogs = json.loads(args.dialogs.read_text(encoding="utf-8"))
     embed = CachedEmbedder(minilm_embedder())
     if args.embed_cache and args.embed_cache.is_file():
