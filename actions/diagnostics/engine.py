@@ -197,12 +197,6 @@ class Engine:
             reader=reader,
             node=node_key(script.id, node_id),
         )
-        if resync and reply.kind in RESYNC_KINDS and isinstance(node, QuestionNode):
-            moved = self._resync_target(script, state, node_id, text, reader)
-            if moved is not None:
-                return self._revise(script, state, node_id, question, moved, text, intent, confidence, at)
-        if reply.kind in ("question", "dont_know") and reply.value is None:
-            reply = Reply(reply.kind, text)
         record: Callable[[str], dict[str, Any]] = lambda result: {  # noqa: E731
             "type": "diagnostic_step",
             "at": at,
@@ -212,6 +206,12 @@ class Engine:
             "answer": text,
             "result": result,
         }
+        if resync and reply.kind in RESYNC_KINDS and isinstance(node, QuestionNode):
+            moved = self._resync_target(script, state, node_id, text, reader)
+            if moved is not None:
+                return self._revise(moved, text, intent, confidence, at, record)
+        if reply.kind in ("question", "dont_know") and reply.value is None:
+            reply = Reply(reply.kind, text)
         handler = _HANDLERS.get(reply.kind)
         if handler is not None:
             return handler(self, script, state, node, reply, record)
@@ -269,27 +269,16 @@ class Engine:
 
     def _revise(
         self,
-        script: Script,
-        state: State,
-        node_id: str,
-        question: str,
         moved: State,
         text: str,
         intent: str | None,
         confidence: float,
         at: str,
+        record: Callable[[str], dict[str, Any]],
     ) -> Step:
         """Record that the answer was about another step, then read it there."""
-        entry = {
-            "type": "diagnostic_step",
-            "at": at,
-            "script_id": script.id,
-            "node_id": node_id,
-            "question": question,
-            "answer": text,
-            "result": f"revised:{moved.node_id}",
-        }
         step = self.answer(moved, text, intent=intent, confidence=confidence, at=at, resync=False)
+        entry = record(f"revised:{moved.node_id}")
         return Step(step.state, step.reply, (REVISED_NOTE, *step.messages), (entry, *step.records))
 
     def _pick_from_menu(self, state: State, text: str) -> Step:
