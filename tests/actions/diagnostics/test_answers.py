@@ -1,30 +1,17 @@
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from actions import transcript
 from actions.diagnostics.answers import AnswerModel, LabelledAnswer, Reading, answers_dir, load_pairs
 from actions.diagnostics.engine import Engine
 from actions.diagnostics.errors import ScriptError
-from actions.diagnostics.schema import parse_script
 from actions.diagnostics.state import State
 from actions.diagnostics.understanding import understand
-
-
-def bag_of_words(texts: Sequence[str]) -> np.ndarray:
-    """A deterministic stand-in for MiniLM: hashed word counts, L2-normalised."""
-    out = np.zeros((len(texts), 64), dtype=np.float32)
-    for row, text in enumerate(texts):
-        for word in text.lower().split():
-            out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.where(norms == 0, 1, norms)
+from tests.actions.diagnostics.stand_ins import bag_of_words, one_question_script, word_ranker
 
 
 class Fixed:
@@ -86,25 +73,8 @@ def test_confident_reader_decides_statements_but_not_clear_cases() -> None:
 
 
 def test_engine_uses_its_answer_model_for_statements() -> None:
-    script = parse_script(
-        {
-            "id": "t",
-            "title": "T",
-            "triggers": ["t"],
-            "queue": "general",
-            "start": "q",
-            "nodes": {
-                "q": {
-                    "novice": "Is the fan loud?",
-                    "expert": "Fan loud?",
-                    "why": "w",
-                    "next": {"yes": "a", "no": "b"},
-                },
-                "a": {"type": "resolved", "novice": "A", "expert": "A", "why": "w", "confirm": "OK?"},
-                "b": {"type": "resolved", "novice": "B", "expert": "B", "why": "w", "confirm": "OK?"},
-            },
-        },
-        "test",
+    script = one_question_script(
+        {"novice": "Is the fan loud?", "expert": "Fan loud?", "next": {"yes": "a", "no": "b"}}, ["a", "b"]
     )
     state = State(script_id="t", node_id="q", level="novice")
     assert Engine({"t": script}).answer(state, "it hums quietly in the background").state.node_id == "a"
@@ -113,35 +83,18 @@ def test_engine_uses_its_answer_model_for_statements() -> None:
 
 
 def test_faq_help_closest_to_the_question_comes_first() -> None:
-    script = parse_script(
-        {
-            "id": "t",
-            "title": "T",
-            "triggers": ["t"],
-            "queue": "general",
-            "start": "q",
-            "nodes": {
-                "q": {
-                    "novice": "Is the fusible link blown?",
-                    "expert": "Link blown?",
-                    "why": "w",
-                    "help": {
-                        "steps": ["A fuse protects wires.", "Look for melted insulation."],
-                        "sources": ["faq-1", "faq-2"],
-                    },
-                    "next": {"yes": "a", "no": "a"},
-                },
-                "a": {"type": "resolved", "novice": "A", "expert": "A", "why": "w", "confirm": "OK?"},
-            },
+    question = {
+        "novice": "Is the fusible link blown?",
+        "expert": "Link blown?",
+        "help": {
+            "steps": ["A fuse protects wires.", "Look for melted insulation."],
+            "sources": ["faq-1", "faq-2"],
         },
-        "test",
-    )
-
-    def ranker(message: str, texts: Sequence[str]) -> np.ndarray:
-        return bag_of_words(list(texts)) @ bag_of_words([message])[0]
-
+        "next": {"yes": "a", "no": "a"},
+    }
+    script = one_question_script(question, ["a"])
     state = State(script_id="t", node_id="q", level="novice")
-    step = Engine({"t": script}, ranker=ranker).answer(state, "how do I look for melted insulation?")
+    step = Engine({"t": script}, ranker=word_ranker).answer(state, "how do I look for melted insulation?")
     assert step.messages[0].index("melted") < step.messages[0].index("A fuse protects")
 
 

@@ -3,22 +3,13 @@ the checks the customer already answered."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import numpy as np
-
 from actions.diagnostics.answers import AnswerModel, Entry, LabelledAnswer
 from actions.diagnostics.catalog import REPO_ROOT, load_scripts
 from actions.diagnostics.engine import REVISED_NOTE, Engine, Resync
 from actions.diagnostics.state import State
-from tests.actions.diagnostics.test_answers import bag_of_words
+from tests.actions.diagnostics.stand_ins import bag_of_words, word_ranker
 
 SCRIPTS = load_scripts(REPO_ROOT / "data" / "diagnostics")
-
-
-def words(message: str, texts: Sequence[str]) -> np.ndarray:
-    """Stand-in ranker: cosine of hashed word counts."""
-    return bag_of_words(list(texts)) @ bag_of_words([message])[0]
 
 
 def _at_wifi_on(engine: Engine) -> State:
@@ -28,7 +19,7 @@ def _at_wifi_on(engine: Engine) -> State:
 
 
 def test_answer_about_the_other_branch_moves_there_and_is_recorded() -> None:
-    engine = Engine(SCRIPTS, ranker=words)
+    engine = Engine(SCRIPTS, ranker=word_ranker)
     state = _at_wifi_on(engine)
     # the customer is really answering the router check (the other branch of "other devices?")
     text = "I did unplug the router power cable and waited 30 seconds and the internet does not work now"
@@ -41,7 +32,7 @@ def test_answer_about_the_other_branch_moves_there_and_is_recorded() -> None:
 
 
 def test_answer_about_the_step_asked_stays_on_it() -> None:
-    engine = Engine(SCRIPTS, ranker=words)
+    engine = Engine(SCRIPTS, ranker=word_ranker)
     state = _at_wifi_on(engine)
     step = engine.answer(state, "yes the wi-fi is turned on and airplane mode is off")
     assert step.state.node_id == "connected"
@@ -50,7 +41,7 @@ def test_answer_about_the_step_asked_stays_on_it() -> None:
 
 
 def test_resync_off_reads_the_answer_at_the_step_asked() -> None:
-    engine = Engine(SCRIPTS, ranker=words, resync=Resync(sibling=None, previous=None, anywhere=None))
+    engine = Engine(SCRIPTS, ranker=word_ranker, resync=Resync(sibling=None, previous=None, anywhere=None))
     state = _at_wifi_on(engine)
     text = "I did unplug the router power cable and waited 30 seconds and the internet does not work now"
     assert engine.answer(state, text).state.node_id == "turn_on"
