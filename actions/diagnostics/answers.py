@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,19 +128,36 @@ def _rule_features(question: str, answer: str) -> list[float]:
     ]
 
 
-class CachedEmbedder:
-    """Embeds each distinct text once (the runtime sees the same step questions again and again)."""
+RUNTIME_CACHE_TEXTS = 10_000
+"""Texts the bot's answer model keeps embedded (about 1.5 kB each): step questions and training answers stay
+hot, customers' messages are forgotten least-recently-used first, so a long-running action server does not grow."""
 
-    def __init__(self, embed: Embedder) -> None:
+
+class CachedEmbedder:
+    """Embeds each distinct text once (the runtime sees the same step questions again and again).
+    `max_texts=None` keeps everything (the benchmark saves the cache to disk); otherwise least recently used
+    texts are dropped beyond `max_texts`."""
+
+    def __init__(self, embed: Embedder, max_texts: int | None = None) -> None:
         self.embed = embed
-        self.cache: dict[str, np.ndarray] = {}
+        self.max_texts = max_texts
+        self.cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self.cache))
-        if missing:
-            for text, vector in zip(missing, np.asarray(self.embed(missing), dtype=np.float32), strict=True):
-                self.cache[text] = vector
-        return np.stack([self.cache[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+        found = (
+            dict(zip(missing, np.asarray(self.embed(missing), dtype=np.float32), strict=True))
+            if missing
+            else {}
+        )
+        for text in texts:
+            if text in self.cache:
+                self.cache.move_to_end(text)
+                found.setdefault(text, self.cache[text])
+        self.cache.update(found)
+        while self.max_texts is not None and len(self.cache) > self.max_texts:
+            self.cache.popitem(last=False)
+        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
 
 
 def node_key(script_id: str, node_id: str) -> str:
@@ -170,7 +188,11 @@ class AnswerModel:
     ) -> None:
         from sklearn.linear_model import LogisticRegression
 
-        self.embed = embed if isinstance(embed, CachedEmbedder) else CachedEmbedder(embed)
+        self.embed = (
+            embed
+            if isinstance(embed, CachedEmbedder)
+            else CachedEmbedder(embed, max_texts=RUNTIME_CACHE_TEXTS)
+        )
         rows = list(pairs)
         if len({p.label for p in rows}) < 2:
             raise ScriptError("the answer model needs labelled pairs of at least two labels")

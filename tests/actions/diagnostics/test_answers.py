@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from actions import transcript
-from actions.diagnostics.answers import AnswerModel, LabelledAnswer, Reading, answers_dir, load_pairs
+from actions.diagnostics.answers import (
+    AnswerModel,
+    CachedEmbedder,
+    LabelledAnswer,
+    Reading,
+    answers_dir,
+    load_pairs,
+)
 from actions.diagnostics.engine import Engine
 from actions.diagnostics.errors import ScriptError
 from actions.diagnostics.state import State
@@ -166,3 +175,20 @@ def test_pairs_name_their_step_in_the_file(tmp_path: Path) -> None:
     (tmp_path / "x.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
     assert load_pairs(tmp_path)[0].node == "wifi/wifi_on"
     assert {p.node for p in load_pairs(answers_dir())} == {""}  # shipped pairs: global model only
+
+
+def test_runtime_embedding_cache_forgets_old_customer_messages_but_keeps_recent_ones() -> None:
+    calls: list[str] = []
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        calls.extend(texts)
+        return bag_of_words(texts)
+
+    cached = CachedEmbedder(embed, max_texts=2)
+    first = cached(["is it on?", "it is on"])
+    cached(["is it on?"])  # used again: now the most recent
+    cached(["a new message"])  # evicts "it is on", the least recently used
+    assert list(cached.cache) == ["is it on?", "a new message"]
+    assert np.allclose(cached(["is it on?", "it is on"]), first)
+    assert calls == ["is it on?", "it is on", "a new message", "it is on"]
+    assert len(cached.cache) == 2
