@@ -53,3 +53,38 @@ def test_operating_points_trade_in_scope_accuracy_for_recall() -> None:
     assert recalls == sorted(recalls, reverse=True) and recalls[0] == 100.0
     assert accuracies == sorted(accuracies) and accuracies[0] < accuracies[-1]
     assert all("in_scope_accuracy" in p["held_out_estimate"] for p in points)
+
+
+def _oos_split(n: int, kind: str = "oos") -> tuple[nlu.Split, list[tuple[str, float]]]:
+    split = nlu.Split()
+    split.add([f"q{i}" for i in range(n)], ["x"] * n, kind)
+    return split, [("a", i / n) for i in range(n)]  # distinct scores 0, 1/n, ...
+
+
+def test_required_recall_is_met_with_a_confidence_margin_that_shrinks_with_more_data() -> None:
+    from scipy.stats import binomtest
+
+    def rejected(n: int, required: float) -> int:
+        split, best = _oos_split(n)
+        t = nlu.threshold_for_requirement(split, best, nlu.Requirement(required))
+        return sum(s < t for _, s in best)
+
+    def lower_bound(k: int, n: int) -> float:
+        return binomtest(k, n).proportion_ci(0.90, method="wilson").low
+
+    for n, required in ((100, 0.70), (530, 0.75)):
+        k = rejected(n, required)
+        assert lower_bound(k, n) >= required > lower_bound(k - 1, n)  # the lowest such threshold
+        assert 0.77 <= k / n <= 0.79  # the margins the docstring quotes
+    assert rejected(2000, 0.70) / 2000 < rejected(100, 0.70) / 100  # more messages, smaller margin
+
+
+def test_required_recall_counts_only_the_named_kind_of_out_of_scope_message() -> None:
+    split, best = _oos_split(100, "id_oos")
+    split.add(["easy"] * 100, ["x"] * 100, "ood_oos")
+    best += [("a", 0.0)] * 100  # off-topic messages that any threshold rejects
+    t_id = nlu.threshold_for_requirement(split, best, nlu.Requirement(0.7, "id_oos"))
+    t_all = nlu.threshold_for_requirement(split, best, nlu.Requirement(0.7))
+    assert t_all < t_id  # counting the easy ones too would let the in-domain ones through
+    with pytest.raises(ValueError, match="no out-of-scope"):
+        nlu.threshold_for_requirement(*_oos_split(10, "ood_oos"), nlu.Requirement(0.7, "id_oos"))
