@@ -13,6 +13,7 @@ import os
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -47,6 +48,15 @@ def _utter(dispatcher: CollectingDispatcher, reply: replies.Reply) -> None:
         dispatcher.utter_message(text=reply.text)
 
 
+def article_link(hit: Hit) -> str:
+    """Where the customer can read the whole article: its own URL, else its page on the help center that
+    the handoff service serves (HELP_CENTER_URL, e.g. http://host:8300/help), else its source file."""
+    if hit.url:
+        return hit.url
+    help_center = (os.environ.get("HELP_CENTER_URL") or "").rstrip("/")
+    return f"{help_center}/{quote(hit.doc_id)}" if help_center else hit.source
+
+
 def _shown_record(tracker: Tracker, hit: Hit) -> SlotSet:
     records = copy.deepcopy(tracker.get_slot("support_actions") or [])
     records.append(
@@ -66,7 +76,7 @@ def _show_article(
     dispatcher: CollectingDispatcher, tracker: Tracker, hit: Hit, query: str | None
 ) -> list[EventType]:
     """Utter the article; `query` is set for a new question (a new topic), None for a button choice."""
-    for reply in replies.answer_replies(hit):
+    for reply in replies.answer_replies(hit, article_link(hit)):
         _utter(dispatcher, reply)
     shown = [] if query is not None else list(tracker.get_slot("kb_shown") or [])
     if hit.doc_id not in shown:

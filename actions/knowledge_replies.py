@@ -37,14 +37,15 @@ def diagnostic_button(diagnostic_id: str) -> dict[str, str]:
     }
 
 
-def citation(hit: Hit) -> str:
-    return f'From our help article "{hit.title}" ({hit.citation})'
+def citation(hit: Hit, link: str) -> str:
+    return f'From our help article "{hit.title}" ({link})'
 
 
-def answer_replies(hit: Hit) -> list[Reply]:
+def answer_replies(hit: Hit, link: str) -> list[Reply]:
+    """`link`: where the customer can read the whole article (see `knowledge.article_link`)."""
     return [
         Reply(hit.answer),
-        Reply(citation(hit)),
+        Reply(citation(hit, link)),
         Reply("Did this solve it?", list(FEEDBACK_BUTTONS)),
     ]
 

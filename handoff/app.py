@@ -19,6 +19,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from handoff import db
 from handoff.desk import Desk
+from handoff.help_center import HELP_CENTER, HelpCenter
 from handoff.hub import Hub
 from handoff.metrics import Metrics
 from handoff.middleware import errors_middleware
@@ -102,6 +103,7 @@ def create_app(settings: Settings) -> web.Application:
         loader=jinja2.FileSystemLoader([PACKAGE_DIR / "templates", PACKAGE_DIR.parent / "web"]),
         autoescape=jinja2.select_autoescape(default=True),
     )
+    app[HELP_CENTER] = HelpCenter.load(settings.kb_dir)
     app.cleanup_ctx.extend([_database, _rasa, _sync_loop])
     app.on_shutdown.append(_close_sockets)
     setup_routes(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from handoff import console, views, widget
+from handoff import console, help_center, views, widget
 
 
 def setup_routes(app: web.Application) -> None:
@@ -24,6 +24,8 @@ def setup_console_routes(app: web.Application) -> None:
     app.router.add_get("/", widget.index)
     app.router.add_get("/widget.js", widget.script)
     app.router.add_get("/demo", widget.demo)
+    app.router.add_get("/help", help_center.index)
+    app.router.add_get("/help/{doc_id}", help_center.article)
     app.router.add_static("/static", widget.STATIC_DIR, append_version=True)
     app.router.add_static("/web", widget.WEB_DIR)
     app.router.add_get("/console/login", console.login_page)

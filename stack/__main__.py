@@ -54,6 +54,7 @@ def print_urls(stack: Stack) -> None:
     print(
         "\nThe assistant is running. Press Ctrl-C to stop everything.\n"
         f"  Website chat demo:   {config.handoff_url}/demo\n"
+        f"  Help articles:       {config.handoff_url}/help  (the bot's answers link here)\n"
         f"  Agent console:       {config.handoff_url}/console  "
         "(add an agent: .venv/bin/python -m handoff users create NAME)\n"
         f"  Chat over REST:      POST {config.rasa_url}/webhooks/rest/webhook  "

@@ -75,6 +75,7 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
         "HANDOFF_URL": config.handoff_url,
         "HANDOFF_API_TOKEN": secrets.handoff_api_token,
         "KB_INDEX_DIR": str(config.kb_index_dir),
+        "HELP_CENTER_URL": f"{config.handoff_url}/help",
         **config.extra_env,
     }
     handoff = ServiceProcess(

@@ -108,6 +108,16 @@ def test_routine_question_gets_steps_citation_and_feedback_buttons(kb_index: Pat
     assert slots["kb_miss_count"] == 0
 
 
+def test_the_citation_links_to_the_help_page_when_the_help_center_is_known(
+    kb_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HELP_CENTER_URL", "https://support.example.com/help/")
+    messages, _ = _run(ActionAnswerFromKB(), _tracker("I forgot my password, how do I reset it", "ask_howto"))
+    assert messages[1]["text"] == (
+        'From our help article "Reset your password" (https://support.example.com/help/password-reset)'
+    )
+
+
 def test_close_articles_are_offered_as_buttons(kb_index: Path) -> None:
     messages, slots = _run(ActionAnswerFromKB(), _tracker("add printer to laptop", "ask_howto"))
     assert "Which one" in messages[0]["text"]
@@ -146,7 +156,9 @@ def test_second_miss_in_a_row_offers_a_person(kb_index: Path) -> None:
 
 def test_missing_index_does_not_fail_the_turn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KB_INDEX_DIR", str(tmp_path / "no-index-here"))
-    messages, slots = _run(ActionAnswerFromKB(), _tracker("how do I reset my password", "ask_howto"))
+    messages, slots = _run(
+        ActionAnswerFromKB(), _tracker("I forgot my password, how do I reset it", "ask_howto")
+    )
     assert "can't open our help articles" in messages[0]["text"]
     assert _payloads(messages) == ["/ask_human"]
     assert slots == {}

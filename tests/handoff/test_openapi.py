@@ -12,12 +12,14 @@ from aiohttp.test_utils import TestClient
 from handoff.routes import setup_routes
 
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "handoff-openapi.yaml"
-# Routes anyone may call: liveness, the widget and its demo, static files, the login form.
+# Routes anyone may call: liveness, the widget and its demo, help pages, static files, the login form.
 PUBLIC = {
     ("GET", "/health"),
     ("GET", "/"),
     ("GET", "/widget.js"),
     ("GET", "/demo"),
+    ("GET", "/help"),
+    ("GET", "/help/{doc_id}"),
     ("GET", "/static/{filename}"),
     ("GET", "/web/{filename}"),
     ("GET", "/console/login"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import httpx
 import pytest
 
 from stack.services import Stack, reply_text
@@ -33,3 +36,15 @@ def test_picking_an_article_button_shows_that_article(stack: Stack, conversation
     reply = stack.send(conversation_id, '/choose_article{"kb_article_id":"disk-full"}')
     assert 'From our help article "Free up disk space"' in reply_text(reply)
     assert "Did this solve it?" in reply_text(reply)
+
+
+def test_the_citation_links_to_the_whole_article_on_the_help_pages(
+    stack: Stack, conversation_id: str
+) -> None:
+    answer = reply_text(stack.send(conversation_id, "How do I clear my browser cache?"))
+    found = re.search(r'"Clear your browser cache and cookies" \((\S+)\)', answer)
+    assert found, answer
+    assert found.group(1) == f"{stack.handoff_url}/help/browser-cache"
+    page = httpx.get(found.group(1), timeout=10)
+    assert page.status_code == 200
+    assert "<h1>Clear your browser cache and cookies</h1>" in page.text
