@@ -3,7 +3,8 @@
  *   <script src="https://HANDOFF-HOST/widget.js" data-rasa-url="https://RASA-HOST" defer></script>
  * Talks socket.io to Rasa (channel "socketio"), keeps the session across reloads (localStorage),
  * shows whether the bot or a named person is speaking, offers quick replies, shows typing both ways
- * while a person owns the chat, and renders every message with textContent (never as HTML).
+ * while a person owns the chat, and renders every message with textContent (never as HTML); web addresses
+ * in bot and agent messages become links, built as nodes.
  */
 (function () {
   "use strict";
@@ -22,6 +23,26 @@
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
     if (text !== undefined && text !== null) { node.textContent = String(text); }
     return node;
+  }
+
+  // Web addresses in what the bot or a person from IT support writes (a help article, say) become links.
+  // Built as nodes: the text stays textContent, and only http(s) addresses become an href.
+  var LINK_RE = /https?:\/\/[^\s<>"]+/g;
+
+  function textWithLinks(text) {
+    var span = el("span", { "class": "itw-text" });
+    var value = String(text === undefined || text === null ? "" : text);
+    var last = 0;
+    value.replace(LINK_RE, function (match, offset) {
+      var url = match.replace(/[).,;:!?]+$/, "");
+      span.appendChild(document.createTextNode(value.slice(last, offset)));
+      var link = el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, url);
+      span.appendChild(link);
+      last = offset + url.length;
+      return match;
+    });
+    span.appendChild(document.createTextNode(value.slice(last)));
+    return span;
   }
 
   function loadStyles() {
@@ -111,7 +132,8 @@
     function render(entry) {
       var item = el("div", { "class": "itw-msg itw-" + (entry.who === "customer" ? "customer" : (entry.sender || "bot")) });
       item.appendChild(el("span", { "class": "itw-speaker" }, speakerOf(entry) + ": "));
-      item.appendChild(el("span", { "class": "itw-text" }, entry.text));
+      item.appendChild(entry.who === "customer" ? el("span", { "class": "itw-text" }, entry.text)
+        : textWithLinks(entry.text));
       ui.log.appendChild(item);
       ui.log.scrollTop = ui.log.scrollHeight;
       updateStatus(entry);

@@ -203,3 +203,21 @@ def test_console_and_api_refuse_a_browser_that_is_not_logged_in(
         body = {} if method == "POST" else None
         response = stranger.request.fetch(f"{stack.handoff_url}{path}", method=method, data=body)
         assert response.status == 401, (method, path, response.status)
+
+
+def test_a_kb_answer_links_to_the_whole_article(
+    stack: Stack, contexts: tuple[BrowserContext, BrowserContext]
+) -> None:
+    _, customer_context = contexts
+    widget = open_widget(customer_context, stack)
+    log = widget.get_by_role("log", name="Conversation")
+    say(widget, "How do I clear my browser cache? see https://example.com/x")
+    expect(log).to_contain_text('From our help article "Clear your browser cache and cookies"')
+    link = log.get_by_role("link", name=f"{stack.handoff_url}/help/browser-cache")
+    expect(link).to_have_attribute("href", f"{stack.handoff_url}/help/browser-cache")
+    expect(log.get_by_role("link")).to_have_count(1)  # the customer's own address stays text
+    with customer_context.expect_page() as opened:
+        link.click()
+    article = opened.value
+    expect(article.get_by_role("heading", level=1)).to_have_text("Clear your browser cache and cookies")
+    expect(article.get_by_role("link", name="All help articles")).to_be_visible()
