@@ -451,7 +451,7 @@ class Engine:
         if isinstance(node, ResolvedNode):
             return self._confirm(script, state, node, Reply("no"), record)
         if isinstance(node, QuestionNode):
-            target = node.already_tried or node.next.get("no")
+            target = script.already_tried_target(node)
             if target:
                 note = "OK, you've already tried that, so let's skip it."
                 return self._enter(script, state, target, reply, (record("already_tried"),), (note,))

@@ -104,7 +104,9 @@ class QuestionNode(_Wording):
     answer: AnswerSpec = AnswerSpec()
     next: dict[str, str]
     already_tried: str | None = None
-    """Where "I already tried that" goes; by default the `no` branch (the step did not help)."""
+    """Where "I already tried that" goes. By default the `no` branch (the step did not help) when the step is
+    a fix attempt (one of its answers ends the script as resolved); a plain check ("Is it the printer you are
+    standing next to?") has no "did not help", so there the customer is asked what they saw."""
 
     @model_validator(mode="after")
     def _next_matches_answer(self) -> QuestionNode:
@@ -170,6 +172,13 @@ class Script(_Model):
                 if target not in self.nodes:
                     raise ValueError(f"node {node_id!r} links to undefined node {target!r}")
         return self
+
+    def already_tried_target(self, node: QuestionNode) -> str | None:
+        """See `QuestionNode.already_tried`; None: ask the customer what they saw."""
+        if node.already_tried:
+            return node.already_tried
+        fix_attempt = any(isinstance(self.nodes[t], ResolvedNode) for t in node.next.values())
+        return node.next.get("no") if fix_attempt else None
 
     def node(self, node_id: str) -> QuestionNode | ResolvedNode | EscalateNode:
         try:

@@ -69,6 +69,24 @@ def test_already_tried_skips_and_is_recorded(engine: Engine) -> None:
     assert step.records[0]["result"] == "already_tried"
 
 
+def test_already_tried_a_fix_skips_it_as_not_helped(engine: Engine) -> None:
+    state = _run(engine, engine.start("printer", "novice"), "yes", "no")
+    assert state.node_id == "pick_printer"  # a fix attempt: "Did the page come out?"
+    step = engine.answer(state, "I already tried that")
+    assert step.state.node_id == "queue_stuck"
+    assert "already tried that, so let's skip it" in step.messages[0]
+
+
+def test_already_tried_a_plain_check_asks_what_they_saw(engine: Engine) -> None:
+    state = _run(engine, engine.start("printer", "novice"), "yes")
+    assert state.node_id == "right_printer"  # a check: "Is it the printer you are standing next to?"
+    step = engine.answer(state, "I already tried that")
+    assert step.state.node_id == "right_printer"
+    assert step.messages[0] == "OK. What did you see when you tried it?"
+    assert step.records[0]["result"] == "already_tried"
+    assert _run(engine, step.state, "no").node_id == "pick_printer"  # their answer then counts as usual
+
+
 def test_go_back_returns_to_the_previous_step(engine: Engine) -> None:
     state = _run(engine, engine.start("wifi", "novice"), "yes")
     step = engine.answer(state, "go back")
