@@ -17,7 +17,7 @@ gives the numbers under Larson et al. 2019's rule (the threshold that maximises 
 messages), the rule of the published anchors.
 `operating_points` adds the trade-off at other thresholds: for each floor on out-of-scope recall, the lowest
 threshold that rejects at least that share of the validation split's out-of-scope messages, and what it gives
-(a deployment picks its point on this curve; the headline numbers stay on Larson's rule).
+(a deployment picks its point on this curve).
 Prints one JSON object on stdout; logs go to stderr.
 """
 

@@ -39,15 +39,13 @@ from bot.components.ngram_head import Analyzer, NgramHead
 logger = logging.getLogger(__name__)
 
 HEAD_FILE = "head.npz"
+# n-gram head -> its config key prefix (char_ngram_weight, word_C, ...).
+NGRAM_CONFIG: dict[Analyzer, str] = {"char_wb": "char", "word": "word"}
 
 
 @lru_cache(maxsize=1)
 def _thread_pools() -> ThreadpoolController:
     return ThreadpoolController()
-
-
-# n-gram head -> its config key prefix (char_ngram_weight, word_C, ...).
-NGRAM_CONFIG: dict[Analyzer, str] = {"char_wb": "char", "word": "word"}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import log_softmax
 
 MLP_FILE = "mlp.npz"
 # Early stopping holds back this share of the training examples, stratified by intent.
@@ -30,9 +31,7 @@ class Network:
 
     def log_proba(self, features: np.ndarray) -> np.ndarray:
         hidden = np.maximum(features @ self.hidden_weights + self.hidden_bias, 0.0)
-        z = hidden @ self.output_weights + self.output_bias
-        z = z - z.max(axis=1, keepdims=True)
-        return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return log_softmax(hidden @ self.output_weights + self.output_bias, axis=1)
 
 
 # Early stopping watches accuracy on the hold-out; below this many held-out examples per intent it moves in
@@ -89,9 +88,8 @@ class MlpHead:
             if [str(x) for x in model.classes_] != sorted(set(labels)):
                 raise ValueError("the MLP's classes are not the sorted intent names")
             (w1, w2), (b1, b2) = model.coefs_, model.intercepts_
-            if (
-                w2.shape[1] == 1
-            ):  # two classes: sklearn keeps one logistic output; softmax([0, z]) == sigmoid(z)
+            # Two classes: sklearn keeps one logistic output; softmax([0, z]) == sigmoid(z).
+            if w2.shape[1] == 1:
                 w2 = np.hstack([np.zeros_like(w2), w2])
                 b2 = np.concatenate([[0.0], b2])
             networks.append(
@@ -107,9 +105,7 @@ class MlpHead:
     def log_proba(self, features: np.ndarray | Any) -> np.ndarray:
         """(n_messages, n_classes): the networks' log-probabilities averaged, then normalised again."""
         x = np.asarray(features, dtype=np.float32)
-        mean = np.mean([network.log_proba(x) for network in self.networks], axis=0)
-        mean = mean - mean.max(axis=1, keepdims=True)
-        return mean - np.log(np.exp(mean).sum(axis=1, keepdims=True))
+        return log_softmax(np.mean([network.log_proba(x) for network in self.networks], axis=0), axis=1)
 
     def save(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = {"classes": np.array(self.classes, dtype=str)}
