@@ -69,20 +69,23 @@ def bench_index(n: int, approx_threshold: int = DEFAULT_APPROX_THRESHOLD) -> dic
     }
 
 
-def bench_build(model: str, source: Path = Path("data/kb")) -> dict[str, Any]:
+def bench_build(
+    model: str, source: Path = Path("data/kb"), sample_chunks: int = BUILD_SAMPLE_CHUNKS
+) -> dict[str, Any]:
     """Real build over real article text, repeated with numbered variants to reach the sample size."""
     from knowledge_base.build import build_stored
     from knowledge_base.calibration import load_calibration
+    from knowledge_base.chunking import chunk_document
     from knowledge_base.documents import Document
     from knowledge_base.embedder import make_embedder
     from knowledge_base.ingest import load_folder
 
     base = load_folder(source)
-    docs: list[Document] = []
-    copy = 0
-    while sum(len(d.sections) for d in docs) * 2 < BUILD_SAMPLE_CHUNKS:
-        docs.extend(Document(**{**d.__dict__, "doc_id": f"{d.doc_id}-{copy}"}) for d in base)
-        copy += 1
+    chunks_per_copy = max(1, sum(len(chunk_document(d)) for d in base))
+    copies = -(-sample_chunks // chunks_per_copy)  # ceiling: at least sample_chunks chunks
+    docs = [
+        Document(**{**d.__dict__, "doc_id": f"{d.doc_id}-{copy}"}) for copy in range(copies) for d in base
+    ]
     embedder = make_embedder(model)
     embedder.encode(["warm up the model"])
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -109,9 +112,11 @@ def bench_build(model: str, source: Path = Path("data/kb")) -> dict[str, Any]:
     }
 
 
-def run_bench_scale(sizes: list[int], *, model: str) -> dict[str, Any]:
+def run_bench_scale(
+    sizes: list[int], *, model: str, build_chunks: int = BUILD_SAMPLE_CHUNKS
+) -> dict[str, Any]:
     return {
         "note": "index part uses synthetic clustered 384-d vectors; build part embeds real article text",
-        "build": bench_build(model),
+        "build": bench_build(model, sample_chunks=build_chunks),
         "index": [bench_index(n) for n in sizes],
     }

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from knowledge_base.bench_scale import BUILD_SAMPLE_CHUNKS
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.settings import KBSettings
 
@@ -112,9 +113,27 @@ def _cmd_calibrate(args: argparse.Namespace, settings: KBSettings) -> int:
 def _cmd_bench_scale(args: argparse.Namespace, settings: KBSettings) -> int:
     from knowledge_base.bench_scale import run_bench_scale
 
-    result = run_bench_scale([int(s) for s in args.sizes.split(",")], model=args.model or settings.model)
+    result = run_bench_scale(args.sizes, model=args.model or settings.model, build_chunks=args.build_chunks)
     print(json.dumps(result, indent=None if args.json else 2))
     return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be above zero: {text!r}")
+    return value
+
+
+def _chunk_counts(text: str) -> list[int]:
+    """`--sizes 10000,100000` -> [10000, 100000]; each at least 20 chunks (recall@10 needs neighbours)."""
+    sizes = [_positive_int(part.strip()) for part in text.split(",")]
+    if any(size < 20 for size in sizes):
+        raise argparse.ArgumentTypeError(f"each size must be at least 20 chunks: {text!r}")
+    return sizes
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,7 +178,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_calibrate)
 
     p = sub.add_parser("bench-scale", help="build rate and query latency at 10k/100k/1M chunks")
-    p.add_argument("--sizes", default="10000,100000,1000000")
+    p.add_argument(
+        "--sizes", type=_chunk_counts, default="10000,100000,1000000", help="comma-separated index sizes"
+    )
+    p.add_argument(
+        "--build-chunks",
+        type=_positive_int,
+        default=BUILD_SAMPLE_CHUNKS,
+        help="at least this many real chunks are embedded by the build part (whole copies of data/kb)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_bench_scale)
     return parser
