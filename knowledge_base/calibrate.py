@@ -25,7 +25,6 @@ from knowledge_base.decision import DecisionParams, margin_of, topic_key
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.evaluation import QueryRun, decision_metrics, ranking_metrics
 from knowledge_base.ingest import load_folder
-from knowledge_base.kb import DECISION_K
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +213,7 @@ def _collect(kb: Any, data: BeirSet) -> list[QueryRun]:
     texts = list(data.queries.values())
     vectors = kb.embed_queries(texts)
     return [
-        QueryRun(qid, kb.search(text, DECISION_K, query_vector=v), data.relevant(qid), 0.0)
+        QueryRun(qid, kb.candidates(text, query_vector=v), data.relevant(qid), 0.0)
         for (qid, text), v in zip(data.queries.items(), vectors, strict=True)
     ]
 

@@ -25,7 +25,7 @@ import numpy as np
 from knowledge_base.beir import BeirSet, load_beir
 from knowledge_base.decision import DecisionParams, decide
 from knowledge_base.hits import Decision, Hit
-from knowledge_base.kb import DECISION_K, KnowledgeBase
+from knowledge_base.kb import KnowledgeBase
 
 RANK_K = 10
 
@@ -42,7 +42,7 @@ def run_queries(kb: KnowledgeBase, data: BeirSet) -> list[QueryRun]:
     runs = []
     for qid, text in data.queries.items():
         start = time.perf_counter()
-        hits = kb.search(text, DECISION_K)
+        hits = kb.candidates(text)
         decide(hits, kb.params)  # timed as the bot runs it
         runs.append(QueryRun(qid, hits, data.relevant(qid), (time.perf_counter() - start) * 1000))
     return runs

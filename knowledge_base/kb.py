@@ -21,7 +21,7 @@ CANDIDATE_CHUNKS = 50
 # The decision compares the best topic with the next one, so a search returns documents from at least
 # this many topics (titles) even when one FAQ question has more than `k` answers.
 MIN_TOPICS = 4
-DECISION_K = 10  # documents the decision sees; eval and calibrate use the same
+DECISION_K = 10  # documents the decision sees (`KnowledgeBase.candidates`: bot, eval and calibrate)
 
 
 class KnowledgeBase:
@@ -166,11 +166,19 @@ class KnowledgeBase:
             out.append(doc_id)
         return out
 
+    def candidates(self, query: str, *, query_vector: np.ndarray | None = None) -> list[Hit]:
+        """The hits the decision weighs: none for a blank message, so it ends in no_answer, never an error.
+
+        The bot, `eval` and `calibrate` all go through here, so a blank query in a data set counts as
+        what the bot would do with it.
+        """
+        if not isinstance(query, str) or not query.strip():
+            return []
+        return self.search(query, k=DECISION_K, query_vector=query_vector)
+
     def decide(self, query: str) -> Decision:
         """answer | clarify | no_answer for one customer message, with calibrated thresholds."""
-        if not isinstance(query, str) or not query.strip():
-            return Decision("no_answer")
-        return decide(self.search(query, k=DECISION_K), self.params)
+        return decide(self.candidates(query), self.params)
 
     def article(self, doc_id: str) -> Hit | None:
         """The article with this id, for a button the customer clicked."""

@@ -5,10 +5,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from knowledge_base.beir import BeirSet
 from knowledge_base.build import build_in_memory
 from knowledge_base.calibration import Calibration
 from knowledge_base.decision import DecisionParams
 from knowledge_base.embedder import HashingEmbedder
+from knowledge_base.evaluation import evaluate_runs, run_queries
 from knowledge_base.ingest import load_folder
 from knowledge_base.kb import KnowledgeBase
 from knowledge_base.vector_index import VectorIndex, recall_at_k
@@ -153,3 +155,19 @@ def test_title_scoring_adds_documents_the_chunk_search_missed(test_calibration: 
         DecisionParams(**{**kb.params.to_json(), "scoring": "title_or_chunk"})  # type: ignore[arg-type]
     )
     assert titled.search(query, 1)[0].doc_id == "vpn"
+
+
+def test_a_blank_query_in_an_eval_set_counts_as_an_abstention_not_a_crash(kb: KnowledgeBase) -> None:
+    """Held-out data can hold an empty query; eval must score it the way the bot answers it."""
+    data = BeirSet(
+        name="with-blanks",
+        documents=[],
+        queries={"q1": "printer paper jam in the print queue", "q2": "", "q3": "   "},
+        qrels={"q1": {"printer": 1}, "q3": {"printer": 1}},
+    )
+    runs = run_queries(kb, data)
+    assert [len(r.hits) > 0 for r in runs] == [True, False, False]
+    metrics = evaluate_runs(runs, kb.params)
+    assert metrics["n_queries"] == 3
+    assert metrics["unanswerable_abstained"] == 1.0  # q2: no answer in the corpus, and none given
+    assert metrics["p_at_1"] == 0.5  # q3 is answerable but blank: nothing to rank, so a miss
