@@ -44,7 +44,7 @@ def load_beir(folder: Path, split: str = "test") -> BeirSet:
             for row in reader:
                 if not row or row[0] == "query-id":
                     continue
-                qrels.setdefault(row[0], {})[row[1]] = int(row[2])
+                qrels.setdefault(row[0], {})[row[1]] = int(float(row[2]))  # "1" and "1.0" both occur
     except FileNotFoundError as exc:
         raise KnowledgeBaseError(f"not a BEIR folder: {exc.filename} missing") from exc
     except (KeyError, IndexError, ValueError) as exc:

@@ -98,6 +98,10 @@ def build_stored(
     docs: dict[str, DocInfo] = {}
     added = changed = unchanged = 0
     for doc in documents:
+        if doc.doc_id in docs:  # the index keeps one entry per id; a second would misalign the vectors
+            raise KnowledgeBaseError(
+                f"document id {doc.doc_id!r} is used twice ({doc.source}); ids must be unique"
+            )
         docs[doc.doc_id] = _doc_info(doc, doc.content_hash)
         if (
             old_hashes.get(doc.doc_id) == doc.content_hash
