@@ -28,9 +28,14 @@ def _jsonl(path: Path) -> list[dict]:
         for n, line in enumerate(fh, 1):
             if line.strip():
                 try:
-                    rows.append(json.loads(line))
+                    row = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise KnowledgeBaseError(f"{path}:{n}: malformed JSON: {exc.msg}") from exc
+                if not isinstance(row, dict):
+                    raise KnowledgeBaseError(
+                        f"{path}:{n}: expected a JSON object with _id, got {type(row).__name__}"
+                    )
+                rows.append(row)
     return rows
 
 
@@ -44,6 +49,10 @@ def load_beir(folder: Path, split: str = "test") -> BeirSet:
             for row in reader:
                 if not row or row[0] == "query-id":
                     continue
+                if len(row) < 3:
+                    raise KnowledgeBaseError(
+                        f"{fh.name}:{reader.line_num}: expected query-id, corpus-id and score separated by tabs"
+                    )
                 qrels.setdefault(row[0], {})[row[1]] = int(float(row[2]))  # "1" and "1.0" both occur
     except FileNotFoundError as exc:
         raise KnowledgeBaseError(f"not a BEIR folder: {exc.filename} missing") from exc

@@ -44,3 +44,22 @@ def test_a_repeated_document_id_is_a_clear_error_not_a_broken_index(
     with pytest.raises(KnowledgeBaseError, match="'d1' is used twice"):
         build_in_memory(data.documents, embedder, test_calibration)
     assert embedder.calls == 0  # refused before any embedding work
+
+
+@pytest.mark.parametrize("line", ["[1, 2]", '"just a string"', "42"])
+def test_a_corpus_line_that_is_not_an_object_is_named_in_the_error(tmp_path: Path, line: str) -> None:
+    folder = _beir(tmp_path / "set", [], "q1\td1\t1\n")
+    (folder / "corpus.jsonl").write_text(
+        '{"_id": "d1", "title": "t", "text": "x"}\n' + line + "\n", encoding="utf-8"
+    )
+    with pytest.raises(KnowledgeBaseError, match=r"corpus.jsonl:2: expected a JSON object"):
+        load_beir(folder)
+
+
+@pytest.mark.parametrize("row", ["q1", "q1 d1 1", "q1\td1"])
+def test_a_qrels_row_without_three_tab_separated_columns_is_named_in_the_error(
+    tmp_path: Path, row: str
+) -> None:
+    folder = _beir(tmp_path / "set", [{"_id": "d1", "title": "t", "text": "x"}], "q1\td1\t1\n" + row + "\n")
+    with pytest.raises(KnowledgeBaseError, match=r"test.tsv:3: expected query-id, corpus-id and score"):
+        load_beir(folder)
