@@ -36,6 +36,19 @@ def _decode(raw: bytes, path: Path) -> str:
         raise IngestError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
 
 
+def _web_url(value: object, source: str) -> str | None:
+    """An article's own address, kept only if it is http(s): it is shown to customers as a link."""
+    if not value:
+        return None
+    url = str(value).strip()
+    if url.lower().startswith(("https://", "http://")):
+        return url
+    log.warning(
+        "%s: ignoring url %r (only http:// and https:// addresses are shown to customers)", source, url
+    )
+    return None
+
+
 def _as_date(value: object) -> str | None:
     if value is None:
         return None
@@ -90,13 +103,15 @@ def parse_markdown(text: str, source: str, doc_id: str) -> Document:
     tags = meta.get("tags") or []
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",")]
+    elif not isinstance(tags, list | tuple):  # `tags: 5` is one tag, not a crash
+        tags = [tags]
     return Document(
         doc_id=doc_id,
         title=title,
         source=source,
         sections=tuple(sections),
         content_hash=content_hash(text, json.dumps(meta, default=str, sort_keys=True)),
-        url=str(meta["url"]) if meta.get("url") else None,
+        url=_web_url(meta.get("url"), source),
         updated=_as_date(meta.get("updated")),
         tags=tuple(str(t) for t in tags),
         diagnostic_id=str(meta["diagnostic"]) if meta.get("diagnostic") else None,
@@ -112,7 +127,7 @@ def parse_html(text: str, source: str, doc_id: str) -> Document:
     title_tag = soup.find("title") or soup.find("h1")
     title = title_tag.get_text(" ", strip=True) if title_tag else Path(source).stem
     canonical = soup.find("link", rel="canonical")
-    url = canonical.get("href") if canonical else None
+    url = _web_url(canonical.get("href"), source) if canonical else None
     body = soup.body or soup
     sections: list[Section] = []
     heading = ""
@@ -211,8 +226,8 @@ def _faq_rows(raw: str, path: Path) -> Iterator[tuple[str, str, str | None]]:
 def parse_faq(raw: str, path: Path, source: str, stem_id: str) -> list[Document]:
     docs = []
     seen: set[str] = set()
-    for question, answer, url in _faq_rows(raw, path):
-        question, answer = question.strip(), answer.strip()
+    for question, answer, given_url in _faq_rows(raw, path):
+        question, answer, url = question.strip(), answer.strip(), _web_url(given_url, source)
         if not question or not answer:
             continue
         doc_id = f"{stem_id}-{slugify(question, 48)}"
@@ -226,7 +241,7 @@ def parse_faq(raw: str, path: Path, source: str, stem_id: str) -> list[Document]
                 source=source,
                 sections=(Section("", tuple(_blocks(answer))),),
                 content_hash=content_hash(question, answer, url or ""),
-                url=url or None,
+                url=url,
             )
         )
     return docs
@@ -277,12 +292,17 @@ def load_folder(folder: Path, *, strict: bool = False) -> list[Document]:
         doc_id = slugify(rel.with_suffix("").as_posix(), 80)
         try:
             loaded = load_file(path, source, doc_id)
-        except IngestError:
+        except IngestError as exc:
             if strict:
                 raise
-            log.exception("skipping %s", path)
+            log.warning("skipped: %s", exc)  # the message names the file
             continue
         for doc in loaded:
+            if not any(
+                section.blocks for section in doc.sections
+            ):  # a title-only draft would "answer" with its title
+                log.warning("skipped: %s has no text to answer with", doc.source)
+                continue
             if doc.doc_id in seen:
                 raise IngestError(f"{path}: duplicate document id {doc.doc_id!r}")
             seen.add(doc.doc_id)

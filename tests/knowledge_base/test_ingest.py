@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,55 @@ def test_bad_files_give_a_clear_error(tmp_path: Path, name: str, content: bytes,
 def test_missing_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="not found"):
         load_folder(tmp_path / "nope")
+
+
+def test_only_web_addresses_are_kept_as_an_article_url(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The url is shown to customers as a link, so a `javascript:` or relative address is dropped, loudly."""
+    (tmp_path / "evil.md").write_text("---\ntitle: Evil\nurl: javascript:alert(1)\n---\nBody text.\n")
+    (tmp_path / "page.html").write_text(
+        '<html><head><title>Page</title><link rel="canonical" href="/wifi"></head><body><p>Text.</p></body></html>'
+    )
+    (tmp_path / "faq.csv").write_text(
+        "question,answer,url\nHow do I print?,Pick the printer.,https://help.example.com/print\n"
+        "How do I scan?,Use the scanner app.,data:text/html;base64,PHNjcmlwdD4=\n"
+    )
+    with caplog.at_level(logging.WARNING, logger="knowledge_base.ingest"):
+        urls = {doc.title: doc.url for doc in load_folder(tmp_path)}
+    assert urls == {
+        "Evil": None,
+        "Page": None,
+        "How do I print?": "https://help.example.com/print",
+        "How do I scan?": None,
+    }
+    assert "ignoring url 'javascript:alert(1)'" in caplog.text
+
+
+def test_odd_front_matter_types_do_not_stop_the_build(tmp_path: Path) -> None:
+    (tmp_path / "types.md").write_text("---\ntitle: 123\nupdated: soon\ntags: 5\n---\nBody text.\n")
+    (doc,) = load_folder(tmp_path, strict=True)
+    assert (doc.title, doc.updated, doc.tags) == ("123", "soon", ("5",))
+
+
+def test_an_article_with_no_text_is_skipped_not_offered_as_an_answer(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "draft.md").write_text("---\ntitle: Printer help\n---\n")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "wifi.md").write_text("# Wifi\n\nTurn wifi off and on.\n")
+    with caplog.at_level(logging.WARNING, logger="knowledge_base.ingest"):
+        docs = load_folder(tmp_path)
+    assert [doc.doc_id for doc in docs] == ["wifi"]
+    assert "draft.md has no text to answer with" in caplog.text
+
+
+def test_a_skipped_file_is_one_warning_line_not_a_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "bad.md").write_bytes("caf\xe9".encode("latin-1"))
+    with caplog.at_level(logging.WARNING, logger="knowledge_base.ingest"):
+        assert load_folder(tmp_path) == []
+    (record,) = caplog.records
+    assert record.exc_info is None
+    assert "bad.md: not UTF-8 text" in record.getMessage()
