@@ -19,7 +19,14 @@ from knowledge_base.embedder import Embedder, make_embedder
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.ingest import load_folder
 from knowledge_base.kb import KnowledgeBase
-from knowledge_base.store import DocInfo, IndexParams, StoredIndex, read_index, write_index
+from knowledge_base.store import (
+    DocInfo,
+    IndexParams,
+    StoredIndex,
+    ensure_replaceable,
+    read_index,
+    write_index,
+)
 from knowledge_base.vector_index import DEFAULT_APPROX_THRESHOLD, VectorIndex
 
 log = logging.getLogger(__name__)
@@ -210,9 +217,14 @@ def build_index(
     show_progress: bool = False,
 ) -> BuildReport:
     """Build or update the index at `index_dir` from the files in `source_dir`."""
+    ensure_replaceable(index_dir)  # before any work, not after minutes of embedding
     start = time.perf_counter()
     calibration = calibration or load_calibration()
     documents = load_folder(source_dir)
+    if not documents:
+        log.warning(
+            "no articles found in %s: the index will be empty and every question a no-answer", source_dir
+        )
     previous: StoredIndex | None = None
     if (index_dir / "params.json").exists():
         try:

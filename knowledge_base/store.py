@@ -22,7 +22,7 @@ import numpy as np
 
 from knowledge_base.chunking import Chunk
 from knowledge_base.decision import DecisionParams
-from knowledge_base.errors import IndexFormatError, IndexNotFoundError
+from knowledge_base.errors import IndexFormatError, IndexNotFoundError, KnowledgeBaseError
 from knowledge_base.vector_index import IndexInfo, VectorIndex
 
 FORMAT_VERSION = 2  # 2: one title vector per document (titles.npy)
@@ -131,8 +131,24 @@ def read_index(index_dir: Path) -> StoredIndex:
     return StoredIndex(params, docs, chunks, vectors, index, title_vectors)
 
 
+def ensure_replaceable(index_dir: Path) -> None:
+    """Writing an index replaces the whole folder, so only an index or an empty folder may be there.
+
+    Without this, `--index data/kb` (a slip of the keyboard) would delete the articles themselves.
+    """
+    if not index_dir.exists():
+        return
+    if index_dir.is_dir() and ((index_dir / PARAMS_FILE).is_file() or not any(index_dir.iterdir())):
+        return
+    raise KnowledgeBaseError(
+        f"{index_dir} exists and is not a knowledge-base index; writing an index there would replace it. "
+        "Choose a new or empty folder for --index."
+    )
+
+
 def write_index(index_dir: Path, stored: StoredIndex) -> None:
     """Write to a sibling temp dir, then swap it in, so readers never see half an index."""
+    ensure_replaceable(index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.", dir=index_dir.parent))
     try:

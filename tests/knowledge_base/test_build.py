@@ -7,7 +7,7 @@ import pytest
 
 from knowledge_base.build import build_index
 from knowledge_base.calibration import Calibration
-from knowledge_base.errors import IndexFormatError, IndexNotFoundError
+from knowledge_base.errors import IndexFormatError, IndexNotFoundError, KnowledgeBaseError
 from knowledge_base.kb import KnowledgeBase
 from knowledge_base.store import read_index, read_params
 
@@ -113,3 +113,35 @@ def test_build_rebuilds_an_old_format_index_from_scratch(
     stored = read_index(tmp_path / "idx")  # readable again, with titles
     assert stored.title_vectors.shape == (3, embedder.dim)
     assert KnowledgeBase(stored, embedder).search("printer paper jam", 1)[0].doc_id == "printer"
+
+
+def test_building_into_the_article_folder_is_refused_and_deletes_nothing(
+    corpus_dir: Path, test_calibration: Calibration
+) -> None:
+    """Writing an index replaces its folder; `--index data/kb` must not wipe the articles."""
+    before = sorted(p.name for p in corpus_dir.iterdir())
+    embedder = CountingEmbedder()
+    with pytest.raises(KnowledgeBaseError, match="is not a knowledge-base index"):
+        _build(corpus_dir, corpus_dir, test_calibration, embedder)
+    assert sorted(p.name for p in corpus_dir.iterdir()) == before
+    assert embedder.calls == 0  # refused before any embedding
+
+
+def test_an_index_path_that_is_a_file_is_refused(
+    corpus_dir: Path, tmp_path: Path, test_calibration: Calibration
+) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("keep me")
+    with pytest.raises(KnowledgeBaseError, match="is not a knowledge-base index"):
+        _build(corpus_dir, target, test_calibration, CountingEmbedder())
+    assert target.read_text() == "keep me"
+
+
+def test_an_existing_index_and_an_empty_folder_can_be_written(
+    corpus_dir: Path, tmp_path: Path, test_calibration: Calibration
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert _build(corpus_dir, empty, test_calibration, CountingEmbedder()).wrote
+    (corpus_dir / "new.md").write_text("# New\n\nA new article about scanners.\n")
+    assert _build(corpus_dir, empty, test_calibration, CountingEmbedder()).added == 1
