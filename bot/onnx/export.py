@@ -38,6 +38,10 @@ CHECK_SENTENCES = (
 )
 
 
+class ExportLocationError(RuntimeError):
+    """`--out` points at something that is not an earlier export."""
+
+
 class ExportCheckError(RuntimeError):
     """The exported model does not reproduce sentence-transformers' embeddings."""
 
@@ -165,6 +169,11 @@ def export(out: Path, force: bool = False) -> dict[str, Any]:
     if not force and is_valid_export(out, weights_sha):
         return {"status": "up-to-date", "out": str(out)}
 
+    # The new export replaces `out` whole: never let that be a folder of something else (`--out models`).
+    if out.exists() and not (out.is_dir() and ((out / MANIFEST_FILE).is_file() or not any(out.iterdir()))):
+        raise ExportLocationError(
+            f"{out} exists and is not an ONNX export; exporting there would replace it. Choose a new or empty folder."
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     # Build in a sibling temp folder and swap it in, so a failed run never leaves a half export behind.
     staging = Path(tempfile.mkdtemp(prefix=out.name + ".", dir=out.parent))
@@ -202,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     except ExportCheckError as exc:
         print(f"ONNX export check FAILED: {exc}", file=sys.stderr)
         return 1
+    except ExportLocationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(result))
     return 0
 

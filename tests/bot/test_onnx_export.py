@@ -4,7 +4,9 @@ import json
 import shutil
 from pathlib import Path
 
-from bot.onnx.export import _sha256, export, is_valid_export, source_dir
+import pytest
+
+from bot.onnx.export import ExportLocationError, _sha256, export, is_valid_export, main, source_dir
 
 
 def test_second_export_is_skipped_when_the_files_are_intact(onnx_dir: Path) -> None:
@@ -33,3 +35,15 @@ def test_an_export_without_the_layer_output_is_exported_again(onnx_dir: Path, tm
     manifest["outputs"] = ["last_hidden_state"]
     (copy / "manifest.json").write_text(json.dumps(manifest))
     assert not is_valid_export(copy, weights_sha)
+
+
+def test_exporting_over_a_folder_that_is_not_an_export_is_refused_and_deletes_nothing(tmp_path: Path) -> None:
+    """The export replaces its folder whole; `--out models` must not wipe the trained Rasa models."""
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "20261122-bot.tar.gz").write_bytes(b"a trained model")
+    with pytest.raises(ExportLocationError, match="is not an ONNX export"):
+        export(models)
+    assert (models / "20261122-bot.tar.gz").read_bytes() == b"a trained model"
+    assert main(["--out", str(models)]) == 2
+    assert (models / "20261122-bot.tar.gz").exists()
