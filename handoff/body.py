@@ -36,6 +36,12 @@ async def read_model(request: web.Request, model: type[M]) -> M:
         raise _bad(f"malformed JSON at line {exc.lineno} column {exc.colno}") from None
     if not isinstance(data, dict):
         raise _bad("send a JSON object")
+    try:  # "\ud800"-style escapes decode to half a character, which SQLite and UTF-8 output refuse
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise _bad(
+            "the text has a broken character (an unpaired \\ud800-\\udfff escape); send valid Unicode"
+        ) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:

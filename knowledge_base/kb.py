@@ -17,6 +17,14 @@ from knowledge_base.lexical import LexicalIndex
 from knowledge_base.store import StoredIndex, read_index, write_index
 
 MAX_QUERY_CHARS = 2000
+
+
+def _clean_query(query: str) -> str:
+    """Trimmed and cut to MAX_QUERY_CHARS; an unpaired surrogate (from JSON or a non-UTF-8 command line)
+    becomes "?", since the tokenizer raises on it."""
+    return query.strip()[:MAX_QUERY_CHARS].encode("utf-8", "replace").decode("utf-8")
+
+
 CANDIDATE_CHUNKS = 50
 # The decision compares the best topic with the next one, so a search returns documents from at least
 # this many topics (titles) even when one FAQ question has more than `k` answers.
@@ -96,7 +104,7 @@ class KnowledgeBase:
             raise ValueError("k must be at least 1")
         if not self._stored.chunks:
             return []
-        query = query.strip()[:MAX_QUERY_CHARS]
+        query = _clean_query(query)
         qv = self._embedder.encode([query])[0] if query_vector is None else query_vector
         n_candidates = max(CANDIDATE_CHUNKS, 10 * k)
         scores, rows = self._stored.index.search(qv[None, :], n_candidates)
@@ -188,4 +196,4 @@ class KnowledgeBase:
         return None
 
     def embed_queries(self, queries: list[str]) -> np.ndarray:
-        return self._embedder.encode([q.strip()[:MAX_QUERY_CHARS] for q in queries])
+        return self._embedder.encode([_clean_query(q) for q in queries])

@@ -18,23 +18,26 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.customer_text import (
+    MAX_MESSAGE_CHARS,
+    BadCustomerText,
+    check_customer_text,
+    is_valid_unicode,
+)
+
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 4000
 MAX_BODY_BYTES = 256 * 1024
 MAX_SENDER_CHARS = 128
 
 
-class BadRestRequest(ValueError):
+class BadRestRequest(BadCustomerText):
     """The request cannot be turned into a customer message."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def parse_rest_body(body: bytes) -> tuple[str, str, dict[str, Any] | None]:
-    """Return (sender, message, metadata) from a REST webhook body or raise BadRestRequest."""
+    """Return (sender, message, metadata) from a REST webhook body, or raise BadCustomerText (BadRestRequest
+    for problems with the request rather than the text)."""
     if len(body) > MAX_BODY_BYTES:
         raise BadRestRequest(413, f"The request is too large. Send at most {MAX_MESSAGE_CHARS} characters.")
     try:
@@ -55,16 +58,10 @@ def parse_rest_body(body: bytes) -> tuple[str, str, dict[str, Any] | None]:
         raise BadRestRequest(400, 'Give a non-empty "sender" (the conversation id).')
     if len(sender) > MAX_SENDER_CHARS:
         raise BadRestRequest(400, f'"sender" must be at most {MAX_SENDER_CHARS} characters.')
+    if not is_valid_unicode(sender):
+        raise BadRestRequest(400, '"sender" has a broken character (an unpaired \\ud800-\\udfff escape).')
 
-    message = payload.get("message")
-    if not isinstance(message, str):
-        raise BadRestRequest(400, 'Give the customer\'s text as a string in "message".')
-    if not message.strip():
-        raise BadRestRequest(400, "The message is empty. Type a question or describe the problem.")
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise BadRestRequest(
-            413, f"The message is too long ({len(message)} characters). Send at most {MAX_MESSAGE_CHARS}."
-        )
+    message = check_customer_text(payload.get("message"))
 
     metadata = payload.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
@@ -90,7 +87,7 @@ class SafeRestInput(RestInput):
         async def receive(request: Request) -> HTTPResponse:
             try:
                 sender, message, metadata = parse_rest_body(request.body or b"")
-            except BadRestRequest as error:
+            except BadCustomerText as error:
                 logger.info("Rejected REST request: %s", error)
                 return response.json({"error": str(error)}, status=error.status)
 

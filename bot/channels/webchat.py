@@ -11,6 +11,9 @@ Typing while a person owns the chat:
 - customer → agent: the widget emits ``user_typing`` ``{"session_id"}``; the channel forwards it (at most
   once per session every 2 s) to ``POST {HANDOFF_URL}/api/conversations/{id}/typing``.
 Without ``HANDOFF_URL``/``HANDOFF_API_TOKEN`` in the environment both are switched off.
+
+Customer messages get the same checks as the REST channel (``customer_text.check_customer_text``); a bad
+one is answered in the chat with what to fix, and never reaches NLU.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.channels.customer_text import BadCustomerText, check_customer_text
 
 log = logging.getLogger(__name__)
 ROLE_KEY = "handoff_role"
@@ -115,6 +120,24 @@ class WebChatInput(SocketIOInput):
         assert sio is not None  # set by SocketIOInput.blueprint
         relay = TypingRelay.from_env()
         pending: set[asyncio.Task[None]] = set()
+
+        # Rasa's handler passes any message straight to NLU: empty, 1 MB, or with a broken character
+        # that crashes the tokenizer and leaves the customer with no reply. Check it first, and answer a
+        # bad one in the chat, since socket.io has no error response.
+        namespace = self.namespace or "/"
+        stock_handler = sio.handlers[namespace][self.user_message_evt]
+
+        async def checked_message(sid: str, data: Any) -> None:
+            try:
+                check_customer_text(data.get("message") if isinstance(data, dict) else None)
+            except BadCustomerText as problem:
+                await sio.emit(
+                    self.bot_message_evt, {"text": str(problem)}, room=sid, namespace=self.namespace
+                )
+                return
+            await stock_handler(sid, data)
+
+        sio.on(self.user_message_evt, checked_message, namespace=self.namespace)
 
         @webhook.route("/typing", methods=["POST"])
         async def agent_typing(request: Request) -> HTTPResponse:

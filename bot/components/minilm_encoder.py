@@ -131,7 +131,9 @@ class MiniLMEncoder:
         return out
 
     def _run(self, texts: list[str], output: str) -> tuple[np.ndarray, np.ndarray]:
-        encodings = self.tokenizer.encode_batch([t if t.strip() else " " for t in texts])
+        # An unpaired surrogate ("\ud800" from JSON) makes the tokenizer raise; it becomes "?" instead.
+        texts = [t.encode("utf-8", "replace").decode("utf-8") if t.strip() else " " for t in texts]
+        encodings = self.tokenizer.encode_batch(texts)
         input_ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
         attention_mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
         token_type_ids = np.zeros_like(input_ids)

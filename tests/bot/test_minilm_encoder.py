@@ -49,6 +49,13 @@ def test_empty_and_very_long_texts_still_give_unit_vectors(onnx_dir: Path) -> No
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
 
 
+def test_a_half_character_from_json_does_not_crash_the_encoder(onnx_dir: Path) -> None:
+    """JSON's "\\ud800" decodes to an unpaired surrogate, which the tokenizer refuses; it reads as "?"."""
+    encoder = MiniLMEncoder(EncoderConfig(model_dir=onnx_dir))
+    broken, replaced = encoder.encode(["my printer \ud800 won't print", "my printer ? won't print"])
+    assert np.allclose(broken, replaced, atol=1e-6)
+
+
 def test_no_texts_give_an_empty_matrix(onnx_dir: Path) -> None:
     assert MiniLMEncoder(EncoderConfig(model_dir=onnx_dir)).encode([]).shape == (0, 384)
 

@@ -96,6 +96,12 @@ async def test_bad_bodies_get_a_clear_4xx(client: TestClient) -> None:
     assert not_utf8.status == 400 and "UTF-8" in (await not_utf8.json())["error"]
     empty = await client.post(post, data=b"", headers={**AUTH, "Content-Type": "application/json"})
     assert empty.status == 400
+    half_character = json.dumps(handoff_body(summary="printer \ud800 broken"))  # valid JSON, not valid text
+    assert "\\ud800" in half_character
+    broken = await client.post(
+        post, data=half_character, headers={**AUTH, "Content-Type": "application/json"}
+    )
+    assert broken.status == 400 and "broken character" in (await broken.json())["error"]
     huge = await client.post(
         post,
         data=json.dumps(handoff_body(summary="x" * 2_000_000)),

@@ -37,6 +37,7 @@ def user_texts(stack: Stack, conversation_id: str) -> list[str]:
         (b'{"sender": "%s"}', 400, "message"),
         (b'{"sender": "%s", "message": 42}', 400, "message"),
         (b'["%s"]', 400, "object"),
+        (b'{"sender": "%s", "message": "printer \\ud800 jam"}', 400, "broken character"),
     ],
 )
 def test_bad_request_gets_clear_error_and_conversation_continues(

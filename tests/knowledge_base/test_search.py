@@ -58,6 +58,8 @@ def test_bad_queries_raise_value_error_and_decide_abstains(kb: KnowledgeBase) ->
         kb.search("printer", 0)
     assert kb.decide("").kind == "no_answer"
     assert kb.search("printer " * 5000, 1)[0].doc_id == "printer"  # huge input is cut, not rejected
+    # a half character (JSON "\\ud800", a non-UTF-8 command line) is read as "?", not a crash
+    assert kb.search("printer \ud800 paper jam", 1)[0].doc_id == "printer"
 
 
 def test_hybrid_mode_ranks_with_bm25_too(kb: KnowledgeBase) -> None:
