@@ -35,7 +35,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.customer_text import BadCustomerText, check_customer_text
+from bot.channels.customer_text import BadCustomerText, check_customer_text, is_valid_unicode
 
 log = logging.getLogger(__name__)
 ROLE_KEY = "handoff_role"
@@ -101,7 +101,7 @@ class TypingRelay:
 
 
 def _valid_id(value: Any) -> str | None:
-    return value if isinstance(value, str) and 0 < len(value) <= _MAX_ID else None
+    return value if isinstance(value, str) and 0 < len(value) <= _MAX_ID and is_valid_unicode(value) else None
 
 
 class WebChatInput(SocketIOInput):
@@ -130,6 +130,10 @@ class WebChatInput(SocketIOInput):
         async def checked_message(sid: str, data: Any) -> None:
             try:
                 check_customer_text(data.get("message") if isinstance(data, dict) else None)
+                if self.session_persistence and _valid_id(data.get("session_id")) is None:
+                    raise BadCustomerText(
+                        400, f"Start the chat again: the session id must be 1-{_MAX_ID} characters."
+                    )
             except BadCustomerText as problem:
                 await sio.emit(
                     self.bot_message_evt, {"text": str(problem)}, room=sid, namespace=self.namespace
