@@ -226,9 +226,11 @@ def _faq_rows(raw: str, path: Path) -> Iterator[tuple[str, str, str | None]]:
 def parse_faq(raw: str, path: Path, source: str, stem_id: str) -> list[Document]:
     docs = []
     seen: set[str] = set()
+    incomplete = 0
     for question, answer, given_url in _faq_rows(raw, path):
         question, answer, url = question.strip(), answer.strip(), _web_url(given_url, source)
         if not question or not answer:
+            incomplete += 1
             continue
         doc_id = f"{stem_id}-{slugify(question, 48)}"
         while doc_id in seen:
@@ -244,6 +246,8 @@ def parse_faq(raw: str, path: Path, source: str, stem_id: str) -> list[Document]
                 url=url,
             )
         )
+    if incomplete:
+        log.warning("%s: skipped %d row(s) without both a question and an answer", source, incomplete)
     return docs
 
 

@@ -165,3 +165,15 @@ def test_a_skipped_file_is_one_warning_line_not_a_traceback(
     (record,) = caplog.records
     assert record.exc_info is None
     assert "bad.md: not UTF-8 text" in record.getMessage()
+
+
+def test_faq_rows_without_an_answer_are_counted_in_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "faq.csv").write_text(
+        "question,answer\nHow do I print?,Pick the printer.\nHow do I scan?,\n,Orphan answer\n"
+    )
+    with caplog.at_level(logging.WARNING, logger="knowledge_base.ingest"):
+        docs = load_folder(tmp_path)
+    assert [doc.title for doc in docs] == ["How do I print?"]
+    assert "skipped 2 row(s) without both a question and an answer" in caplog.text
