@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import os
 import time
@@ -104,6 +105,16 @@ def _valid_id(value: Any) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= _MAX_ID and is_valid_unicode(value) else None
 
 
+def _is_metadata(value: Any) -> bool:
+    """What Rasa's handler accepts without raising: nothing, an object, or a string holding a JSON object."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return False
+    return value is None or isinstance(value, dict)
+
+
 class WebChatInput(SocketIOInput):
     @classmethod
     def name(cls) -> str:
@@ -134,6 +145,8 @@ class WebChatInput(SocketIOInput):
                     raise BadCustomerText(
                         400, f"Start the chat again: the session id must be 1-{_MAX_ID} characters."
                     )
+                if not _is_metadata(data.get(self.metadata_key)):
+                    raise BadCustomerText(400, "The message metadata must be a JSON object.")
             except BadCustomerText as problem:
                 await sio.emit(
                     self.bot_message_evt, {"text": str(problem)}, room=sid, namespace=self.namespace

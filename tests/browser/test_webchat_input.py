@@ -34,11 +34,12 @@ SEND_IN_TURN = """
 """
 
 
-# A message whose session id is not a string (or missing) reaches no conversation; the sender is told so.
-SEND_WITH_SESSION_ID = """
-([rasaUrl, sessionId]) => new Promise((resolve, reject) => {
+# One message with a given session id and metadata; resolves with the reply.
+SEND_ONE = """
+([rasaUrl, sessionId, metadata]) => new Promise((resolve, reject) => {
   const socket = window.io(rasaUrl, { path: "/socket.io", transports: ["websocket"] });
-  socket.on("connect", () => socket.emit("user_uttered", { message: "hello", session_id: sessionId }));
+  const message = { message: "hello", session_id: sessionId, metadata: metadata };
+  socket.on("connect", () => socket.emit("user_uttered", message));
   socket.on("bot_uttered", (reply) => { socket.close(); resolve(reply.text || ""); });
   setTimeout(() => reject(new Error("no reply after 30 s")), 30000);
 })
@@ -56,10 +57,15 @@ def test_bad_socket_messages_are_answered_in_the_chat_and_the_bot_still_works(
     session_id = "socket-probe-" + page.evaluate("Math.random().toString(36).slice(2)")
     messages = ["printer <half> jam", "   ", "my laptop is broken " * 300, "are you a bot?"]
     replies = page.evaluate(SEND_IN_TURN, [stack.rasa_url, session_id, messages])
-    wrong_ids = [page.evaluate(SEND_WITH_SESSION_ID, [stack.rasa_url, bad]) for bad in (42, "", None)]
+    wrong_ids = [page.evaluate(SEND_ONE, [stack.rasa_url, bad, None]) for bad in (42, "", None)]
+    wrong_metadata = [
+        page.evaluate(SEND_ONE, [stack.rasa_url, session_id, bad]) for bad in ("{not json", 7, "[1]")
+    ]
     context.close()
 
+    # A missing or non-string session id reaches no conversation, and the sender is told so.
     assert all("session id" in reply for reply in wrong_ids)
+    assert all("metadata must be a JSON object" in reply for reply in wrong_metadata)
 
     assert "broken character" in replies[0]
     assert "empty" in replies[1]
