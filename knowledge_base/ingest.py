@@ -302,9 +302,8 @@ def load_folder(folder: Path, *, strict: bool = False) -> list[Document]:
             log.warning("skipped: %s", exc)  # the message names the file
             continue
         for doc in loaded:
-            if not any(
-                section.blocks for section in doc.sections
-            ):  # a title-only draft would "answer" with its title
+            # A title-only draft would "answer" customers with its title alone.
+            if not any(section.blocks for section in doc.sections):
                 log.warning("skipped: %s has no text to answer with", doc.source)
                 continue
             if doc.doc_id in seen:

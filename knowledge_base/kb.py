@@ -17,19 +17,17 @@ from knowledge_base.lexical import LexicalIndex
 from knowledge_base.store import StoredIndex, read_index, write_index
 
 MAX_QUERY_CHARS = 2000
+CANDIDATE_CHUNKS = 50
+# The decision compares the best topic with the next one, so a search returns documents from at least
+# this many topics (titles) even when one FAQ question has more than `k` answers.
+MIN_TOPICS = 4
+DECISION_K = 10  # documents the decision sees (`KnowledgeBase.candidates`: bot, eval and calibrate)
 
 
 def _clean_query(query: str) -> str:
     """Trimmed and cut to MAX_QUERY_CHARS; an unpaired surrogate (from JSON or a non-UTF-8 command line)
     becomes "?", since the tokenizer raises on it."""
     return query.strip()[:MAX_QUERY_CHARS].encode("utf-8", "replace").decode("utf-8")
-
-
-CANDIDATE_CHUNKS = 50
-# The decision compares the best topic with the next one, so a search returns documents from at least
-# this many topics (titles) even when one FAQ question has more than `k` answers.
-MIN_TOPICS = 4
-DECISION_K = 10  # documents the decision sees (`KnowledgeBase.candidates`: bot, eval and calibrate)
 
 
 class KnowledgeBase:
