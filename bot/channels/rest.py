@@ -26,6 +26,7 @@ from bot.channels.customer_text import (
     screen_customer_text,
     with_redaction_metadata,
 )
+from bot.channels.privacy_notice import opening_notice
 from privacy import Redaction
 
 logger = logging.getLogger(__name__)
@@ -95,7 +96,9 @@ class SafeRestInput(RestInput):
                 return response.json({"error": str(error)}, status=error.status)
 
             collector = CollectingOutputChannel()
-            # Said before the answer: the customer should know first that the secret is gone.
+            # Said before the answer: how the chat is recorded, and that a secret is gone.
+            if notice := await opening_notice(sender):
+                await collector.send_text_message(sender, notice)
             if notice := redaction_notice(sender, message):
                 await collector.send_text_message(sender, notice)
             await on_new_message(

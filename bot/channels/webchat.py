@@ -43,6 +43,7 @@ from bot.channels.customer_text import (
     screen_customer_text,
     with_redaction_metadata,
 )
+from bot.channels.privacy_notice import opening_notice
 
 log = logging.getLogger(__name__)
 ROLE_KEY = "handoff_role"
@@ -165,8 +166,10 @@ class WebChatInput(SocketIOInput):
             data = {**data, "message": screened.text}
             if screened.changed:
                 data[self.metadata_key] = with_redaction_metadata(metadata, screened)
-            conversation = data.get("session_id") if self.session_persistence else sid
-            if notice := redaction_notice(str(conversation), screened):
+            conversation = str(data.get("session_id") if self.session_persistence else sid)
+            if notice := await opening_notice(conversation):
+                await sio.emit(self.bot_message_evt, {"text": notice}, room=sid, namespace=self.namespace)
+            if notice := redaction_notice(conversation, screened):
                 await sio.emit(self.bot_message_evt, {"text": notice}, room=sid, namespace=self.namespace)
             await stock_handler(sid, data)
 
