@@ -96,14 +96,16 @@ class SafeRestInput(RestInput):
                 return response.json({"error": str(error)}, status=error.status)
 
             collector = CollectingOutputChannel()
-            # Said before the answer: how the chat is recorded, and that a secret is gone.
-            if notice := await opening_notice(sender):
-                await collector.send_text_message(sender, notice)
+            opening = await opening_notice(sender)
+            # Said before the answer: the customer should know first that the secret is gone.
             if notice := redaction_notice(sender, message):
                 await collector.send_text_message(sender, notice)
             await on_new_message(
                 UserMessage(message.text, collector, sender, input_channel=self.name(), metadata=metadata)
             )
+            # After the answer, so the first thing a new customer reads is help with their problem.
+            if opening:
+                await collector.send_text_message(sender, opening)
             return response.json(collector.messages)
 
         return webhook

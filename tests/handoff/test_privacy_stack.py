@@ -47,11 +47,11 @@ def test_secrets_never_reach_the_tracker_and_the_customer_is_told_once(
     stack: Stack, conversation_id: str
 ) -> None:
     first = stack.send(conversation_id, SECRET_MESSAGE)
-    assert "This chat is recorded to help you, and kept for 90 days." in first[0]["text"]
-    assert "copy or have it deleted" in first[0]["text"]
-    assert "removed a card number and a password" in first[1]["text"]
-    assert "never ask for your password" in first[1]["text"]
+    assert "removed a card number and a password" in first[0]["text"]
+    assert "never ask for your password" in first[0]["text"]
     assert len(first) > 2, "the bot still answers the question"
+    assert "This chat is recorded to help you, and kept for 90 days." in first[-1]["text"]
+    assert "copy or have it deleted" in first[-1]["text"]
     again = stack.send(conversation_id, "pw: Summer2024!")
     assert not any("removed" in (m.get("text") or "") or "recorded" in (m.get("text") or "") for m in again)
 
