@@ -20,6 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_replies as replies
+from actions.conversation import says_fixed
 from knowledge_base import Hit, KnowledgeBase, KnowledgeBaseError
 
 log = logging.getLogger(__name__)
@@ -136,8 +137,10 @@ class ActionAnswerFromKB(Action):
         if misses >= MISSES_BEFORE_PERSON:
             _utter(dispatcher, replies.second_miss_reply())
             return [SlotSet("kb_miss_count", misses), SlotSet("handoff_reason", "nlu_fallback")]
-        closest = decision.hits[: kb.params.max_clarify_options]
-        _utter(dispatcher, replies.first_miss_reply(closest))
+        # No article is close enough to answer: say so and show the fixed main topics, never guessed articles
+        # (options picked for this message would look like a clarifying question about them).
+        _utter(dispatcher, replies.first_miss_reply())
+        dispatcher.utter_message(response="utter_main_topics")
         return [SlotSet("kb_miss_count", misses)]
 
 
@@ -165,9 +168,14 @@ class ActionKBFeedback(Action):
             _utter(dispatcher, replies.no_pending_reply())
             return []
         clear = [SlotSet("kb_pending_doc_id", None)]
-        if intent == "affirm":
+        text = str(tracker.latest_message.get("text") or "")
+        if intent == "thank" and not says_fixed(text):
+            dispatcher.utter_message(response="utter_youre_welcome")  # plain "ta": small talk, still asking
+            return []
+        if intent in ("affirm", "thank"):
             _utter(dispatcher, replies.solved_reply())
             return [
+                SlotSet("resolution", "resolved_by_assistant"),
                 _mark_helped(tracker, doc_id, True),
                 *clear,
                 SlotSet("kb_shown", []),

@@ -59,13 +59,7 @@ def clarify_reply(options: Sequence[Hit]) -> Reply:
     )
 
 
-def first_miss_reply(closest: Sequence[Hit]) -> Reply:
-    if closest:
-        return Reply(
-            "Sorry, I couldn't find a help article that answers that, and I don't want to guess. "
-            "Could you say it another way, with a few more details? Or pick one of these topics:",
-            [article_button(h) for h in closest],
-        )
+def first_miss_reply() -> Reply:
     return Reply(
         "Sorry, I couldn't find a help article that answers that, and I don't want to guess. "
         "Could you say it another way, with a few more details?"
