@@ -6,32 +6,44 @@ benchmark read what happened from the tracker instead of from the wording.
 
 from __future__ import annotations
 
-import re
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import problems
+from actions.diagnostics.actions import INTRO
+from actions.diagnostics.catalog import get_engine
+from actions.knowledge import get_knowledge_base, show_article
+
 RESOLUTION_SLOT = "resolution"
 OFFER_SLOT = "pending_offer"
 PERSON = "person"
-
-FIXED_WORDS = re.compile(
-    r"\b(worked|works( now)?|working( now)?|fixed|solved|sorted|did the trick|that did it|that's it|"
-    r"all good now|perfect)\b",
-    re.IGNORECASE,
-)
-NOT_FIXED_WORDS = re.compile(r"\b(not|n't|still|didn'?t|doesn'?t|no luck)\b", re.IGNORECASE)
+PROBLEM = "problem"
+"""The offer to look at the other problem the customer named in the same message."""
 
 
-def says_fixed(text: str) -> bool:
-    """True for "that worked, thanks!" and the like; "thanks, but it's still broken" is not a fix."""
-    return bool(FIXED_WORDS.search(text)) and not NOT_FIXED_WORDS.search(text)
-
-
-def _text(tracker: Tracker) -> str:
-    return str((tracker.latest_message or {}).get("text") or "")
+async def _start_next_problem(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    still_to_do = problems.remaining(tracker, None)
+    if not still_to_do:
+        dispatcher.utter_message(text="OK. What can I help you with?")
+        return [SlotSet(OFFER_SLOT, None)]
+    topic = still_to_do[0]["topic"]
+    rest = [SlotSet(OFFER_SLOT, None), SlotSet(problems.PENDING_SLOT, still_to_do[1:])]
+    if topic.startswith(problems.ARTICLE_PREFIX):
+        kb = await asyncio.to_thread(get_knowledge_base)
+        hit = await asyncio.to_thread(kb.article, topic.removeprefix(problems.ARTICLE_PREFIX))
+        if hit is None:
+            dispatcher.utter_message(text="Sorry, I can't open that help article now. Tell me more about it?")
+            return rest
+        return [*rest, *show_article(dispatcher, tracker, hit, None)]
+    engine = get_engine()
+    turns = sum(1 for event in tracker.events if event.get("event") == "user")
+    state = engine.start(topic, tracker.get_slot("diagnostic_level")).evolve(turn=turns)
+    dispatcher.utter_message(text=INTRO.format(title=engine.script(topic).title))
+    return [*rest, SlotSet("diagnostic_state", state.to_dict()), FollowupAction("diagnostic_form")]
 
 
 class ActionComplaint(Action):
@@ -62,6 +74,11 @@ class ActionAnswerOffer(Action):
     ) -> list[EventType]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         offer = tracker.get_slot(OFFER_SLOT)
+        if offer == PROBLEM and intent == "affirm":
+            return await _start_next_problem(dispatcher, tracker)
+        if offer == PROBLEM:
+            dispatcher.utter_message(text="OK. If you want to look at it later, just tell me.")
+            return [SlotSet(OFFER_SLOT, None), SlotSet(problems.PENDING_SLOT, [])]
         if offer == PERSON and intent == "affirm":
             return [SlotSet(OFFER_SLOT, None), FollowupAction("action_request_human")]
         if offer == PERSON:

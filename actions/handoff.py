@@ -248,6 +248,16 @@ class ActionSubmitHandoffFeedback(Action):
             or comment.strip().lower() in ("skip", "no")
         ):
             comment = None
+        if (
+            tracker.get_slot("resolution") == "resolved_by_assistant"
+            and 1 <= rating <= 5
+            and ticket_id is None
+        ):
+            # the bot solved it: no ticket to rate, the rating stays with this chat's record (actions/survey.py)
+            dispatcher.utter_message(
+                text="Thank you! I've saved your rating with this chat. It helps us get better."
+            )
+            return [SlotSet("handoff_rating", None), SlotSet("handoff_comment", None)]
         if ticket_id is None or client is None or not 1 <= rating <= 5:
             dispatcher.utter_message(text="Thanks for telling me.")
             return [SlotSet("handoff_rating", None), SlotSet("handoff_comment", None)]

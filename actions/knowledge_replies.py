@@ -89,10 +89,9 @@ def unknown_article_reply() -> Reply:
     )
 
 
-def solved_reply() -> Reply:
-    return Reply(
-        "Great, I'm glad that fixed it! I've marked this as solved. Is there anything else I can help with?"
-    )
+def solved_reply(more_to_do: bool = False) -> Reply:
+    ask = "" if more_to_do else " Is there anything else I can help with?"
+    return Reply(f"Great, I'm glad that fixed it! I've marked this as solved.{ask}")
 
 
 def not_solved_reply(next_hit: Hit | None, diagnostic_id: str | None) -> Reply:

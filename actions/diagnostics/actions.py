@@ -8,6 +8,7 @@ action_diagnostic_done closes it (and the rules hand off on a dead end).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -17,12 +18,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import problems, survey
 from actions.diagnostics import familiarity
 from actions.diagnostics.catalog import get_engine
 from actions.diagnostics.engine import Engine, Step
 from actions.diagnostics.errors import DiagnosticsError
 from actions.diagnostics.state import State
+from actions.diagnostics.triage import ARTICLE_PREFIX
 from actions.diagnostics.understanding import is_explicit_yes_no, understand
+from actions.knowledge import get_knowledge_base, show_article
+from knowledge_base import KnowledgeBaseError
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +88,15 @@ def script_for(tracker: Tracker, engine: Engine) -> str | None:
     return next((c for c in candidates if c and c in engine.scripts), None)
 
 
-def _records(tracker: Tracker, step: Step) -> list[dict[str, Any]]:
+def _existing_records(tracker: Tracker) -> list[dict[str, Any]]:
     existing = tracker.get_slot(RECORD_SLOT)
-    records = list(existing) if isinstance(existing, list) else []
-    return records + [{**record, "category": record["script_id"]} for record in step.records]
+    return list(existing) if isinstance(existing, list) else []
+
+
+def _records(tracker: Tracker, step: Step) -> list[dict[str, Any]]:
+    return _existing_records(tracker) + [
+        {**record, "category": record["script_id"]} for record in step.records
+    ]
 
 
 def _say(dispatcher: CollectingDispatcher, text: str, buttons: tuple[str, ...] = ()) -> None:
@@ -105,6 +115,18 @@ class ActionStartDiagnostic(Action):
         script_id = script_for(tracker, engine)
         level = tracker.get_slot(LEVEL_SLOT) or familiarity.infer_level(text)
         words = None if text.startswith("/") else text  # the customer's own words, not a button payload
+        named = problems.named_problems(words or "", get_knowledge_base)
+        if named:  # "my laptop is slow and also the sound doesn't work": ask which one first
+            state = problems.choice_state(named, level, _user_turns(tracker))
+            return [
+                SlotSet(STATE_SLOT, state.to_dict()),
+                SlotSet(ANSWER_SLOT, None),
+                SlotSet(OUTCOME_SLOT, None),
+                SlotSet(ESCALATION_SLOT, None),
+                SlotSet(LEVEL_SLOT, level),
+                SlotSet(problems.PENDING_SLOT, problems.pending(named)),
+                SlotSet(RECORD_SLOT, [*_existing_records(tracker), problems.record(named)]),
+            ]
         state = engine.start(script_id, level, words).evolve(turn=_user_turns(tracker))
         log.info("conversation %s: starting diagnostic %s (level %s)", tracker.sender_id, script_id, level)
         if script_id:
@@ -204,12 +226,16 @@ class ValidateDiagnosticForm(FormValidationAction):
             _say(dispatcher, message)
         if step.state.script_id and not state.script_id:
             _say(dispatcher, INTRO.format(title=engine.script(step.state.script_id).title))
+        if state.options and step.reply.kind == "choice":
+            slots_pending = problems.remaining(tracker, step.reply.value)
         slots: dict[str, Any] = {
             STATE_SLOT: step.state.to_dict(),
             LEVEL_SLOT: step.state.level,
             RECORD_SLOT: _records(tracker, step),
             ANSWER_SLOT: str(value) if step.finished else None,
         }
+        if state.options and step.reply.kind == "choice":
+            slots[problems.PENDING_SLOT] = slots_pending
         if step.state.reason == "complaint":
             slots["handoff_priority"] = "high"
         if step.state.status == "escalated" or step.state.reason == "complaint":
@@ -263,6 +289,23 @@ def _unfinished(tracker: Tracker, state: State) -> list[dict[str, Any]]:
     ]
 
 
+async def _show_chosen_article(
+    dispatcher: CollectingDispatcher, tracker: Tracker, doc_id: str
+) -> list[EventType]:
+    try:
+        kb = await asyncio.to_thread(get_knowledge_base)
+        hit = await asyncio.to_thread(kb.article, doc_id)
+    except KnowledgeBaseError:
+        log.exception("knowledge base unavailable (conversation %s)", tracker.sender_id)
+        hit = None
+    if hit is None:
+        _say(
+            dispatcher, "Sorry, I can't open that help article right now. Tell me more, or ask for a person."
+        )
+        return []
+    return show_article(dispatcher, tracker, hit, None)
+
+
 class ActionDiagnosticDone(Action):
     def name(self) -> str:
         return "action_diagnostic_done"
@@ -274,12 +317,24 @@ class ActionDiagnosticDone(Action):
         status = state.status if state else "stopped"
         reason = state.reason if state else None
         events: list[EventType] = []
+        still_to_do = problems.remaining(tracker, state.script_id if state else None)
+        if status == "stopped" and reason and reason.startswith(ARTICLE_PREFIX):
+            # the customer picked the help-article problem of the ones they named: show it
+            events += await _show_chosen_article(dispatcher, tracker, reason.removeprefix(ARTICLE_PREFIX))
+            return [
+                *events,
+                SlotSet(OUTCOME_SLOT, None),
+                SlotSet(ANSWER_SLOT, None),
+                SlotSet(STATE_SLOT, None),
+                SlotSet(problems.PENDING_SLOT, problems.remaining(tracker, reason)),
+            ]
         if status == "resolved":
             _say(
                 dispatcher,
-                "Great, I'm glad that's fixed! I've noted what worked, in case it comes back. "
-                "Is there anything else I can help with?",
+                "Great, I'm glad that's fixed! I've noted what worked, in case it comes back."
+                + ("" if still_to_do else " Is there anything else I can help with?"),
             )
+            events += problems.offer_next(dispatcher, still_to_do) if still_to_do else survey.ask(dispatcher)
             outcome, resolution = "resolved", "resolved_by_assistant"
         elif status == "escalated":
             if reason == "customer_request":

@@ -24,6 +24,7 @@ from actions.diagnostics.schema import (
     Script,
 )
 from actions.diagnostics.state import State
+from actions.diagnostics.triage import ARTICLE_PREFIX, Problem, pick
 from actions.diagnostics.understanding import (
     AnswerReader,
     Reply,
@@ -136,6 +137,13 @@ class Engine:
     # --- showing --------------------------------------------------------------------------------------
     def prompt(self, state: State) -> Prompt:
         """What to show the customer now."""
+        if state.script_id is None and state.options:
+            named = " and ".join(f'"{label}"' for _, label, _ in state.options)
+            return Prompt(
+                f"It sounds like there are {len(state.options)} problems here: {named}. "
+                "Let's take them one at a time, so nothing gets missed. Which one should we start with?",
+                tuple(label for _, label, _ in state.options),
+            )
         if state.script_id is None:
             return Prompt(
                 "Which problem should we check together? Pick one, or tell me in your own words.",
@@ -282,6 +290,8 @@ class Engine:
         return Step(step.state, step.reply, (REVISED_NOTE, *step.messages), (entry, *step.records))
 
     def _pick_from_menu(self, state: State, text: str) -> Step:
+        if state.options:
+            return self._pick_problem(state, text)
         spec = AnswerSpec(
             kind="choice",
             choices=tuple(
@@ -295,6 +305,17 @@ class Engine:
                 state, Reply("unclear"), ("Sorry, I didn't catch which problem. Please pick one below.",)
             )
         return Step(self.start(script_id, state.level), Reply("choice", script_id))
+
+    def _pick_problem(self, state: State, text: str) -> Step:
+        """Which of the customer's problems to start with; an article topic ends the run to show it."""
+        reader = self.answer_model() if self.answer_model is not None else None
+        problems = [Problem(*option) for option in state.options]
+        chosen = pick(problems, text, reader.similarities if reader is not None else None)
+        if chosen is None:
+            return Step(state, Reply("unclear"), ("Sorry, I didn't catch which one. Please pick one below.",))
+        if chosen.topic.startswith(ARTICLE_PREFIX):
+            return Step(state.evolve(status="stopped", reason=chosen.topic), Reply("choice", chosen.topic))
+        return Step(self.start(chosen.topic, state.level), Reply("choice", chosen.topic))
 
     def _set_level(self, state: State, text: str, intent: str | None, confidence: float) -> Step:
         escape = understand(text, intent=intent, confidence=confidence)

@@ -425,3 +425,15 @@ def _free_text(text: str, spec: AnswerSpec) -> Reply:
     if found:
         return Reply("text", found.group(1) if found.groups() else found.group(0))
     return Reply("text", None)
+
+
+_THANKS_FIXED = _rx(
+    r"\b(worked|works( now)?|working( now)?|fixed|solved|sorted|did the trick|that did it|all good now)\b"
+)
+_THANKS_NOT_FIXED = _rx(r"\b(not|n't|still|didn'?t|doesn'?t|no luck|but)\b")
+
+
+def says_fixed(text: str) -> bool:
+    """True for "that worked, thanks!" and the like; "thanks, but it's still broken" is not a fix."""
+    clean = normalise(text)
+    return bool(_THANKS_FIXED.search(clean)) and not _THANKS_NOT_FIXED.search(clean)
