@@ -77,6 +77,8 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
         "HANDOFF_API_TOKEN": secrets.handoff_api_token,
         "KB_INDEX_DIR": str(config.kb_index_dir),
         "HELP_CENTER_URL": f"{config.handoff_url}/help",
+        # Handoff requests kept while the handoff service is down (actions/handoff_outbox.py).
+        "HANDOFF_OUTBOX": str(config.handoff_db.with_name("handoff_outbox.json")),
         **config.extra_env,
     }
     handoff = ServiceProcess(
