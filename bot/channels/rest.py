@@ -24,6 +24,7 @@ from bot.channels.customer_text import (
     check_customer_text,
     is_valid_unicode,
 )
+from bot.channels.failsafe import guard_message_handler
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class SafeRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"safe_rest_webhook_{id(self)}", __name__)
+        on_new_message = guard_message_handler(on_new_message)  # a failure is answered, never silent
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

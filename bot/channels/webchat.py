@@ -37,6 +37,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.customer_text import BadCustomerText, check_customer_text, is_valid_unicode
+from bot.channels.failsafe import guard_message_handler
 
 log = logging.getLogger(__name__)
 ROLE_KEY = "handoff_role"
@@ -126,7 +127,8 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        # A failure on our side (action server down or slow) is answered in the chat, never silent.
+        webhook = super().blueprint(guard_message_handler(on_new_message))
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
         relay = TypingRelay.from_env()
