@@ -9,9 +9,10 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
-MIN_K, MAX_K = 2, 25
-SELECTION_SAMPLE = 3000  # k is chosen on at most this many vectors; every vector is then assigned
+MIN_K, MAX_K = 2, 20
+SELECTION_SAMPLE = 1500  # k is chosen on at most this many vectors; every vector is then assigned
 SEED = 0
+N_INIT = 4
 
 
 def cluster(vectors: np.ndarray, max_k: int = MAX_K) -> np.ndarray:
@@ -23,7 +24,7 @@ def cluster(vectors: np.ndarray, max_k: int = MAX_K) -> np.ndarray:
     sample = vectors if n <= SELECTION_SAMPLE else vectors[rng.choice(n, SELECTION_SAMPLE, replace=False)]
     best_k, best_score, best_model = 1, -1.0, None
     for k in range(MIN_K, min(max_k, len(sample) - 1) + 1):
-        model = KMeans(n_clusters=k, n_init=10, random_state=SEED).fit(sample)
+        model = KMeans(n_clusters=k, n_init=N_INIT, random_state=SEED).fit(sample)
         score = silhouette_score(sample, model.labels_, metric="cosine")
         if score > best_score:
             best_k, best_score, best_model = k, score, model

@@ -81,7 +81,7 @@ BAD = (
     "Had to repeat everything to the agent, call me on 07700 900123",
 )
 HOWTO_CUSTOMER = "demo-robin"
-FAULT_CUSTOMERS = ("demo-priya", "demo-sam", "demo-lee")
+FAULT_CUSTOMERS = ("demo-priya", "demo-sam", "demo-lee", "demo-kim", "demo-max")
 
 
 def labelled_messages() -> dict[str, list[str]]:
@@ -194,7 +194,7 @@ def _plan(
     rng: random.Random, start: dt.datetime, days: int, count: int, messages: dict[str, list[str]]
 ) -> list[dict[str, Any]]:
     """Who writes about what, when; injected patterns added on top of the random background."""
-    customers = [f"demo-c{n:04d}" for n in range(max(30, count // 6))]
+    customers = [f"demo-c{n:04d}" for n in range(max(30, count // 2))]
     names = list(TOPIC_WEIGHTS)
     weights = list(TOPIC_WEIGHTS.values())
     plan = []
@@ -229,7 +229,7 @@ def _plan(
                 {
                     "customer": customer,
                     "topic": "printer",
-                    "at": start + dt.timedelta(days=10 + 15 * c + 3 * i, hours=9 + c),
+                    "at": start + dt.timedelta(days=5 + 14 * c + 3 * i, hours=9 + c),
                     "text": messages["printer"][(c + i) % len(messages["printer"])],
                     "site": "Bristol office",
                     "force": "agent",

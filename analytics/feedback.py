@@ -14,6 +14,7 @@ from analytics.records import Conversation
 from analytics.topics import top_terms
 from knowledge_base.embedder import Embedder
 
+GOOD_ENOUGH = 4.0
 ADVICE: tuple[tuple[str, str], ...] = (
     (
         r"wait|slow|long|hours|days|quick|fast",
@@ -66,7 +67,9 @@ def themes(conversations: list[Conversation], embedder: Embedder | None = None) 
                 "comments": len(members),
                 "mean_rating": round(float(np.mean(scores)), 2),
                 "examples": examples,
-                "recommendation": advice_for(" ".join(words + examples)),
+                "recommendation": advice_for(" ".join(words + examples))
+                if np.mean(scores) < GOOD_ENOUGH
+                else "Keep doing this: share these conversations with the team.",
             }
         )
     return sorted(result, key=lambda r: (r["mean_rating"], -r["comments"]))

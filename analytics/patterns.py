@@ -2,10 +2,11 @@
 
 Rules, checked in this order:
 - user skills: one customer asked the same how-to question (>= 3 times in 30 days) -> coaching handout;
-- intermittent fault: the same problem came back within 7 days after it was resolved, for >= 2 customers
-  or >= 2 times for one customer;
+- intermittent fault: the same problem came back within 7 days after it was resolved, >= 3 times from >= 2
+  customers, and at least twice as often (per conversation) as the median topic;
 - environment: >= 60 % of a problem's conversations (at least 5) come from one site or network;
-- system too weak for its workload: a slowness / capacity problem reported by >= 10 % of customers;
+- system too weak for its workload: a slowness / capacity problem whose volume grew by half or more from the
+  first to the last third of the period;
 - otherwise a recurring need (a candidate for a self-service flow)."""
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from analytics.outcomes import is_confirmed
 from analytics.records import Conversation
@@ -123,7 +126,8 @@ def recurring_customers(conversations: list[Conversation], topics: list[Topic]) 
                 examples=texts[:3],
             )
         )
-    return sorted(findings, key=lambda f: -f.count)
+    rank = {"user skills": 0, "intermittent fault": 1, "recurring need": 2}
+    return sorted(findings, key=lambda f: (rank[f.cause], -f.count))
 
 
 def _busiest_window(convs: list[Conversation]) -> list[Conversation]:
@@ -146,6 +150,10 @@ def recurring_problems(conversations: list[Conversation], topics: list[Topic]) -
     by_topic: dict[int, list[Conversation]] = defaultdict(list)
     for conv in conversations:
         by_topic[conv.topic].append(conv)
+    rates = [
+        len(returns_by_topic.get(t.topic_id, [])) / max(len(by_topic.get(t.topic_id, [])), 1) for t in topics
+    ]
+    typical_return = float(np.median(rates)) if rates else 0.0
     findings = []
     for topic in topics:
         convs = by_topic.get(topic.topic_id, [])
@@ -154,10 +162,12 @@ def recurring_problems(conversations: list[Conversation], topics: list[Topic]) -
         sites = Counter(c.site for c in convs if c.site)
         site, at_site = sites.most_common(1)[0] if sites else (None, 0)
         reporters = len({c.customer for c in convs})
-        if len(people) >= 2 or len(back) >= 2:
-            cause, evidence = (
-                "intermittent fault",
-                f"came back within 7 days of 'resolved' {len(back)} times ({len(people)} customers)",
+        rate = len(back) / max(len(convs), 1)
+        if len(back) >= 3 and len(people) >= 2 and rate >= 2 * typical_return:
+            cause = "intermittent fault"
+            evidence = (
+                f"came back within 7 days of 'resolved' {len(back)} times ({len(people)} customers),"
+                f" {rate:.0%} of its conversations against {typical_return:.0%} typically"
             )
             advice = "Open a problem record: find the root cause instead of repeating the workaround."
             examples = [b.first_text for _, b in back[:3]]
@@ -165,7 +175,7 @@ def recurring_problems(conversations: list[Conversation], topics: list[Topic]) -
             cause, evidence = "environment", f"{at_site} of {len(convs)} conversations from {site}"
             advice = f"Check the network and equipment at {site}."
             examples = [c.first_text for c in convs if c.site == site][:3]
-        elif CAPACITY.search(" ".join([*topic.terms, topic.representative])) and reporters / customers >= 0.1:
+        elif CAPACITY.search(" ".join([*topic.terms, topic.representative])) and _growing(convs):
             cause, evidence = (
                 "system too weak for its workload",
                 f"{reporters} of {customers} customers reported it",
@@ -235,3 +245,13 @@ def diagnostics(conversations: list[Conversation]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _growing(convs: list[Conversation]) -> bool:
+    if len(convs) < 9:
+        return False
+    times = sorted(c.started for c in convs)
+    third = (times[-1] - times[0]) / 3
+    first = sum(t < times[0] + third for t in times)
+    last = sum(t > times[-1] - third for t in times)
+    return last >= 1.5 * max(first, 1)

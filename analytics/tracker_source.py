@@ -96,14 +96,16 @@ def read_conversations(
     conn = open_readonly(path)
     try:
         rows = conn.execute(
-            "SELECT sender_id, type_name, timestamp, data FROM events ORDER BY sender_id, timestamp, id"
+            "SELECT sender_id, type_name, action_name, timestamp, data FROM events ORDER BY sender_id, timestamp, id"
         )
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise AnalyticsError(f"{path} is not a Rasa tracker database: {exc}") from None
     try:
         current: _Builder | None = None
-        for sender_id, type_name, timestamp, raw in rows:
+        for sender_id, type_name, action_name, timestamp, raw in rows:
+            if action_name == "action_session_start":
+                continue  # belongs to the session it opens, which starts at the next session_started
             if current is None or current.sender_id != sender_id or type_name == "session_started":
                 if current is not None:
                     yield from _keep(current.finish(), since, until)
