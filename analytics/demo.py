@@ -235,6 +235,13 @@ def _plan(
                     "force": "agent",
                 }
             )
+    plan.sort(key=lambda p: p["at"])
+    last: dict[str, dt.datetime] = {}
+    for item in plan:  # one customer's conversations never overlap (Rasa would merge them into one session)
+        previous = last.get(item["customer"])
+        if previous is not None and item["at"] < previous + dt.timedelta(hours=1):
+            item["at"] = previous + dt.timedelta(hours=1)
+        last[item["customer"]] = item["at"]
     return sorted(plan, key=lambda p: p["at"])
 
 
