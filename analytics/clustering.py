@@ -12,7 +12,7 @@ from sklearn.metrics import silhouette_score
 MIN_K, MAX_K = 2, 20
 SELECTION_SAMPLE = 1500  # k is chosen on at most this many vectors; every vector is then assigned
 SEED = 0
-N_INIT = 4
+N_INIT = 10
 
 
 def cluster(vectors: np.ndarray, max_k: int = MAX_K) -> np.ndarray:

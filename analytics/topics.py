@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,13 +57,15 @@ def assign(conversations: list[Conversation], embedder: Embedder | None = None) 
     with_text = [c for c in conversations if c.first_text]
     if not with_text:
         return []
-    texts = [c.first_text for c in with_text]
+    texts = sorted({c.first_text for c in with_text})  # each distinct message clustered once
     vectors = embed(texts, embedder)
     labels = cluster(vectors)
-    ids = sorted(set(int(x) for x in labels), key=lambda k: -int((labels == k).sum()))
+    label_of = dict(zip(texts, labels.tolist(), strict=True))
+    sizes = Counter(label_of[c.first_text] for c in with_text)
+    ids = sorted(sizes, key=lambda k: -sizes[k])
     renumber = {old: new for new, old in enumerate(ids)}
-    for conv, label in zip(with_text, labels, strict=True):
-        conv.topic = renumber[int(label)]
+    for conv in with_text:
+        conv.topic = renumber[label_of[conv.first_text]]
     groups = [[texts[i] for i in np.flatnonzero(labels == old)] for old in ids]
     terms = top_terms(groups)
     topics = []
@@ -71,5 +74,5 @@ def assign(conversations: list[Conversation], embedder: Embedder | None = None) 
         centroid = vectors[members].mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
         nearest = members[int(np.argmax(vectors[members] @ centroid))]
-        topics.append(Topic(new, terms[new], texts[nearest], len(members), centroid))
+        topics.append(Topic(new, terms[new], texts[nearest], sizes[old], centroid))
     return topics
