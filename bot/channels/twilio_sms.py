@@ -30,7 +30,6 @@ from bot.channels.signatures import twilio_signature_ok
 from bot.channels.splitting import SMS_LIMIT, split_message
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
-MAX_MEDIA_BYTES = 5 * 1024 * 1024  # what Twilio itself accepts per MMS/WhatsApp media item
 ACCEPTED_MEDIA = ("image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf", "text/plain")
 OPTED_OUT = (
     "the customer sent STOP, so no more messages can be sent to this number until they send START "
@@ -40,7 +39,6 @@ HELP_TEXT = (
     "This is the IT support assistant (a bot). Describe your problem, or write 'I want a person' to reach "
     "the support team. Reply STOP to stop messages, START to get them again."
 )
-STOPPED_TEXT = "You will get no more messages from IT support. Reply START to get them again."
 STARTED_TEXT = "Messages from IT support are on again. How can I help?"
 TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 WHATSAPP_PREFIX = "whatsapp:"
@@ -143,7 +141,7 @@ class TwilioSmsChannel(MessagingInput):
         count = int(fields.get("NumMedia") or 0) if (fields.get("NumMedia") or "0").isdigit() else 0
         for index in range(min(count, 10)):
             url, kind = fields.get(f"MediaUrl{index}", ""), fields.get(f"MediaContentType{index}", "")
-            if url.startswith("https://") or url.startswith("http://"):
+            if url.startswith(("https://", "http://")) and kind in ACCEPTED_MEDIA:
                 files.append(Attachment(url, kind))
         name = fields.get("ProfileName") or None
         return [Incoming(f"sid:{sid}", sender, sender, fields.get("Body"), name, files)]
