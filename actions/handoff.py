@@ -61,6 +61,14 @@ def build_request(tracker: Tracker) -> dict[str, Any]:
     route = tx.escalation(reason, category, tracker.get_slot(ESCALATION_SLOT))
     priority = tracker.get_slot("handoff_priority") or ("high" if reason == "complaint" else "normal")
     customer: dict[str, Any] = {"channel_user_id": tracker.sender_id}
+    # Messaging-app connectors (bot/channels/messaging.py) pass the app's display name in the metadata.
+    channel_user = (tracker.latest_message.get("metadata") or {}).get("channel_user") or {}
+    if (
+        isinstance(channel_user, dict)
+        and isinstance(channel_user.get("name"), str)
+        and channel_user["name"].strip()
+    ):
+        customer["name"] = channel_user["name"].strip()[:200]
     contact = tracker.get_slot("handoff_contact")
     if isinstance(contact, str) and EMAIL.fullmatch(contact.strip()):
         customer["email"] = contact.strip()

@@ -16,7 +16,7 @@ from handoff.hub import Hub
 from handoff.metrics import Metrics
 from handoff.models import OPEN_STATUSES, QUEUES, HandoffRequest, Message, Ticket, utc_now
 from handoff.privacy_text import redacted, redacted_callback, redacted_handoff
-from handoff.rasa import RasaClient
+from handoff.rasa import NotDelivered, RasaClient
 from handoff.routing import can_see, serves
 from handoff.settings import Settings
 from handoff.store import Store
@@ -141,9 +141,11 @@ class Desk:
             self.metrics.first_response_seconds.observe(
                 (message.timestamp - ticket.handoff_time).total_seconds()
             )
-        delivered = await self._deliver(
+        problem = await self._delivery_problem(
             ticket, text, {AGENT_ROLE_KEY: "agent", "agent_name": agent.display_name}
         )
+        message = await self.store.set_delivery(message, problem)
+        delivered = problem is None
         await self.hub.broadcast(
             {"type": "message", "ticket_id": ticket_id, "message": message.model_dump(mode="json")}
         )
@@ -366,14 +368,21 @@ class Desk:
         return await self._deliver(ticket, text, metadata)
 
     async def _deliver(self, ticket: Ticket, text: str, metadata: dict[str, Any]) -> bool:
+        return await self._delivery_problem(ticket, text, metadata) is None
+
+    async def _delivery_problem(self, ticket: Ticket, text: str, metadata: dict[str, Any]) -> str | None:
+        """None when the customer's channel took the message, else why not (shown to the agent)."""
         if self.rasa is None:
-            return False
+            return "the bot server is not connected"
         try:
             await self.rasa.send_bot_message(ticket.conversation_id, text, metadata)
+        except NotDelivered as refused:
+            log.warning("conversation %s: not delivered: %s", ticket.conversation_id, refused.reason)
+            return refused.reason
         except ServiceUnavailable as exc:
             log.warning("conversation %s: delivery failed: %s", ticket.conversation_id, exc)
-            return False
-        return True
+            return "the bot server did not answer"
+        return None
 
     async def _rasa(self, ticket: Ticket, call: str) -> None:
         if self.rasa is None:
