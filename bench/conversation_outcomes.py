@@ -136,7 +136,9 @@ def _new_records(before: Mapping[str, Any], during: Mapping[str, Any]) -> list[M
     old_list = old if isinstance(old, list) else []
     if not isinstance(new, list):
         return []
-    added = new[len(old_list) :] if new[: len(old_list)] == old_list else [r for r in new if r not in old_list]
+    added = (
+        new[len(old_list) :] if new[: len(old_list)] == old_list else [r for r in new if r not in old_list]
+    )
     return [r for r in added if isinstance(r, Mapping)]
 
 
@@ -150,7 +152,9 @@ def _article_ids(doc_id: str, records: Sequence[Mapping[str, Any]]) -> frozenset
     return frozenset(ids)
 
 
-def _kb_outcomes(turn: Turn, set_now: Mapping[str, Any], records: Sequence[Mapping[str, Any]]) -> list[Outcome]:
+def _kb_outcomes(
+    turn: Turn, set_now: Mapping[str, Any], records: Sequence[Mapping[str, Any]]
+) -> list[Outcome]:
     found: list[Outcome] = []
     doc_id = set_now.get("kb_pending_doc_id")
     if doc_id:
@@ -158,7 +162,12 @@ def _kb_outcomes(turn: Turn, set_now: Mapping[str, Any], records: Sequence[Mappi
     misses = set_now.get("kb_miss_count")
     bots = bot_events(turn.during)
     if isinstance(misses, int | float) and misses >= 1:
-        guessed = any(_choice_buttons(e) for e in bots)
+        # the fixed main-topics menu is not a guess; articles picked for this message are
+        guessed = any(
+            _choice_buttons(e)
+            for e in bots
+            if (e.get("metadata") or {}).get("utter_action") not in NO_ANSWER_RESPONSES
+        )
         found.append(Outcome("kb_miss_guessed_topics" if guessed else "no_answer"))
     elif not doc_id and "kb_last_query" in set_now and set_now.get("kb_shown") == []:
         # the KB's own clarify decision: close articles offered as buttons
@@ -184,6 +193,15 @@ def _script_outcomes(
     ) == DIAGNOSTIC_SLOT
     if running and asked:
         found.append(Outcome("script", script=str(state["script_id"]), step=state.get("node_id")))
+    options = state.get("options") if isinstance(state, Mapping) else None
+    if (
+        turn.active_loop_after == DIAGNOSTIC_FORM
+        and isinstance(options, list)
+        and CLARIFY_MIN_OPTIONS <= len(options) <= CLARIFY_MAX_OPTIONS
+        and not state.get("script_id")
+        and "diagnostic_state" in set_now
+    ):
+        found.append(Outcome("clarify"))  # several problems named at once: which one first?
     step_results = {str(r.get("result")) for r in records if r.get("type") == "diagnostic_step"}
     if running and step_results & WHY_RESULTS:
         found.append(Outcome("why", script=str(state["script_id"]), step=state.get("node_id")))
