@@ -61,6 +61,14 @@ def build_request(tracker: Tracker) -> dict[str, Any]:
     route = tx.escalation(reason, category, tracker.get_slot(ESCALATION_SLOT))
     priority = tracker.get_slot("handoff_priority") or ("high" if reason == "complaint" else "normal")
     customer: dict[str, Any] = {"channel_user_id": tracker.sender_id}
+    # Messaging-app connectors (bot/channels/messaging.py) pass the app's display name in the metadata.
+    channel_user = (tracker.latest_message.get("metadata") or {}).get("channel_user") or {}
+    if (
+        isinstance(channel_user, dict)
+        and isinstance(channel_user.get("name"), str)
+        and channel_user["name"].strip()
+    ):
+        customer["name"] = channel_user["name"].strip()[:200]
     contact = tracker.get_slot("handoff_contact")
     if isinstance(contact, str) and EMAIL.fullmatch(contact.strip()):
         customer["email"] = contact.strip()
@@ -263,6 +271,16 @@ class ActionSubmitHandoffFeedback(Action):
             or comment.strip().lower() in ("skip", "no")
         ):
             comment = None
+        if (
+            tracker.get_slot("resolution") == "resolved_by_assistant"
+            and 1 <= rating <= 5
+            and ticket_id is None
+        ):
+            # the bot solved it: no ticket to rate, the rating stays with this chat's record (actions/survey.py)
+            dispatcher.utter_message(
+                text="Thank you! I've saved your rating with this chat. It helps us get better."
+            )
+            return [SlotSet("handoff_rating", None), SlotSet("handoff_comment", None)]
         if ticket_id is None or client is None or not 1 <= rating <= 5:
             dispatcher.utter_message(text="Thanks for telling me.")
             return [SlotSet("handoff_rating", None), SlotSet("handoff_comment", None)]

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from stack import paths
+from stack.channels import webhook_urls
 from stack.ports import PortInUseError, ensure_port_free
 from stack.prepare import PrepareError, ensure_kb_index, ensure_model, ensure_onnx_model
 from stack.process import ServiceStartError
@@ -66,6 +67,8 @@ def print_urls(stack: Stack) -> None:
         f"  Logs:                {config.log_dir.relative_to(paths.REPO_ROOT)}/\n",
         flush=True,
     )
+    for title, url in webhook_urls(config.rasa_url, config.extra_env):
+        print(f"  {title + ' webhook:':<21}{url}", flush=True)
 
 
 def run() -> int:

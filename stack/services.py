@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from stack import paths
+from stack.channels import credentials_file
 from stack.ports import free_port
 from stack.prepare import ensure_kb_index, ensure_model, ensure_onnx_model, offline_env
 from stack.process import ServiceProcess
@@ -131,7 +132,7 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
             "--endpoints",
             str(paths.ENDPOINTS_FILE),
             "--credentials",
-            str(paths.CREDENTIALS_FILE),
+            str(credentials_file(config.log_dir.parent, config.extra_env)),
             "--cors",
             config.handoff_url,
         ],
