@@ -25,6 +25,8 @@ from stack.services import Stack
 from stack.supervisor import RestartPolicy
 from stack.warmup import warm_up_knowledge_base
 
+pytestmark = pytest.mark.integration
+
 KB_QUESTION = "how do I reset my password"
 # Long enough that the customer's next message reaches a server that is really down.
 RESTART_DELAY = 4.0
