@@ -136,7 +136,9 @@ def _new_records(before: Mapping[str, Any], during: Mapping[str, Any]) -> list[M
     old_list = old if isinstance(old, list) else []
     if not isinstance(new, list):
         return []
-    added = new[len(old_list) :] if new[: len(old_list)] == old_list else [r for r in new if r not in old_list]
+    added = (
+        new[len(old_list) :] if new[: len(old_list)] == old_list else [r for r in new if r not in old_list]
+    )
     return [r for r in added if isinstance(r, Mapping)]
 
 
@@ -150,7 +152,9 @@ def _article_ids(doc_id: str, records: Sequence[Mapping[str, Any]]) -> frozenset
     return frozenset(ids)
 
 
-def _kb_outcomes(turn: Turn, set_now: Mapping[str, Any], records: Sequence[Mapping[str, Any]]) -> list[Outcome]:
+def _kb_outcomes(
+    turn: Turn, set_now: Mapping[str, Any], records: Sequence[Mapping[str, Any]]
+) -> list[Outcome]:
     found: list[Outcome] = []
     doc_id = set_now.get("kb_pending_doc_id")
     if doc_id:
@@ -160,11 +164,16 @@ def _kb_outcomes(turn: Turn, set_now: Mapping[str, Any], records: Sequence[Mappi
     if isinstance(misses, int | float) and misses >= 1:
         guessed = any(_choice_buttons(e) for e in bots)
         found.append(Outcome("kb_miss_guessed_topics" if guessed else "no_answer"))
-    elif not doc_id and "kb_last_query" in set_now and set_now.get("kb_shown") == []:
-        # the KB's own clarify decision: close articles offered as buttons
-        if any(CLARIFY_MIN_OPTIONS <= len(_choice_buttons(e)) <= CLARIFY_MAX_OPTIONS for e in bots):
-            found.append(Outcome("clarify"))
+    elif _kb_clarified(set_now, bots):
+        found.append(Outcome("clarify"))
     return found
+
+
+def _kb_clarified(set_now: Mapping[str, Any], bots: Sequence[Event]) -> bool:
+    """The KB's own clarify decision: a new query, no article shown, close articles offered as buttons."""
+    if set_now.get("kb_pending_doc_id") or "kb_last_query" not in set_now or set_now.get("kb_shown") != []:
+        return False
+    return any(CLARIFY_MIN_OPTIONS <= len(_choice_buttons(e)) <= CLARIFY_MAX_OPTIONS for e in bots)
 
 
 def _script_outcomes(
