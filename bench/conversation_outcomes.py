@@ -21,7 +21,7 @@ SMALLTALK_RESPONSES = frozenset(
 DISCLOSURE_RESPONSES = frozenset({"utter_iamabot"})
 OUT_OF_SCOPE_RESPONSES = frozenset({"utter_out_of_scope"})
 APOLOGY_RESPONSES = frozenset({"utter_complaint_apology", "utter_complain_apology"})
-NO_ANSWER_RESPONSES = frozenset({"utter_main_topics", "utter_default"})
+NO_ANSWER_RESPONSES = frozenset({"utter_main_topics", "utter_default", "utter_noise"})
 NO_ANSWER_ACTIONS = frozenset({"action_default_fallback"})
 LANGUAGE_RESPONSE = "utter_unsupported_language"
 DIAGNOSTIC_FORM = "diagnostic_form"
@@ -193,6 +193,8 @@ def _script_outcomes(
     ) == DIAGNOSTIC_SLOT
     if running and asked:
         found.append(Outcome("script", script=str(state["script_id"]), step=state.get("node_id")))
+    if _asks_which_problem(turn, state, asked):
+        found.append(Outcome("clarify"))
     step_results = {str(r.get("result")) for r in records if r.get("type") == "diagnostic_step"}
     if running and step_results & WHY_RESULTS:
         found.append(Outcome("why", script=str(state["script_id"]), step=state.get("node_id")))
@@ -204,6 +206,15 @@ def _script_outcomes(
     if outcome == "stopped" and set_now.get("resolution") != "customer_left":
         found.append(Outcome("script_stopped_unrecorded"))
     return found
+
+
+def _asks_which_problem(turn: Turn, state: Any, asked: bool) -> bool:
+    """Two or three problems named in one message: the diagnostic form asks which to start with (its state has
+    no script yet and lists the problems as `options`)."""
+    if turn.active_loop_after != DIAGNOSTIC_FORM or not asked or not isinstance(state, Mapping):
+        return False
+    options = state.get("options") or []
+    return state.get("script_id") is None and CLARIFY_MIN_OPTIONS <= len(options) <= CLARIFY_MAX_OPTIONS
 
 
 def _ticket_outcomes(turn: Turn) -> list[Outcome]:

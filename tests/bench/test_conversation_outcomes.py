@@ -165,6 +165,19 @@ def test_main_topics_menu_is_no_answer_not_clarify() -> None:
     assert not turn_passes({"outcome": "clarify"}, outcomes)
 
 
+def test_noise_reply_with_main_topics_is_no_answer() -> None:
+    turn = Turn(
+        before=[],
+        during=[
+            user("fjdksla"),
+            bot("Sorry?", utter="utter_noise"),
+            bot("Main topics", ARTICLE_BUTTONS, utter="utter_main_topics"),
+        ],
+    )
+    assert turn_passes({"outcome": "no_answer"}, turn_outcomes(turn))
+    assert not turn_passes({"outcome": "clarify"}, turn_outcomes(turn))
+
+
 def test_two_problem_choice_buttons_are_clarify() -> None:
     choices = [
         {"title": "Teams crashing", "payload": '/start_diagnostic{"diagnostic_id":"app_crash"}'},
@@ -175,6 +188,37 @@ def test_two_problem_choice_buttons_are_clarify() -> None:
         during=[user("two things"), action("action_two_problems"), bot("Which one first?", choices)],
     )
     assert turn_passes({"outcome": "clarify"}, turn_outcomes(turn))
+
+
+def which_problem_turn(options: int) -> Turn:
+    named = [
+        ["app_crash", "Teams crashing", "teams crashes"],
+        ["article:keyboard-mouse", "Mouse", "mouse dies"],
+        ["battery", "Battery", "battery drains"],
+    ][:options]
+    choice = {"script_id": None, "node_id": None, "status": "running", "options": named}
+    return Turn(
+        before=[],
+        during=[
+            user("two things"),
+            action("action_answer_from_kb"),
+            slot("diagnostic_state", choice),
+            action("diagnostic_form"),
+            slot("requested_slot", "diagnostic_answer"),
+            bot("Which one first?", [{"title": o[1], "payload": o[1]} for o in named]),
+        ],
+        active_loop_after="diagnostic_form",
+    )
+
+
+def test_which_problem_first_is_clarify() -> None:
+    outcomes = turn_outcomes(which_problem_turn(2))
+    assert turn_passes({"outcome": "clarify"}, outcomes)
+    assert not turn_passes({"outcome": "script"}, outcomes)
+
+
+def test_a_single_named_problem_is_not_a_clarify() -> None:
+    assert not turn_passes({"outcome": "clarify"}, turn_outcomes(which_problem_turn(1)))
 
 
 def test_yes_no_buttons_are_not_clarify() -> None:
