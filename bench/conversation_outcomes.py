@@ -106,6 +106,11 @@ def bot_events(events: Iterable[Event]) -> list[Event]:
     return [e for e in events if e.get("event") == "bot"]
 
 
+def _response_of(event: Event) -> str | None:
+    """The domain response a bot event came from (Rasa records it for rules and custom actions alike)."""
+    return (event.get("metadata") or {}).get("utter_action")
+
+
 def buttons_of(event: Event) -> list[Mapping[str, Any]]:
     data = event.get("data") or {}
     return list(data.get("buttons") or data.get("quick_replies") or [])
@@ -162,7 +167,7 @@ def _kb_outcomes(
     misses = set_now.get("kb_miss_count")
     bots = bot_events(turn.during)
     if isinstance(misses, int | float) and misses >= 1:
-        guessed = any(_choice_buttons(e) for e in bots)
+        guessed = any(_choice_buttons(e) for e in bots if _response_of(e) not in NO_ANSWER_RESPONSES)
         found.append(Outcome("kb_miss_guessed_topics" if guessed else "no_answer"))
     elif _kb_clarified(set_now, bots):
         found.append(Outcome("clarify"))
@@ -277,7 +282,7 @@ def _generic_clarify(turn: Turn, names: set[str]) -> list[Outcome]:
     if names & NO_ANSWER_RESPONSES:
         return []
     for event in bot_events(turn.during):
-        if (event.get("metadata") or {}).get("utter_action") in NO_ANSWER_RESPONSES:
+        if _response_of(event) in NO_ANSWER_RESPONSES:
             continue
         if CLARIFY_MIN_OPTIONS <= len(_choice_buttons(event)) <= CLARIFY_MAX_OPTIONS:
             return [Outcome("clarify")]

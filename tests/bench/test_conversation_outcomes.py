@@ -150,6 +150,13 @@ def test_kb_miss_without_guesses_is_no_answer() -> None:
     assert turn_passes({"outcome": "no_answer"}, outcomes)
 
 
+def test_kb_miss_followed_by_the_main_topics_menu_is_no_answer() -> None:
+    turn = kb_miss_turn(None)
+    menu = bot("These are the main things I can help with.", ARTICLE_BUTTONS, utter="utter_main_topics")
+    outcomes = turn_outcomes(Turn(before=[], during=[*turn.during, menu]))
+    assert kinds(outcomes) == {"no_answer"}
+
+
 def test_main_topics_menu_is_no_answer_not_clarify() -> None:
     menu = [{"title": t, "payload": f'/start_diagnostic{{"diagnostic_id":"{t}"}}'} for t in ("wifi", "vpn")]
     turn = Turn(
