@@ -188,4 +188,4 @@ def test_satisfaction_complaints_and_agents() -> None:
 def test_mask_removes_contact_details() -> None:
     text = mask("mail me at jo.bloggs@example.com or call +44 7700 900123, card 4111 1111 1111 1111")
     assert "example.com" not in text and "900123" not in text and "4111" not in text
-    assert "[email]" in text and "[phone]" in text and "[card number]" in text
+    assert "[email address]" in text and "[phone number]" in text and "[card number]" in text
