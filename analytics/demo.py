@@ -362,6 +362,17 @@ async def _conversation(
         tracker.user(sender, t, "yes that fixed it", "affirm", channel, meta)
         tracker.slot(sender, t + 1, "resolution", "resolved_by_assistant")
         tracker.bot(sender, t + 1, "Great, glad that helped.")
+        if rng.random() < 0.3:  # the one-tap survey after the assistant solved it
+            tracker.user(sender, t + 20, "/rate_handoff", "rate_handoff", channel, meta)
+            tracker.slot(sender, t + 20, "handoff_rating", rng.choice([3, 4, 5, 5]))
+            if rng.random() < 0.3:
+                tracker.slot(
+                    sender,
+                    t + 40,
+                    "handoff_comment",
+                    rng.choice((*GOOD, "The bot did not understand me at first")),
+                )
+            tracker.slot(sender, t + 41, "handoff_rating", None)
     else:
         if script and rng.random() < 0.5:
             tracker.slot(
