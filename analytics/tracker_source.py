@@ -105,6 +105,7 @@ def read_conversations(
 ) -> Iterator[Conversation]:
     """Every session with at least one customer message that starts in [since, until)."""
     conn = open_readonly(path)
+    conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")  # a bad byte is shown as '?'
     try:
         rows = conn.execute(
             "SELECT sender_id, type_name, action_name, timestamp, data FROM events ORDER BY sender_id, timestamp, id"
