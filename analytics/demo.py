@@ -414,8 +414,13 @@ async def _ticket(
     if item.get("force") == "agent":
         resolved = first + dt.timedelta(minutes=30)
     status = "resolved" if resolved < end else "assigned"
+    if end - when < dt.timedelta(days=2) and rng.random() < 0.3:  # the last days leave a backlog
+        first = resolved = end + dt.timedelta(days=1)
+        status = "waiting"
     ticket_id = await store.create_ticket(request, "waiting", when)
-    columns: dict[str, Any] = {"status": status, "assigned_agent_id": rng.choice(agent_ids)}
+    columns: dict[str, Any] = {"status": status}
+    if status != "waiting":
+        columns["assigned_agent_id"] = rng.choice(agent_ids)
     if first < end:
         columns["first_agent_response_time"] = first
     if status == "resolved":
