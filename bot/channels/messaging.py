@@ -20,6 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.attachments import REFUSED_FILE, Attachment, acceptable, describe
 from bot.channels.customer_text import BadCustomerText, check_customer_text
 from bot.channels.dedup import RecentIds
 from bot.channels.delivery import DeliveryFailed
@@ -33,12 +34,7 @@ CANNOT_READ_FILES = (
     'or write "I want a person" and a member of the support team will look at it.'
 )
 
-
-@dataclass(frozen=True)
-class Attachment:
-    url: str
-    content_type: str
-    name: str = ""
+OUR_FAULT = "Sorry, something went wrong on our side and I could not answer. Please send your message again."
 
 
 @dataclass
@@ -153,7 +149,7 @@ class MessagingInput(InputChannel, ABC):
                 if not self.recent.first_time(incoming.event_id):
                     log.info("%s: dropped a retry of %s", self.name(), incoming.event_id)
                     continue
-                self._spawn(self._handle(incoming, on_new_message))
+                self._spawn(self._handle(incoming, on_new_message, getattr(request.app.ctx, "agent", None)))
             return self.acknowledgement(request)
 
         self.extra_routes(webhook)
@@ -165,7 +161,7 @@ class MessagingInput(InputChannel, ABC):
         task.add_done_callback(self._tasks.discard)
 
     async def _handle(
-        self, incoming: Incoming, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+        self, incoming: Incoming, on_new_message: Callable[[UserMessage], Awaitable[Any]], agent: Any = None
     ) -> None:
         output = self.get_output_channel()
         assert isinstance(output, MessagingOutput)
@@ -173,9 +169,14 @@ class MessagingInput(InputChannel, ABC):
             if await self.before_turn(incoming, output):
                 return
             text = incoming.text or ""
-            if incoming.attachments and not text.strip():
-                await output.send_response(incoming.conversation_id, {"text": CANNOT_READ_FILES})
-                return
+            if incoming.attachments:
+                files = [item for item in incoming.attachments if acceptable(item)]
+                if await _with_a_person(agent, incoming.conversation_id):
+                    text = "\n".join(part for part in (text.strip(), describe(files)) if part)
+                if not text.strip():
+                    reply = CANNOT_READ_FILES if files else REFUSED_FILE
+                    await output.send_response(incoming.conversation_id, {"text": reply})
+                    return
             try:
                 check_customer_text(text)
             except BadCustomerText as problem:
@@ -197,3 +198,20 @@ class MessagingInput(InputChannel, ABC):
             log.warning("%s: reply to %s not delivered: %s", self.name(), incoming.conversation_id, failed)
         except Exception:
             log.exception("%s: handling %s failed", self.name(), incoming.event_id)
+            try:  # never silence: tell the customer what happened and what to do
+                await output.send_response(incoming.conversation_id, {"text": OUR_FAULT})
+            except Exception:
+                log.warning("%s: could not tell %s about the failure", self.name(), incoming.conversation_id)
+
+
+async def _with_a_person(agent: Any, conversation_id: str) -> bool:
+    """True while the conversation is paused for an agent (the handoff service pauses it on claim)."""
+    store = getattr(agent, "tracker_store", None)
+    if store is None:
+        return False
+    try:
+        tracker = await store.retrieve(conversation_id)
+    except Exception:  # a tracker store problem must not lose the customer's message
+        log.warning("could not read the tracker of %s", conversation_id)
+        return False
+    return bool(tracker is not None and tracker.is_paused())

@@ -22,8 +22,9 @@ from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
+from bot.channels.attachments import Attachment
 from bot.channels.delivery import DeliveryFailed
-from bot.channels.messaging import Attachment, Incoming, MessagingInput, MessagingOutput, WebhookRefused
+from bot.channels.messaging import Incoming, MessagingInput, MessagingOutput, WebhookRefused
 from bot.channels.numbered_choices import OfferedChoices, numbered_list
 from bot.channels.opt_out import HELP_WORDS, START_WORDS, STOP_WORDS, OptOutList, keyword
 from bot.channels.signatures import twilio_signature_ok
