@@ -135,6 +135,7 @@ class SlackChannel(MessagingInput):
                 str(item.get("url_private") or ""),
                 str(item.get("mimetype") or ""),
                 str(item.get("name") or ""),
+                item["size"] if isinstance(item.get("size"), int) else None,
             )
             for item in event.get("files") or []
             if isinstance(item, dict)
