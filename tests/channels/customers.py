@@ -89,6 +89,15 @@ class TelegramCustomer(Customer):
         }
         return json.dumps(update).encode(), {}
 
+    def send_photo(self) -> httpx.Response:
+        update = json.loads(self.message_body("", str(next(_ids)))[0])
+        del update["message"]["text"]
+        update["message"]["photo"] = [
+            {"file_id": "AgADphoto", "file_unique_id": "u1", "width": 90, "height": 90, "file_size": 1200}
+        ]
+        body = json.dumps(update).encode()
+        return self.post(body, self.signed(body))
+
     def press_body(self, sent: Sent, event_id: str) -> tuple[bytes, dict[str, str]]:
         update = {
             "update_id": int(event_id),
@@ -199,6 +208,20 @@ class TwilioCustomer(Customer):
         if self.prefix:
             fields["ProfileName"] = "Ana Lopez"
         return urlencode(fields).encode(), {}
+
+    def send_media(self, url: str, content_type: str) -> httpx.Response:
+        fields = {
+            "MessageSid": f"MM{next(_ids)}",
+            "AccountSid": "AC1",
+            "From": self.conversation_id,
+            "To": "unused",
+            "Body": "",
+            "NumMedia": "1",
+            "MediaUrl0": url,
+            "MediaContentType0": content_type,
+        }
+        body = urlencode(fields).encode()
+        return self.post(body, self.signed(body))
 
     def press_body(self, sent: Sent, event_id: str) -> tuple[bytes, dict[str, str]]:
         return self.message_body("1", event_id)
