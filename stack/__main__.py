@@ -113,15 +113,12 @@ def run() -> int:
     try:
         stack = start_stack(config)
         print_urls(stack)
-        while True:
-            for service in stack.services:
-                if not service.is_running():
-                    print(
-                        f"error: the {service.name} stopped unexpectedly.\n{service.log_tail()}",
-                        file=sys.stderr,
-                    )
-                    return 1
+        # A child that dies is restarted by the stack's supervisor (one log line each time); only one that
+        # keeps dying right after it starts stops the assistant.
+        while stack.supervisor is None or stack.supervisor.failure is None:
             time.sleep(1.0)
+        print(f"error: {stack.supervisor.failure}", file=sys.stderr)
+        return 1
     except ServiceStartError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
