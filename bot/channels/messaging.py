@@ -2,7 +2,7 @@
 bot turn in the background and send the replies shaped for the app.
 
 A connector subclasses MessagingInput (verify + parse the webhook, build its output) and MessagingOutput
-(deliver one reply: text plus optional buttons). Customer text goes through customer_text.check_customer_text
+(deliver one reply: text plus optional buttons). Customer text goes through customer_text.screen_customer_text (checks + redaction)
 like every other channel; an option picked by number or title becomes that button's payload.
 """
 
@@ -21,7 +21,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.attachments import REFUSED_FILE, Attachment, acceptable, describe
-from bot.channels.customer_text import BadCustomerText, check_customer_text
+from bot.channels.customer_text import (
+    BadCustomerText,
+    redaction_notice,
+    screen_customer_text,
+    with_redaction_metadata,
+)
 from bot.channels.dedup import RecentIds
 from bot.channels.delivery import DeliveryFailed
 from bot.channels.numbered_choices import OfferedChoices
@@ -178,17 +183,24 @@ class MessagingInput(InputChannel, ABC):
                     await output.send_response(incoming.conversation_id, {"text": reply})
                     return
             try:
-                check_customer_text(text)
+                screened = screen_customer_text(text)
             except BadCustomerText as problem:
                 await output.send_response(incoming.conversation_id, {"text": str(problem)})
                 return
+            # Only the redacted text goes on to Rasa (tracker, logs, handoff transcript).
+            if notice := redaction_notice(incoming.conversation_id, screened):
+                await output.send_response(incoming.conversation_id, {"text": notice})
+            text = screened.text
             if not incoming.is_choice:
                 text = self.choices.resolve(incoming.conversation_id, text)
-            metadata = {
-                "channel_user": {"id": incoming.user_id, "name": incoming.display_name},
-                "attachments": [vars(attachment) for attachment in incoming.attachments],
-                **incoming.extra,
-            }
+            metadata = with_redaction_metadata(
+                {
+                    "channel_user": {"id": incoming.user_id, "name": incoming.display_name},
+                    "attachments": [vars(attachment) for attachment in incoming.attachments],
+                    **incoming.extra,
+                },
+                screened,
+            )
             await on_new_message(
                 UserMessage(
                     text, output, incoming.conversation_id, input_channel=self.name(), metadata=metadata
