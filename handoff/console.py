@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, get_args
 
 import aiohttp_jinja2
 from aiohttp import WSMsgType, web
@@ -23,15 +23,17 @@ from handoff.auth import (
     require_supervisor,
 )
 from handoff.body import read_model
+from handoff.customer_history import history_json
 from handoff.errors import UserNotFound
 from handoff.hub import Connection
-from handoff.models import MAX_TEXT, QUEUES, Ticket, utc_now
+from handoff.models import MAX_TEXT, QUEUES, Status, Ticket, utc_now
 from handoff.routing import can_see, queues_of
 from handoff.satisfaction import summarize
 from handoff.state import DESK, HUB, SETTINGS, STORE
 from handoff.users import Agent, verify_password
 
 log = logging.getLogger(__name__)
+ALL_STATUSES: tuple[Status, ...] = get_args(Status)
 _FAILED_LOGIN_DELAY = 0.5
 
 
@@ -177,8 +179,10 @@ def _row(ticket: Ticket) -> dict[str, Any]:
 
 async def ticket_detail(request: web.Request) -> web.Response:
     agent = await require_agent(request)
-    ticket = await request.app[DESK].visible_ticket(_ticket_id(request), agent)
-    return web.json_response(ticket.model_dump(mode="json"))
+    desk = request.app[DESK]
+    ticket = await desk.visible_ticket(_ticket_id(request), agent)
+    others = await desk.store.list_tickets(ALL_STATUSES, limit=2000)
+    return web.json_response({**ticket.model_dump(mode="json"), **history_json(ticket, others)})
 
 
 async def claim(request: web.Request) -> web.Response:

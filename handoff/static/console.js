@@ -122,8 +122,8 @@
     t.transcript.forEach(renderMessage);
     var details = $("details");
     details.textContent = "";
-    [["Customer", (t.customer.name || "") + " " + (t.customer.email || "") + " (" + t.channel + ")"],
-     ["Summary", t.summary], ["Category", t.category || "—"], ["Reason", t.reason],
+    renderCustomer(t);
+    [["Summary", t.summary], ["Category", t.category || "—"], ["Reason", t.reason],
      ["Queue", queueLabel(t)], ["Priority", t.priority], ["Contact time", t.contact_time || "—"],
      ["Handoff time", t.handoff_time], ["First response", t.first_agent_response_time || "—"],
      ["Agent", t.assigned_agent || "—"], ["Resolution", t.resolution_notes || "—"],
@@ -132,17 +132,64 @@
     ].forEach(function (pair) { details.appendChild(el("dt", pair[0])); details.appendChild(el("dd", pair[1])); });
     var actions = $("actions-taken");
     actions.textContent = "";
-    t.actions_taken.forEach(function (a) {
-      var text = a.type === "kb_article"
-        ? "KB article: " + (a.title || a.doc_id || "?") + (a.helped === true ? " (helped)" : a.helped === false ? " (did not help)" : "")
-        : a.type === "diagnostic_step" ? "Diagnostic step: " + (a.title || a.step || a.step_id || "?") + (a.result ? " → " + a.result : "")
-        : JSON.stringify(a);
-      actions.appendChild(el("li", text));
-    });
+    t.actions_taken.forEach(function (a) { actions.appendChild(renderAction(a)); });
     if (!t.actions_taken.length) { actions.appendChild(el("li", "Nothing tried yet.")); }
     var notes = $("notes-list");
     notes.textContent = "";
     t.notes.forEach(function (n) { notes.appendChild(el("li", n.author + ": " + n.text)); });
+  }
+
+  function pairs(list, into) {
+    into.textContent = "";
+    list.forEach(function (pair) { into.appendChild(el("dt", pair[0])); into.appendChild(el("dd", pair[1])); });
+  }
+
+  /* Who the customer is: name, email, channel and user id, their earlier tickets, a repeat-contact flag. */
+  function renderCustomer(t) {
+    var c = t.customer || {};
+    pairs([["Name", c.name || "Not given"], ["Email", c.email || "Not given"], ["Channel", t.channel],
+           ["User id", c.channel_user_id || "—"]], $("customer"));
+    var flag = $("repeat-flag");
+    flag.hidden = !t.repeat_of;
+    flag.textContent = t.repeat_of
+      ? "Repeat contact: same problem as ticket " + t.repeat_of + " in the last 30 days." : "";
+    var list = $("history");
+    list.textContent = "";
+    (t.earlier_tickets || []).forEach(function (h) {
+      var li = el("li", "");
+      li.appendChild(el("strong", "#" + h.ticket_id + " · " + String(h.opened).slice(0, 10) + " · " + h.outcome));
+      li.appendChild(el("div", h.summary || h.category || ""));
+      if (h.resolution_notes) { li.appendChild(el("div", "Notes: " + h.resolution_notes, "muted")); }
+      list.appendChild(li);
+    });
+    if (!list.children.length) { list.appendChild(el("li", "None: this is their first ticket.")); }
+  }
+
+  var HELPED = { "true": "helped", "false": "did not help", "null": "no answer yet" };
+
+  function words(id) {
+    var text = String(id || "").replace(/[_-]+/g, " ").trim();
+    return text ? text.charAt(0).toUpperCase() + text.slice(1) : "Step";
+  }
+
+  /* One troubleshooting entry: a script step by title with its question and the customer's answer,
+     or a KB article with whether it helped. Text only (textContent), never HTML. */
+  function renderAction(a) {
+    var li = el("li", "");
+    if (a.type === "diagnostic_step") {
+      li.className = "step";
+      li.appendChild(el("strong", (a.script_title || words(a.script_id)) + " — " + (a.step_title || words(a.node_id))));
+      if (a.question) { li.appendChild(el("div", "Asked: " + a.question)); }
+      li.appendChild(el("div", "Customer: " + (a.answer ? "\u201c" + a.answer + "\u201d" : "(no answer)") +
+        " — " + (a.result_label || words(a.result))));
+    } else if (a.type === "kb_article") {
+      li.className = "article";
+      li.appendChild(el("strong", "Help article: " + (a.title || a.doc_id || "untitled")));
+      li.appendChild(el("div", "Customer said it " + HELPED[String(a.helped === undefined ? null : a.helped)]));
+    } else {
+      li.textContent = (a.type ? words(a.type) + ": " : "") + (a.title || a.text || JSON.stringify(a));
+    }
+    return li;
   }
 
   function openTicket(id) {

@@ -48,7 +48,11 @@ async def test_a_routine_question_labelled_complaint_opens_a_normal_ticket(clien
         category=None,
         transcript=_said("what time do you guys close on fridays"),
     )
-    assert (ticket["reason"], ticket["priority"], ticket["queue"]) == ("customer_request", "normal", "general")
+    assert (ticket["reason"], ticket["priority"], ticket["queue"]) == (
+        "customer_request",
+        "normal",
+        "general",
+    )
     assert ticket["escalation_type"] == "horizontal"
 
 
