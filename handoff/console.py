@@ -29,6 +29,7 @@ from handoff.hub import Connection
 from handoff.models import MAX_TEXT, QUEUES, Status, Ticket, utc_now
 from handoff.routing import can_see, queues_of
 from handoff.satisfaction import summarize
+from handoff.service_levels import standing
 from handoff.state import DESK, HUB, SETTINGS, STORE
 from handoff.users import Agent, verify_password
 
@@ -110,22 +111,13 @@ async def supervisor_page(request: web.Request) -> web.StreamResponse:
     agent = await require_supervisor(request)
     desk, store, levels = request.app[DESK], request.app[STORE], request.app[SETTINGS].service_levels
     now = utc_now()
+    settings = request.app[SETTINGS]
     rows = []
     for ticket in await store.list_tickets(("waiting", "assigned", "offline")):
-        waited = (now - ticket.handoff_time).total_seconds() / 60
-        target = (
-            levels.first_response_minutes_high
-            if ticket.priority == "high"
-            else levels.first_response_minutes_normal
-        )
-        rows.append(
-            {
-                "ticket": ticket,
-                "waited": round(waited, 1),
-                "target": target,
-                "breach": ticket.first_agent_response_time is None and waited > target,
-            }
-        )
+        sla = standing(ticket, levels, settings.hours, now)
+        rows.append({"ticket": ticket, "sla": sla})
+    order = {"breached": 0, "due_soon": 1, "on_track": 2, "missed": 3, "met": 4}
+    rows.sort(key=lambda row: (order[row["sla"].state], row["sla"].left_minutes))
     agents = await store.list_users()
     online = {a.id for a in await desk.agents_online()}
     context = {
