@@ -190,11 +190,11 @@ def troubleshooting_record(
         if not isinstance(action, dict):
             continue
         if action.get("type") == "diagnostic_step":
-            script_id = str(action.get("script_id") or "")
+            script_id = str(action.get("script_id") or action.get("diagnostic_id") or "")
             action = {
                 **action,
-                "script_title": titles.get(script_id) or step_title(script_id),
-                "step_title": step_title(action.get("node_id")),
+                "script_title": titles.get(script_id) or (step_title(script_id) if script_id else None),
+                "step_title": step_title(action.get("node_id") or action.get("step")),
                 "result_label": result_label(action.get("result")),
             }
         named.append(action)
@@ -212,7 +212,7 @@ def need_summary(events: Iterable[Mapping[str, Any]], record: list[dict[str, Any
     parts = [f"{topic}: \u201c{words}\u201d" if topic and words else (words or topic or "Needs help")]
     tried = []
     if steps:
-        asked = {(s.get("script_id"), s.get("node_id")) for s in steps}
+        asked = {(s.get("script_title"), s.get("step_title")) for s in steps}
         tried.append(f"{len(asked)} check{'s' if len(asked) != 1 else ''} done")
     if articles:
         unhelpful = sum(1 for a in articles if a.get("helped") is False)
