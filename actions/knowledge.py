@@ -16,10 +16,12 @@ from typing import Any
 from urllib.parse import quote
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_replies as replies
+from actions import problems, survey
+from actions.diagnostics.understanding import says_fixed
 from knowledge_base import Hit, KnowledgeBase, KnowledgeBaseError
 
 log = logging.getLogger(__name__)
@@ -72,7 +74,7 @@ def _shown_record(tracker: Tracker, hit: Hit) -> SlotSet:
     return SlotSet("support_actions", records)
 
 
-def _show_article(
+def show_article(
     dispatcher: CollectingDispatcher, tracker: Tracker, hit: Hit, query: str | None
 ) -> list[EventType]:
     """Utter the article; `query` is set for a new question (a new topic), None for a button choice."""
@@ -97,6 +99,18 @@ def _article_id(tracker: Tracker) -> str | None:
     return str(entity or tracker.get_slot("kb_article_id") or "") or None
 
 
+def _ask_which_problem(tracker: Tracker, named: list[problems.Problem]) -> list[EventType]:
+    turns = sum(1 for event in tracker.events if event.get("event") == "user")
+    state = problems.choice_state(named, tracker.get_slot("diagnostic_level"), turns)
+    records = list(tracker.get_slot("support_actions") or [])
+    return [
+        SlotSet("diagnostic_state", state.to_dict()),
+        SlotSet(problems.PENDING_SLOT, problems.pending(named)),
+        SlotSet("support_actions", [*records, problems.record(named)]),
+        FollowupAction("diagnostic_form"),
+    ]
+
+
 class ActionAnswerFromKB(Action):
     def name(self) -> str:
         return "action_answer_from_kb"
@@ -114,7 +128,10 @@ class ActionAnswerFromKB(Action):
                 if hit is None:
                     _utter(dispatcher, replies.unknown_article_reply())
                     return []
-                return _show_article(dispatcher, tracker, hit, None)
+                return show_article(dispatcher, tracker, hit, None)
+            named = await asyncio.to_thread(problems.named_problems, text, get_knowledge_base)
+            if named:  # two problems in one message: the diagnostic form asks which one to start with
+                return _ask_which_problem(tracker, named)
             decision = await asyncio.to_thread(kb.decide, text)
         except KnowledgeBaseError:
             log.exception("knowledge base unavailable (conversation %s)", tracker.sender_id)
@@ -128,7 +145,7 @@ class ActionAnswerFromKB(Action):
             tracker.sender_id,
         )
         if decision.kind == "answer" and decision.best is not None:
-            return _show_article(dispatcher, tracker, decision.best, text)
+            return show_article(dispatcher, tracker, decision.best, text)
         if decision.kind == "clarify":
             _utter(dispatcher, replies.clarify_reply(decision.hits))
             return [SlotSet("kb_miss_count", 0.0), SlotSet("kb_last_query", text), SlotSet("kb_shown", [])]
@@ -136,8 +153,10 @@ class ActionAnswerFromKB(Action):
         if misses >= MISSES_BEFORE_PERSON:
             _utter(dispatcher, replies.second_miss_reply())
             return [SlotSet("kb_miss_count", misses), SlotSet("handoff_reason", "nlu_fallback")]
-        closest = decision.hits[: kb.params.max_clarify_options]
-        _utter(dispatcher, replies.first_miss_reply(closest))
+        # No article is close enough to answer: say so and show the fixed main topics, never guessed articles
+        # (options picked for this message would look like a clarifying question about them).
+        _utter(dispatcher, replies.first_miss_reply())
+        dispatcher.utter_message(response="utter_main_topics")
         return [SlotSet("kb_miss_count", misses)]
 
 
@@ -165,9 +184,16 @@ class ActionKBFeedback(Action):
             _utter(dispatcher, replies.no_pending_reply())
             return []
         clear = [SlotSet("kb_pending_doc_id", None)]
-        if intent == "affirm":
-            _utter(dispatcher, replies.solved_reply())
+        text = str(tracker.latest_message.get("text") or "")
+        if intent == "thank" and not says_fixed(text):
+            dispatcher.utter_message(response="utter_youre_welcome")  # plain "ta": small talk, still asking
+            return []
+        if intent in ("affirm", "thank"):
+            still_to_do = problems.remaining(tracker, f"{problems.ARTICLE_PREFIX}{doc_id}")
+            _utter(dispatcher, replies.solved_reply(more_to_do=bool(still_to_do)))
             return [
+                *(problems.offer_next(dispatcher, still_to_do) if still_to_do else survey.ask(dispatcher)),
+                SlotSet("resolution", "resolved_by_assistant"),
                 _mark_helped(tracker, doc_id, True),
                 *clear,
                 SlotSet("kb_shown", []),

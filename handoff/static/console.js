@@ -103,6 +103,9 @@
     var who = m.role === "customer" ? "Customer" : m.role === "bot" ? "Bot" : (m.author || m.role);
     row.appendChild(el("span", who + " · " + new Date(m.timestamp).toLocaleTimeString() + ": ", "who"));
     row.appendChild(el("span", m.text, "text"));
+    if (m.delivery_status === "failed") {
+      row.appendChild(el("span", " — not delivered: " + (m.delivery_error || "unknown reason"), "not-delivered"));
+    }
     $("transcript").appendChild(row);
     $("transcript").scrollTop = $("transcript").scrollHeight;
   }
@@ -211,7 +214,8 @@
     if (!text.trim()) { return; }
     act("/messages", { text: text }, function (r) {
       $("reply").value = "";
-      $("reply-status").textContent = r.delivered ? "Sent." : "Saved, but not delivered to the customer's chat.";
+      $("reply-status").textContent = r.delivered ? "Sent."
+        : "Saved, but not delivered to the customer" + (r.message.delivery_error ? ": " + r.message.delivery_error + "." : "'s chat.");
     });
   });
   var typingSent = 0;
