@@ -122,7 +122,9 @@ async def test_request_human_opens_a_ticket_and_tells_the_customer_what_happens(
     assert ticket["category"] == "wifi"
     # The customer asked: sideways to the queue of their problem.
     assert (ticket["escalation_type"], ticket["queue"]) == ("horizontal", "network")
-    assert ticket["summary"] == "my wifi keeps dropping"
+    # One line: the problem in the customer's words, what was tried, why it came to a person.
+    assert "\u201cmy wifi keeps dropping\u201d" in ticket["summary"] and "\n" not in ticket["summary"]
+    assert "1 check done, 1 help article shown, 1 did not help; asked for a person" in ticket["summary"]
     assert ticket["channel"] == "socketio" and ticket["customer"]["channel_user_id"] == "customer-42"
     assert [(m["role"], m["text"]) for m in ticket["transcript"]] == [
         ("customer", "my wifi keeps dropping"),
@@ -130,7 +132,12 @@ async def test_request_human_opens_a_ticket_and_tells_the_customer_what_happens(
         ("customer", "already did that"),
         ("customer", "I want to talk to a person"),
     ]
-    assert ticket["actions_taken"] == SUPPORT_ACTIONS
+    # What was tried, as recorded, with each step named for the agent.
+    assert [
+        {k: a[k] for k in sent} for a, sent in zip(ticket["actions_taken"], SUPPORT_ACTIONS, strict=True)
+    ] == SUPPORT_ACTIONS
+    step = ticket["actions_taken"][1]
+    assert (step["script_title"], step["step_title"]) == ("No internet or Wi-Fi", "Restart")
     assert ticket["contact_time"].startswith("2025-03-03")
 
 
