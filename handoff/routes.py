@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from handoff import console, help_center, privacy_access, views, widget
+from handoff import console, help_center, privacy_access, report_link, views, widget
 
 
 def setup_routes(app: web.Application) -> None:
@@ -33,6 +33,7 @@ def setup_console_routes(app: web.Application) -> None:
     app.router.add_post("/console/logout", console.logout)
     app.router.add_get("/console", console.console_page)
     app.router.add_get("/console/supervisor", console.supervisor_page)
+    app.router.add_get("/console/supervisor/report", report_link.latest_report)
     app.router.add_get("/console/ws", console.websocket)
     app.router.add_get("/console/api/queue", console.queue)
     app.router.add_get("/console/api/canned", console.canned)

@@ -26,6 +26,7 @@ from bot.channels.customer_text import (
     screen_customer_text,
     with_redaction_metadata,
 )
+from bot.channels.failsafe import guard_message_handler
 from bot.channels.privacy_notice import opening_notice
 from privacy import Redaction
 
@@ -82,6 +83,7 @@ class SafeRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"safe_rest_webhook_{id(self)}", __name__)
+        on_new_message = guard_message_handler(on_new_message)  # a failure is answered, never silent
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

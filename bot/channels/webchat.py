@@ -12,7 +12,7 @@ Typing while a person owns the chat:
   once per session every 2 s) to ``POST {HANDOFF_URL}/api/conversations/{id}/typing``.
 Without ``HANDOFF_URL``/``HANDOFF_API_TOKEN`` in the environment both are switched off.
 
-Customer messages get the same checks as the REST channel (``customer_text.check_customer_text``); a bad
+Customer messages get the same checks as the REST channel (``customer_text.screen_customer_text``); a bad
 one is answered in the chat with what to fix, and never reaches NLU.
 """
 
@@ -43,6 +43,7 @@ from bot.channels.customer_text import (
     screen_customer_text,
     with_redaction_metadata,
 )
+from bot.channels.failsafe import guard_message_handler
 from bot.channels.privacy_notice import opening_notice
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,8 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        # A failure on our side (action server down or slow) is answered in the chat, never silent.
+        webhook = super().blueprint(guard_message_handler(on_new_message))
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
         relay = TypingRelay.from_env()
