@@ -78,7 +78,7 @@ def test_payloads_typed_in_the_chat_stay_text_in_widget_console_and_exports(
     customer.close()
 
     # Stored as typed (redaction leaves markup alone), then put in a handoff ticket an agent opens.
-    deadline, texts = time.monotonic() + 90, []
+    deadline, texts = time.monotonic() + 240, []
     while len(texts) < len(PAYLOADS) and time.monotonic() < deadline:
         time.sleep(0.5)  # Rasa works through the messages one at a time
         texts = [e["text"] for e in stack.tracker(session_id)["events"] if e["event"] == "user"]
