@@ -75,7 +75,6 @@ def test_payloads_typed_in_the_chat_stay_text_in_widget_console_and_exports(
     expect(log.locator(".itw-customer")).to_have_count(len(PAYLOADS))
     _assert_clean(widget, ".itw-log", widget_dialogs)
     session_id = widget.evaluate("localStorage.getItem('itsupport.session')")
-    customer.close()
 
     # Stored as typed (redaction leaves markup alone), then put in a handoff ticket an agent opens.
     deadline, texts = time.monotonic() + 240, []
@@ -83,6 +82,7 @@ def test_payloads_typed_in_the_chat_stay_text_in_widget_console_and_exports(
         time.sleep(0.5)  # Rasa works through the messages one at a time
         texts = [e["text"] for e in stack.tracker(session_id)["events"] if e["event"] == "user"]
     assert texts == PAYLOADS
+    customer.close()  # only now: socket.io holds messages sent before it connected until it does
     ticket = httpx.post(
         f"{stack.handoff_url}/api/handoffs",
         headers={"Authorization": f"Bearer {stack.handoff_token}"},
