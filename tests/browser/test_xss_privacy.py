@@ -74,13 +74,14 @@ def test_payloads_typed_in_the_chat_stay_text_in_widget_console_and_exports(
         expect(log.locator(".itw-customer").last).to_contain_text(payload)
     expect(log.locator(".itw-customer")).to_have_count(len(PAYLOADS))
     _assert_clean(widget, ".itw-log", widget_dialogs)
-    session_id = widget.evaluate("localStorage.getItem('itsupport.session')")
 
     # Stored as typed (redaction leaves markup alone), then put in a handoff ticket an agent opens.
     deadline, texts = time.monotonic() + 240, []
     while len(texts) < len(PAYLOADS) and time.monotonic() < deadline:
         time.sleep(0.5)  # Rasa works through the messages one at a time
-        texts = [e["text"] for e in stack.tracker(session_id)["events"] if e["event"] == "user"]
+        session_id = widget.evaluate("localStorage.getItem('itsupport.session')")  # set once connected
+        if session_id:
+            texts = [e["text"] for e in stack.tracker(session_id)["events"] if e["event"] == "user"]
     assert texts == PAYLOADS
     customer.close()  # only now: socket.io holds messages sent before it connected until it does
     ticket = httpx.post(
