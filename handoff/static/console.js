@@ -34,6 +34,9 @@
     var label = "#" + t.ticket_id + " · " + t.status + " · " + t.priority + " · " + t.escalation_type +
       (t.assigned_agent ? " · " + t.assigned_agent : "") +
       (t.status === "waiting" ? " · place " + t.queue_position + " · waited " + Math.round(t.waited_minutes) + " min" : "");
+    // Request or incident, and the customer's language when it is not English (issue 12).
+    button.appendChild(el("span", t.ticket_type === "request" ? "Request" : "Incident", "badge badge-" + (t.ticket_type || "incident")));
+    if (t.language) { button.appendChild(el("span", t.language.toUpperCase(), "badge badge-language")); }
     button.appendChild(el("span", label, "meta"));
     button.appendChild(el("span", t.summary || "(no summary)", "summary"));
     button.addEventListener("click", function () { openTicket(t.ticket_id); });
@@ -50,6 +53,8 @@
       var list = $("queue-list");
       list.textContent = "";
       var names = data.queues.map(function (q) { return q.queue; });
+      var shown = $("type-filter") ? $("type-filter").value : "all";
+      data.tickets = data.tickets.filter(function (t) { return shown === "all" || (t.ticket_type || "incident") === shown; });
       data.tickets.forEach(function (t) { if (names.indexOf(t.queue) < 0) { names.push(t.queue); } });
       var waiting = 0;
       names.forEach(function (name) {
@@ -124,6 +129,8 @@
     details.textContent = "";
     [["Customer", (t.customer.name || "") + " " + (t.customer.email || "") + " (" + t.channel + ")"],
      ["Summary", t.summary], ["Category", t.category || "—"], ["Reason", t.reason],
+     ["Type", t.ticket_type === "request" ? "Request: " + (t.request_type || "") + (t.due_time ? ", due " + t.due_time : "") : "Incident"],
+     ["Language", t.language || "en"],
      ["Queue", queueLabel(t)], ["Priority", t.priority], ["Contact time", t.contact_time || "—"],
      ["Handoff time", t.handoff_time], ["First response", t.first_agent_response_time || "—"],
      ["Agent", t.assigned_agent || "—"], ["Resolution", t.resolution_notes || "—"],
@@ -227,6 +234,10 @@
       loadQueue();
     };
     ws.onopen = function () { document.body.dataset.live = "1"; loadQueue(); };
+    if ($("type-filter") && !$("type-filter").dataset.bound) {
+      $("type-filter").dataset.bound = "1";
+      $("type-filter").addEventListener("change", loadQueue);
+    }
     ws.onclose = function () { document.body.dataset.live = "0"; setTimeout(connect, 2000); };
   }
 
