@@ -15,7 +15,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import handoff_outbox
 from actions import transcript as tx
+from actions.diagnostics.catalog import get_engine
 from handoff.client import HandoffClient
 from handoff.errors import RequestRejected, ServiceUnavailable
 
@@ -42,6 +44,15 @@ def handoff_client() -> HandoffClient | None:
     return HandoffClient(url, token, timeout=float(os.environ.get("HANDOFF_TIMEOUT", "5")))
 
 
+def _script_titles() -> dict[str, str]:
+    """Diagnostic script titles by id, to name the steps on the ticket; empty if the scripts fail to load."""
+    try:
+        return {script_id: script.title for script_id, script in get_engine().scripts.items()}
+    except Exception:  # a ticket without step titles beats no ticket
+        log.exception("diagnostic scripts could not be loaded to name the steps")
+        return {}
+
+
 def _ticket_id(tracker: Tracker) -> int | None:
     value = tracker.get_slot("handoff_ticket_id")
     try:
@@ -59,7 +70,16 @@ def build_request(tracker: Tracker) -> dict[str, Any]:
     category = tx.category(events, support_actions)
     route = tx.escalation(reason, category, tracker.get_slot(ESCALATION_SLOT))
     priority = tracker.get_slot("handoff_priority") or ("high" if reason == "complaint" else "normal")
+    record = tx.troubleshooting_record(support_actions, _script_titles())
     customer: dict[str, Any] = {"channel_user_id": tracker.sender_id}
+    # Messaging-app connectors (bot/channels/messaging.py) pass the app's display name in the metadata.
+    channel_user = (tracker.latest_message.get("metadata") or {}).get("channel_user") or {}
+    if (
+        isinstance(channel_user, dict)
+        and isinstance(channel_user.get("name"), str)
+        and channel_user["name"].strip()
+    ):
+        customer["name"] = channel_user["name"].strip()[:200]
     contact = tracker.get_slot("handoff_contact")
     if isinstance(contact, str) and EMAIL.fullmatch(contact.strip()):
         customer["email"] = contact.strip()
@@ -67,7 +87,7 @@ def build_request(tracker: Tracker) -> dict[str, Any]:
         "conversation_id": tracker.sender_id,
         "channel": tracker.get_latest_input_channel() or "unknown",
         "customer": customer,
-        "summary": tx.summary(events),
+        "summary": tx.need_summary(events, record, reason),
         "category": category,
         "reason": reason,
         "escalation_type": route.escalation_type,
@@ -75,7 +95,7 @@ def build_request(tracker: Tracker) -> dict[str, Any]:
         "priority": priority if priority in ("normal", "high") else "normal",
         "contact_time": tx.contact_time(events),
         "transcript": tx.transcript(events),
-        "actions_taken": support_actions if isinstance(support_actions, list) else [],
+        "actions_taken": record,
         "language": _language(tracker),
     }
 
@@ -135,11 +155,25 @@ class ActionRequestHuman(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         client = handoff_client()
+        handoff_outbox.ensure_retrying(client)
+        request = build_request(tracker)
         try:
             if client is None:
                 raise ServiceUnavailable("handoff client not configured")
-            answer = await client.create_handoff(build_request(tracker))
-        except (ServiceUnavailable, RequestRejected) as exc:
+            answer = await client.create_handoff(request)
+        except ServiceUnavailable as exc:
+            log.warning("conversation %s: handoff not delivered, kept for retry: %s", tracker.sender_id, exc)
+            handoff_outbox.keep_for_retry(request)
+            handoff_outbox.ensure_retrying(client)
+            dispatcher.utter_message(
+                text="Sorry, I couldn't reach our support team's system just now. This is a problem on our "
+                "side. I saved your request and will pass it to a person as soon as the system is back, so "
+                "you don't need to ask again. You can keep asking me questions, or leave your email or phone "
+                "number so the team can contact you.",
+                buttons=[{"title": "Leave my contact details", "payload": "/request_callback"}],
+            )
+            return [SlotSet("handoff_status", "failed")]
+        except RequestRejected as exc:
             log.warning("conversation %s: handoff failed: %s", tracker.sender_id, exc)
             dispatcher.utter_message(
                 text="Sorry, I couldn't reach our support team's system just now, so I could not pass you to a "
@@ -255,6 +289,16 @@ class ActionSubmitHandoffFeedback(Action):
             or comment.strip().lower() in ("skip", "no")
         ):
             comment = None
+        if (
+            tracker.get_slot("resolution") == "resolved_by_assistant"
+            and 1 <= rating <= 5
+            and ticket_id is None
+        ):
+            # the bot solved it: no ticket to rate, the rating stays with this chat's record (actions/survey.py)
+            dispatcher.utter_message(
+                text="Thank you! I've saved your rating with this chat. It helps us get better."
+            )
+            return [SlotSet("handoff_rating", None), SlotSet("handoff_comment", None)]
         if ticket_id is None or client is None or not 1 <= rating <= 5:
             dispatcher.utter_message(text="Thanks for telling me.")
             return [SlotSet("handoff_rating", None), SlotSet("handoff_comment", None)]

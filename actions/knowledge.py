@@ -16,10 +16,13 @@ from typing import Any
 from urllib.parse import quote
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_replies as replies
+from actions import problems, survey
+from actions.diagnostics.catalog import get_engine
+from actions.diagnostics.understanding import says_fixed, still_broken
 from knowledge_base import Hit, KnowledgeBase, KnowledgeBaseError
 
 log = logging.getLogger(__name__)
@@ -72,7 +75,7 @@ def _shown_record(tracker: Tracker, hit: Hit) -> SlotSet:
     return SlotSet("support_actions", records)
 
 
-def _show_article(
+def show_article(
     dispatcher: CollectingDispatcher, tracker: Tracker, hit: Hit, query: str | None
 ) -> list[EventType]:
     """Utter the article; `query` is set for a new question (a new topic), None for a button choice."""
@@ -97,6 +100,60 @@ def _article_id(tracker: Tracker) -> str | None:
     return str(entity or tracker.get_slot("kb_article_id") or "") or None
 
 
+GUESS_MIN_CONFIDENCE = 0.25
+"""A below-threshold intent still decides between "not IT" / "a complaint" and a plain no-answer when the KB
+has nothing: neither guesses an IT answer."""
+
+
+def _best_guess(tracker: Tracker) -> str | None:
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    for entry in ranking:
+        name = entry.get("name")
+        if name == "nlu_fallback":
+            continue
+        if (
+            name in ("out_of_scope", "complain")
+            and float(entry.get("confidence") or 0) >= GUESS_MIN_CONFIDENCE
+        ):
+            return str(name)
+        return None
+    return None
+
+
+def _article_failed(
+    dispatcher: CollectingDispatcher, tracker: Tracker, doc_id: str, article: Hit | None, text: str
+) -> list[EventType]:
+    """The customer did what the article says and it still fails: its script next, else a person."""
+    events: list[EventType] = [_mark_helped(tracker, doc_id, False), SlotSet("kb_pending_doc_id", None)]
+    diagnostic_id = article.diagnostic_id if article else None
+    engine = get_engine()
+    if diagnostic_id and diagnostic_id in engine.scripts:
+        turns = sum(1 for event in tracker.events if event.get("event") == "user")
+        state = engine.start(diagnostic_id, tracker.get_slot("diagnostic_level")).evolve(turn=turns)
+        dispatcher.utter_message(
+            text="Sorry the article didn't fix it. Let's check it step by step instead: "
+            f"{engine.script(diagnostic_id).title}. I'll say why each step matters."
+        )
+        return [*events, SlotSet("diagnostic_state", state.to_dict()), FollowupAction("diagnostic_form")]
+    dispatcher.utter_message(
+        text="Sorry that didn't fix it. You've already tried what the article says, so a person on our "
+        "support team is the best next step. I'll pass on what you tried."
+    )
+    return [*events, SlotSet("handoff_reason", "kb_not_solved"), FollowupAction("action_request_human")]
+
+
+def _ask_which_problem(tracker: Tracker, named: list[problems.Problem]) -> list[EventType]:
+    turns = sum(1 for event in tracker.events if event.get("event") == "user")
+    state = problems.choice_state(named, tracker.get_slot("diagnostic_level"), turns)
+    records = list(tracker.get_slot("support_actions") or [])
+    return [
+        SlotSet("diagnostic_state", state.to_dict()),
+        SlotSet(problems.PENDING_SLOT, problems.pending(named)),
+        SlotSet("support_actions", [*records, problems.record(named)]),
+        FollowupAction("diagnostic_form"),
+    ]
+
+
 class ActionAnswerFromKB(Action):
     def name(self) -> str:
         return "action_answer_from_kb"
@@ -114,7 +171,15 @@ class ActionAnswerFromKB(Action):
                 if hit is None:
                     _utter(dispatcher, replies.unknown_article_reply())
                     return []
-                return _show_article(dispatcher, tracker, hit, None)
+                return show_article(dispatcher, tracker, hit, None)
+            pending_doc = tracker.get_slot("kb_pending_doc_id")
+            if pending_doc and still_broken(text):
+                # "did what it says, still dead by lunchtime": the article did not solve it
+                article = await asyncio.to_thread(kb.article, str(pending_doc))
+                return _article_failed(dispatcher, tracker, str(pending_doc), article, text)
+            named = await asyncio.to_thread(problems.named_problems, text, get_knowledge_base)
+            if named:  # two problems in one message: the diagnostic form asks which one to start with
+                return _ask_which_problem(tracker, named)
             decision = await asyncio.to_thread(kb.decide, text)
         except KnowledgeBaseError:
             log.exception("knowledge base unavailable (conversation %s)", tracker.sender_id)
@@ -128,16 +193,24 @@ class ActionAnswerFromKB(Action):
             tracker.sender_id,
         )
         if decision.kind == "answer" and decision.best is not None:
-            return _show_article(dispatcher, tracker, decision.best, text)
+            return show_article(dispatcher, tracker, decision.best, text)
         if decision.kind == "clarify":
             _utter(dispatcher, replies.clarify_reply(decision.hits))
             return [SlotSet("kb_miss_count", 0.0), SlotSet("kb_last_query", text), SlotSet("kb_shown", [])]
+        best_guess = _best_guess(tracker)
+        if best_guess == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")  # no IT guess for a non-IT question
+            return [SlotSet("kb_miss_count", 0.0)]
+        if best_guess == "complain":
+            return [FollowupAction("action_complaint")]
         misses = float(tracker.get_slot("kb_miss_count") or 0) + 1
         if misses >= MISSES_BEFORE_PERSON:
             _utter(dispatcher, replies.second_miss_reply())
             return [SlotSet("kb_miss_count", misses), SlotSet("handoff_reason", "nlu_fallback")]
-        closest = decision.hits[: kb.params.max_clarify_options]
-        _utter(dispatcher, replies.first_miss_reply(closest))
+        # No article is close enough to answer: say so and show the fixed main topics, never guessed articles
+        # (options picked for this message would look like a clarifying question about them).
+        _utter(dispatcher, replies.first_miss_reply())
+        dispatcher.utter_message(response="utter_main_topics")
         return [SlotSet("kb_miss_count", misses)]
 
 
@@ -165,9 +238,16 @@ class ActionKBFeedback(Action):
             _utter(dispatcher, replies.no_pending_reply())
             return []
         clear = [SlotSet("kb_pending_doc_id", None)]
-        if intent == "affirm":
-            _utter(dispatcher, replies.solved_reply())
+        text = str(tracker.latest_message.get("text") or "")
+        if intent == "thank" and not says_fixed(text):
+            dispatcher.utter_message(response="utter_youre_welcome")  # plain "ta": small talk, still asking
+            return []
+        if intent in ("affirm", "thank"):
+            still_to_do = problems.remaining(tracker, f"{problems.ARTICLE_PREFIX}{doc_id}")
+            _utter(dispatcher, replies.solved_reply(more_to_do=bool(still_to_do)))
             return [
+                *(problems.offer_next(dispatcher, still_to_do) if still_to_do else survey.ask(dispatcher)),
+                SlotSet("resolution", "resolved_by_assistant"),
                 _mark_helped(tracker, doc_id, True),
                 *clear,
                 SlotSet("kb_shown", []),
@@ -176,6 +256,13 @@ class ActionKBFeedback(Action):
             ]
         next_hit: Hit | None = None
         diagnostic_id: str | None = None
+        if still_broken(text):  # "tried another port and another pc, still dead": not a bare "no"
+            try:
+                kb = await asyncio.to_thread(get_knowledge_base)
+                article = await asyncio.to_thread(kb.article, doc_id)
+            except KnowledgeBaseError:
+                article = None
+            return _article_failed(dispatcher, tracker, doc_id, article, text)
         try:
             kb = await asyncio.to_thread(get_knowledge_base)
             current = await asyncio.to_thread(kb.article, doc_id)

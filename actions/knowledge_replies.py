@@ -59,13 +59,7 @@ def clarify_reply(options: Sequence[Hit]) -> Reply:
     )
 
 
-def first_miss_reply(closest: Sequence[Hit]) -> Reply:
-    if closest:
-        return Reply(
-            "Sorry, I couldn't find a help article that answers that, and I don't want to guess. "
-            "Could you say it another way, with a few more details? Or pick one of these topics:",
-            [article_button(h) for h in closest],
-        )
+def first_miss_reply() -> Reply:
     return Reply(
         "Sorry, I couldn't find a help article that answers that, and I don't want to guess. "
         "Could you say it another way, with a few more details?"
@@ -95,10 +89,9 @@ def unknown_article_reply() -> Reply:
     )
 
 
-def solved_reply() -> Reply:
-    return Reply(
-        "Great, I'm glad that fixed it! I've marked this as solved. Is there anything else I can help with?"
-    )
+def solved_reply(more_to_do: bool = False) -> Reply:
+    ask = "" if more_to_do else " Is there anything else I can help with?"
+    return Reply(f"Great, I'm glad that fixed it! I've marked this as solved.{ask}")
 
 
 def not_solved_reply(next_hit: Hit | None, diagnostic_id: str | None) -> Reply:

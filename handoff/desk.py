@@ -15,11 +15,13 @@ from handoff.errors import InvalidTransition, NotYourQueue, ServiceUnavailable
 from handoff.hub import Hub
 from handoff.metrics import Metrics
 from handoff.models import OPEN_STATUSES, QUEUES, HandoffRequest, Message, Ticket, utc_now
-from handoff.rasa import RasaClient
-from handoff.routing import can_see, serves
+from handoff.privacy_text import redacted, redacted_callback, redacted_handoff
+from handoff.rasa import NotDelivered, RasaClient
+from handoff.routing import can_see, checked_route, serves
 from handoff.settings import Settings
 from handoff.store import Store
 from handoff.users import Agent
+from privacy import redact
 
 log = logging.getLogger(__name__)
 AGENT_ROLE_KEY = "handoff_role"
@@ -68,6 +70,7 @@ class Desk:
 
     async def open_handoff(self, request: HandoffRequest) -> tuple[Ticket, QueueInfo, bool]:
         """Create the ticket (or return the conversation's open one). Offline when closed or nobody is on."""
+        request = checked_route(redacted_handoff(request))
         now = utc_now()
         if request.ticket_type == "request":
             return await self._log_request(request, now)
@@ -152,9 +155,11 @@ class Desk:
             self.metrics.first_response_seconds.observe(
                 (message.timestamp - ticket.handoff_time).total_seconds()
             )
-        delivered = await self._deliver(
+        problem = await self._delivery_problem(
             ticket, text, {AGENT_ROLE_KEY: "agent", "agent_name": agent.display_name}
         )
+        message = await self.store.set_delivery(message, problem)
+        delivered = problem is None
         await self.hub.broadcast(
             {"type": "message", "ticket_id": ticket_id, "message": message.model_dump(mode="json")}
         )
@@ -274,14 +279,14 @@ class Desk:
         return ticket
 
     async def record_feedback(self, ticket_id: int, rating: int, comment: str | None) -> Ticket:
-        await self.store.update(ticket_id, satisfaction_rating=rating, satisfaction_comment=comment)
+        await self.store.update(ticket_id, satisfaction_rating=rating, satisfaction_comment=redacted(comment))
         await self._changed(ticket_id)
         return await self.store.get_ticket(ticket_id)
 
     async def record_callback(self, ticket_id: int, callback: dict[str, Any]) -> Ticket:
         import json
 
-        await self.store.update(ticket_id, callback=json.dumps(callback))
+        await self.store.update(ticket_id, callback=json.dumps(redacted_callback(callback)))
         await self._changed(ticket_id)
         return await self.store.get_ticket(ticket_id)
 
@@ -304,7 +309,9 @@ class Desk:
         cursor = await self.store.tracker_cursor(ticket.ticket_id)
         newest = cursor
         for event in events:
-            stamp = float(event.get("timestamp") or 0)
+            # The cursor was computed from timestamps stored at microsecond precision: compare the event's
+            # stamp at that same precision, or the last message sent with the handoff is copied again.
+            stamp = _to_microseconds(event.get("timestamp"))
             if stamp <= cursor or event.get("event") not in ("user", "bot"):
                 continue
             newest = max(newest, stamp)
@@ -313,6 +320,8 @@ class Desk:
             if not text or metadata.get(AGENT_ROLE_KEY):
                 continue  # agent and system messages were stored when they were sent
             role = "customer" if event["event"] == "user" else "bot"
+            if role == "customer":  # already redacted by the channel; again, for trackers written before
+                text = redact(text).text
             when = dt.datetime.fromtimestamp(stamp, dt.UTC)
             message = await self.store.add_message(ticket.ticket_id, role, text, when)
             await self.hub.broadcast(
@@ -375,14 +384,21 @@ class Desk:
         return await self._deliver(ticket, text, metadata)
 
     async def _deliver(self, ticket: Ticket, text: str, metadata: dict[str, Any]) -> bool:
+        return await self._delivery_problem(ticket, text, metadata) is None
+
+    async def _delivery_problem(self, ticket: Ticket, text: str, metadata: dict[str, Any]) -> str | None:
+        """None when the customer's channel took the message, else why not (shown to the agent)."""
         if self.rasa is None:
-            return False
+            return "the bot server is not connected"
         try:
             await self.rasa.send_bot_message(ticket.conversation_id, text, metadata)
+        except NotDelivered as refused:
+            log.warning("conversation %s: not delivered: %s", ticket.conversation_id, refused.reason)
+            return refused.reason
         except ServiceUnavailable as exc:
             log.warning("conversation %s: delivery failed: %s", ticket.conversation_id, exc)
-            return False
-        return True
+            return "the bot server did not answer"
+        return None
 
     async def _rasa(self, ticket: Ticket, call: str) -> None:
         if self.rasa is None:
@@ -396,6 +412,14 @@ class Desk:
         ticket = await self.store.get_ticket(ticket_id, with_messages=False)
         await self.hub.broadcast({"type": "ticket_updated", "ticket": _summary(ticket)})
         await self.refresh_metrics()
+
+
+def _to_microseconds(stamp: Any) -> float:
+    """A Rasa event timestamp (float seconds) rounded as a stored datetime keeps it."""
+    try:
+        return dt.datetime.fromtimestamp(float(stamp or 0), dt.UTC).timestamp()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return 0.0
 
 
 def _summary(ticket: Ticket) -> dict[str, Any]:

@@ -146,6 +146,8 @@ class Message(BaseModel):
     text: str
     timestamp: dt.datetime
     author: str | None = None
+    delivery_status: Literal["delivered", "failed"] | None = None
+    delivery_error: str | None = None  # why the customer's app did not get it, in words for the agent
 
 
 class Note(BaseModel):

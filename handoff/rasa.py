@@ -3,17 +3,39 @@ the bot, hand back with an external intent, read new customer messages."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
 
+from bot.channels.delivery import REASON_MARKER
 from handoff.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
 TYPING_CHANNEL = "socketio"
 TYPING_PATH = "/webhooks/socketio/typing"  # served by bot/channels/webchat.py
+
+
+class NotDelivered(ServiceUnavailable):
+    """The customer's messaging app refused the message (bad token, outside its window, opted out)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"not delivered: {reason}")
+        self.reason = reason
+
+
+def delivery_refusal(body: str) -> str | None:
+    """The reason a channel gave (bot/channels/delivery.py) inside Rasa's 500 error body, if any."""
+    try:
+        message = json.loads(body).get("message", "")
+    except (ValueError, AttributeError):
+        message = body
+    _, marker, reason = str(message).partition(REASON_MARKER)
+    if not marker:
+        return None
+    return reason.strip()[:300] or "the app refused the message"
 
 
 class RasaClient:
@@ -53,6 +75,9 @@ class RasaClient:
                 method, url, params=params, json=json, headers=headers, timeout=self._timeout
             ) as response:
                 if response.status >= 400:
+                    reason = delivery_refusal(await response.text())
+                    if reason is not None:
+                        raise NotDelivered(reason)
                     raise ServiceUnavailable(f"Rasa answered {response.status} to {method} {path}")
                 return await response.json(content_type=None)
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -95,5 +120,11 @@ class RasaClient:
         return list(tracker.get("events") or [])
 
 
+# Rasa's Sanic (21.12) does not percent-decode path parameters, so characters that are legal in a path
+# segment stay as they are: "+15550001111" and "whatsapp:+1..." (Twilio) or "D1:U2" (Slack) must reach Rasa
+# literally, or the relay would look up an empty conversation and "deliver" to nobody.
+_PATH_SAFE = ":+@!$&'()*,;="
+
+
 def _quote(value: str) -> str:
-    return quote(value, safe="")
+    return quote(value, safe=_PATH_SAFE)

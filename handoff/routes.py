@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from handoff import console, help_center, views, widget
+from handoff import console, help_center, privacy_access, report_link, views, widget
 
 
 def setup_routes(app: web.Application) -> None:
@@ -34,6 +34,7 @@ def setup_console_routes(app: web.Application) -> None:
     app.router.add_post("/console/logout", console.logout)
     app.router.add_get("/console", console.console_page)
     app.router.add_get("/console/supervisor", console.supervisor_page)
+    app.router.add_get("/console/supervisor/report", report_link.latest_report)
     app.router.add_get("/console/ws", console.websocket)
     app.router.add_get("/console/api/queue", console.queue)
     app.router.add_get("/console/api/canned", console.canned)
@@ -49,3 +50,5 @@ def setup_console_routes(app: web.Application) -> None:
     app.router.add_post("/console/api/tickets/{ticket_id}/typing", console.typing)
     app.router.add_get("/console/tickets/{ticket_id}/transcript.json", console.export_json)
     app.router.add_get("/console/tickets/{ticket_id}/transcript.html", console.export_html)
+    app.router.add_get("/console/access-log", privacy_access.access_log_page)
+    app.router.add_get("/console/api/access-log", privacy_access.access_log_api)

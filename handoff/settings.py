@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     service_levels: ServiceLevels = ServiceLevels()
     public_rasa_url: str | None = None  # Rasa as the customer's browser reaches it (default: rasa_url)
     kb_dir: Path = Path("data/kb")  # the articles served as help pages at /help (the KB index's source)
+    report_file: Path | None = None  # the latest `python -m analytics report` output, linked for supervisors
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -209,6 +209,16 @@ class Store:
         await self._conn.commit()
         return Message(id=int(cursor.lastrowid or 0), role=role, text=text, timestamp=when, author=author)
 
+    async def set_delivery(self, message: Message, error: str | None) -> Message:
+        """Record whether an agent's message reached the customer (error None) or why it did not."""
+        status = "failed" if error else "delivered"
+        await self._conn.execute(
+            "UPDATE messages SET delivery_status = ?, delivery_error = ? WHERE id = ?",
+            (status, error, message.id),
+        )
+        await self._conn.commit()
+        return message.model_copy(update={"delivery_status": status, "delivery_error": error})
+
     async def messages(self, ticket_id: int) -> list[Message]:
         async with self._conn.execute(
             "SELECT * FROM messages WHERE ticket_id = ? ORDER BY timestamp, id", (ticket_id,)
@@ -221,6 +231,8 @@ class Store:
                 text=r["text"],
                 timestamp=_time(r["timestamp"]),
                 author=r["author"],
+                delivery_status=r["delivery_status"],
+                delivery_error=r["delivery_error"],
             )
             for r in rows
         ]

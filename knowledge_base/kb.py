@@ -14,6 +14,7 @@ from knowledge_base.embedder import Embedder, make_embedder
 from knowledge_base.fusion import reciprocal_rank_fusion
 from knowledge_base.hits import Decision, Hit
 from knowledge_base.lexical import LexicalIndex
+from knowledge_base.shorthand import expand
 from knowledge_base.store import StoredIndex, read_index, write_index
 
 MAX_QUERY_CHARS = 2000
@@ -25,9 +26,9 @@ DECISION_K = 10  # documents the decision sees (`KnowledgeBase.candidates`: bot,
 
 
 def _clean_query(query: str) -> str:
-    """Trimmed and cut to MAX_QUERY_CHARS; an unpaired surrogate (from JSON or a non-UTF-8 command line)
-    becomes "?", since the tokenizer raises on it."""
-    return query.strip()[:MAX_QUERY_CHARS].encode("utf-8", "replace").decode("utf-8")
+    """Trimmed, chat shorthand spelled out, cut to MAX_QUERY_CHARS; an unpaired surrogate (from JSON or a
+    non-UTF-8 command line) becomes "?", since the tokenizer raises on it."""
+    return expand(query.strip())[:MAX_QUERY_CHARS].encode("utf-8", "replace").decode("utf-8")
 
 
 class KnowledgeBase:

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from stack import paths
+from stack.channels import webhook_urls
 from stack.ports import PortInUseError, ensure_port_free
 from stack.prepare import PrepareError, ensure_kb_index, ensure_model, ensure_onnx_model
 from stack.process import ServiceStartError
@@ -66,6 +67,8 @@ def print_urls(stack: Stack) -> None:
         f"  Logs:                {config.log_dir.relative_to(paths.REPO_ROOT)}/\n",
         flush=True,
     )
+    for title, url in webhook_urls(config.rasa_url, config.extra_env):
+        print(f"  {title + ' webhook:':<21}{url}", flush=True)
 
 
 def run() -> int:
@@ -110,15 +113,12 @@ def run() -> int:
     try:
         stack = start_stack(config)
         print_urls(stack)
-        while True:
-            for service in stack.services:
-                if not service.is_running():
-                    print(
-                        f"error: the {service.name} stopped unexpectedly.\n{service.log_tail()}",
-                        file=sys.stderr,
-                    )
-                    return 1
+        # A child that dies is restarted by the stack's supervisor (one log line each time); only one that
+        # keeps dying right after it starts stops the assistant.
+        while stack.supervisor is None or stack.supervisor.failure is None:
             time.sleep(1.0)
+        print(f"error: {stack.supervisor.failure}", file=sys.stderr)
+        return 1
     except ServiceStartError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,11 +26,14 @@ class ServiceProcess:
     log_file: Path
     health_url: str
     health_headers: dict[str, str] = field(default_factory=dict)
+    # Run once the server is healthy again after a restart (e.g. warm the knowledge base up).
+    after_restart: Callable[[], object] | None = None
     process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def start(self, *, append_log: bool = False) -> None:
+        """Start the server; a restart appends to the log so the reason for the crash stays readable."""
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_file.open("wb")
+        log = self.log_file.open("ab" if append_log else "wb")
         self.process = subprocess.Popen(
             self.command,
             cwd=self.cwd,
@@ -48,14 +52,19 @@ class ServiceProcess:
                 raise ServiceStartError(
                     f"{self.name} exited with code {self.process.returncode}; log: {self.log_file}\n{self.log_tail()}"
                 )
-            try:
-                reply = httpx.get(self.health_url, headers=self.health_headers, timeout=2.0)
-                if reply.status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
+            if self.is_healthy():
+                return
             time.sleep(0.5)
         raise ServiceStartError(f"{self.name} was not ready after {timeout:.0f} s; log: {self.log_file}")
+
+    def exit_code(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
+    def is_healthy(self) -> bool:
+        try:
+            return httpx.get(self.health_url, headers=self.health_headers, timeout=2.0).status_code == 200
+        except httpx.HTTPError:
+            return False
 
     def is_running(self) -> bool:
         return self.process is not None and self.process.poll() is None

@@ -13,10 +13,12 @@ from typing import Any
 import httpx
 
 from stack import paths
+from stack.channels import credentials_file
 from stack.ports import free_port
 from stack.prepare import ensure_kb_index, ensure_model, ensure_onnx_model, offline_env
 from stack.process import ServiceProcess
 from stack.secrets import Secrets, fresh_secrets
+from stack.supervisor import RestartPolicy, Supervisor
 from stack.warmup import warm_up_knowledge_base
 
 HOST = "127.0.0.1"
@@ -76,6 +78,8 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
         "HANDOFF_API_TOKEN": secrets.handoff_api_token,
         "KB_INDEX_DIR": str(config.kb_index_dir),
         "HELP_CENTER_URL": f"{config.handoff_url}/help",
+        # Handoff requests kept while the handoff service is down (actions/handoff_outbox.py).
+        "HANDOFF_OUTBOX": str(config.handoff_db.with_name("handoff_outbox.json")),
         **config.extra_env,
     }
     handoff = ServiceProcess(
@@ -87,6 +91,8 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
                 "HANDOFF_HOST": HOST,
                 "HANDOFF_PORT": str(config.handoff_port),
                 "HANDOFF_DB": str(config.handoff_db),
+                # Erasure and retention reach into Rasa's tracker store too.
+                "HANDOFF_TRACKER_DB": str(config.tracker_db),
                 "HANDOFF_SESSION_SECRET": secrets.handoff_session_secret,
             }
         ),
@@ -109,6 +115,7 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
         cwd=paths.REPO_ROOT,
         log_file=config.log_dir / "actions.log",
         health_url=f"{config.action_url}/health",
+        after_restart=lambda: warm_up_knowledge_base(config.action_url),
     )
     rasa = ServiceProcess(
         name="Rasa server",
@@ -127,7 +134,7 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
             "--endpoints",
             str(paths.ENDPOINTS_FILE),
             "--credentials",
-            str(paths.CREDENTIALS_FILE),
+            str(credentials_file(config.log_dir.parent, config.extra_env)),
             "--cors",
             config.handoff_url,
         ],
@@ -156,6 +163,7 @@ class Stack:
 
     config: StackConfig
     services: list[ServiceProcess]
+    supervisor: Supervisor | None = None
 
     @property
     def rasa_url(self) -> str:
@@ -215,13 +223,19 @@ class Stack:
         if done.returncode != 0:
             raise RuntimeError(f"creating agent {username!r} failed: {done.stderr.strip()}")
 
+    def service(self, name: str) -> ServiceProcess:
+        return next(service for service in self.services if service.name == name)
+
     def stop(self) -> None:
+        if self.supervisor is not None:
+            self.supervisor.stop()
         for service in reversed(self.services):
             service.stop()
 
 
-def start_stack(config: StackConfig) -> Stack:
-    """Start all servers at once (they load in parallel) and wait until each is healthy."""
+def start_stack(config: StackConfig, restart_policy: RestartPolicy | None = None) -> Stack:
+    """Start all servers at once (they load in parallel), wait until each is healthy, then keep them running:
+    a child that dies is restarted (see stack.supervisor)."""
     config.log_dir.mkdir(parents=True, exist_ok=True)
     services = build_services(config)
     stack = Stack(config=config, services=services)
@@ -231,6 +245,10 @@ def start_stack(config: StackConfig) -> Stack:
         for service in services:
             service.wait_healthy(config.start_timeout)
         warm_up_knowledge_base(config.action_url)
+        stack.supervisor = Supervisor(
+            services, policy=restart_policy or RestartPolicy(), health_timeout=config.start_timeout
+        )
+        stack.supervisor.start()
     except BaseException:
         stack.stop()
         raise

@@ -8,7 +8,9 @@ action_diagnostic_done closes it (and the rules hand off on a dead end).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -16,12 +18,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import problems, survey
 from actions.diagnostics import familiarity
 from actions.diagnostics.catalog import get_engine
 from actions.diagnostics.engine import Engine, Step
 from actions.diagnostics.errors import DiagnosticsError
 from actions.diagnostics.state import State
+from actions.diagnostics.triage import ARTICLE_PREFIX
 from actions.diagnostics.understanding import is_explicit_yes_no, understand
+from actions.knowledge import get_knowledge_base, show_article
+from knowledge_base import KnowledgeBaseError
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +51,18 @@ INTRO = (
 )
 
 SKIPPED = "From what you told me, we can skip the first checks."
+
+RESOLUTION_SLOT = "resolution"
+"""How the conversation's problem ended: resolved_by_assistant, customer_left, handed_off, unfinished."""
+OFFER_SLOT = "pending_offer"
+"""What the bot just offered ("person"), so a typed "yes" or "no" answers that offer."""
+SWITCH_CUE = re.compile(
+    r"\b(actually|instead|forget|more urgent|urgent(ly)?|different|another|other (thing|problem|issue)|"
+    r"new problem|never ?mind|leave (that|it|the)|rather)\b",
+    re.IGNORECASE,
+)
+"""Words that show the customer is moving on to another problem, not answering the step."""
+SWITCH_CONFIDENCE = 0.6
 
 
 def _latest(tracker: Tracker) -> tuple[str, str | None, float]:
@@ -70,10 +88,15 @@ def script_for(tracker: Tracker, engine: Engine) -> str | None:
     return next((c for c in candidates if c and c in engine.scripts), None)
 
 
-def _records(tracker: Tracker, step: Step) -> list[dict[str, Any]]:
+def _existing_records(tracker: Tracker) -> list[dict[str, Any]]:
     existing = tracker.get_slot(RECORD_SLOT)
-    records = list(existing) if isinstance(existing, list) else []
-    return records + [{**record, "category": record["script_id"]} for record in step.records]
+    return list(existing) if isinstance(existing, list) else []
+
+
+def _records(tracker: Tracker, step: Step) -> list[dict[str, Any]]:
+    return _existing_records(tracker) + [
+        {**record, "category": record["script_id"]} for record in step.records
+    ]
 
 
 def _say(dispatcher: CollectingDispatcher, text: str, buttons: tuple[str, ...] = ()) -> None:
@@ -92,6 +115,18 @@ class ActionStartDiagnostic(Action):
         script_id = script_for(tracker, engine)
         level = tracker.get_slot(LEVEL_SLOT) or familiarity.infer_level(text)
         words = None if text.startswith("/") else text  # the customer's own words, not a button payload
+        named = problems.named_problems(words or "", get_knowledge_base)
+        if named:  # "my laptop is slow and also the sound doesn't work": ask which one first
+            state = problems.choice_state(named, level, _user_turns(tracker))
+            return [
+                SlotSet(STATE_SLOT, state.to_dict()),
+                SlotSet(ANSWER_SLOT, None),
+                SlotSet(OUTCOME_SLOT, None),
+                SlotSet(ESCALATION_SLOT, None),
+                SlotSet(LEVEL_SLOT, level),
+                SlotSet(problems.PENDING_SLOT, problems.pending(named)),
+                SlotSet(RECORD_SLOT, [*_existing_records(tracker), problems.record(named)]),
+            ]
         state = engine.start(script_id, level, words).evolve(turn=_user_turns(tracker))
         log.info("conversation %s: starting diagnostic %s (level %s)", tracker.sender_id, script_id, level)
         if script_id:
@@ -168,11 +203,17 @@ class ValidateDiagnosticForm(FormValidationAction):
         state = State.from_dict(tracker.get_slot(STATE_SLOT)) or engine.start(
             None, tracker.get_slot(LEVEL_SLOT)
         )
-        switch_to = _entity(tracker) if intent == "start_diagnostic" else None
+        switch_to = _entity(tracker) if intent == "start_diagnostic" else _other_problem(tracker, state)
         if switch_to in engine.scripts and switch_to != state.script_id:
             new = engine.start(switch_to, state.level).evolve(turn=_user_turns(tracker))
+            if state.script_id:
+                _say(dispatcher, f'OK, let\'s leave "{engine.script(state.script_id).title}" for now.')
             _say(dispatcher, INTRO.format(title=engine.script(switch_to).title))
-            return {ANSWER_SLOT: None, STATE_SLOT: new.to_dict()}
+            return {
+                ANSWER_SLOT: None,
+                STATE_SLOT: new.to_dict(),
+                RECORD_SLOT: _unfinished(tracker, state),
+            }
         try:
             if intent == COMPLAINT_INTENT and confidence >= COMPLAINT_CONFIDENCE:
                 step = engine.complaint(state, str(value))
@@ -185,16 +226,21 @@ class ValidateDiagnosticForm(FormValidationAction):
             _say(dispatcher, message)
         if step.state.script_id and not state.script_id:
             _say(dispatcher, INTRO.format(title=engine.script(step.state.script_id).title))
+        if state.options and step.reply.kind == "choice":
+            slots_pending = problems.remaining(tracker, step.reply.value)
         slots: dict[str, Any] = {
             STATE_SLOT: step.state.to_dict(),
             LEVEL_SLOT: step.state.level,
             RECORD_SLOT: _records(tracker, step),
             ANSWER_SLOT: str(value) if step.finished else None,
         }
-        if step.state.status == "escalated":
-            slots["handoff_reason"] = step.state.reason or "script_dead_end"
-            if step.state.reason == "complaint":
-                slots["handoff_priority"] = "high"
+        if state.options and step.reply.kind == "choice":
+            slots[problems.PENDING_SLOT] = slots_pending
+        if step.state.reason == "complaint":
+            slots["handoff_priority"] = "high"
+        if step.state.status == "escalated" or step.state.reason == "complaint":
+            if step.state.status == "escalated":
+                slots["handoff_reason"] = step.state.reason or "script_dead_end"
             slots[ESCALATION_SLOT] = {
                 "reason": step.state.reason,
                 "escalation_type": step.state.escalation,
@@ -212,6 +258,55 @@ class ValidateDiagnosticForm(FormValidationAction):
         return slots
 
 
+def _other_problem(tracker: Tracker, state: State) -> str | None:
+    """The script for a different problem the customer moved on to ("forget the monitor, outlook ..."),
+    else None. A cue word is needed: an answer to a step often sounds like a problem of its own."""
+    text, intent, confidence = _latest(tracker)
+    if not SWITCH_CUE.search(text):
+        return None
+    if intent and intent.startswith("problem_") and confidence >= SWITCH_CONFIDENCE:
+        script_id = intent.removeprefix("problem_")
+        if script_id != state.script_id:
+            return script_id
+    return problems.other_script(text, state.script_id, get_knowledge_base)
+
+
+def _unfinished(tracker: Tracker, state: State) -> list[dict[str, Any]]:
+    """The support record with the script the customer left for another problem marked unfinished."""
+    existing = tracker.get_slot(RECORD_SLOT)
+    records = list(existing) if isinstance(existing, list) else []
+    if not state.script_id:
+        return records
+    return [
+        *records,
+        {
+            "type": "diagnostic_step",
+            "script_id": state.script_id,
+            "category": state.script_id,
+            "node_id": state.node_id,
+            "answer": _latest(tracker)[0],
+            "result": "unfinished",
+        },
+    ]
+
+
+async def _show_chosen_article(
+    dispatcher: CollectingDispatcher, tracker: Tracker, doc_id: str
+) -> list[EventType]:
+    try:
+        kb = await asyncio.to_thread(get_knowledge_base)
+        hit = await asyncio.to_thread(kb.article, doc_id)
+    except KnowledgeBaseError:
+        log.exception("knowledge base unavailable (conversation %s)", tracker.sender_id)
+        hit = None
+    if hit is None:
+        _say(
+            dispatcher, "Sorry, I can't open that help article right now. Tell me more, or ask for a person."
+        )
+        return []
+    return show_article(dispatcher, tracker, hit, None)
+
+
 class ActionDiagnosticDone(Action):
     def name(self) -> str:
         return "action_diagnostic_done"
@@ -221,30 +316,59 @@ class ActionDiagnosticDone(Action):
     ) -> list[EventType]:
         state = State.from_dict(tracker.get_slot(STATE_SLOT))
         status = state.status if state else "stopped"
+        reason = state.reason if state else None
+        events: list[EventType] = []
+        still_to_do = problems.remaining(tracker, state.script_id if state else None)
+        if status == "stopped" and reason and reason.startswith(ARTICLE_PREFIX):
+            # the customer picked the help-article problem of the ones they named: show it
+            events += await _show_chosen_article(dispatcher, tracker, reason.removeprefix(ARTICLE_PREFIX))
+            return [
+                *events,
+                SlotSet(OUTCOME_SLOT, None),
+                SlotSet(ANSWER_SLOT, None),
+                SlotSet(STATE_SLOT, None),
+                SlotSet(problems.PENDING_SLOT, problems.remaining(tracker, reason)),
+            ]
         if status == "resolved":
-            _say(dispatcher, "Great, I'm glad that's fixed! If it comes back, just message me again.")
-            outcome = "resolved"
+            _say(
+                dispatcher,
+                "Great, I'm glad that's fixed! I've noted what worked, in case it comes back."
+                + ("" if still_to_do else " Is there anything else I can help with?"),
+            )
+            events += problems.offer_next(dispatcher, still_to_do) if still_to_do else survey.ask(dispatcher)
+            outcome, resolution = "resolved", "resolved_by_assistant"
         elif status == "escalated":
-            if state and state.reason == "customer_request":
+            if reason == "customer_request":
                 _say(dispatcher, "OK. I'll pass you to a person, with the steps we already tried.")
-            elif state and state.reason == "complaint":
-                _say(
-                    dispatcher,
-                    "I'm sorry this has been so frustrating. I've stopped the checks and I'm passing you "
-                    "to a person now, marked urgent, with every step we already tried.",
-                )
             else:
                 _say(
                     dispatcher,
                     "These checks didn't fix it, so a person needs to take a look. I'll pass on "
                     "every step we tried and what you saw, so you won't have to repeat it.",
                 )
-            outcome = "escalated"
+            outcome, resolution = "escalated", "handed_off"
+        elif reason == "complaint":
+            dispatcher.utter_message(response="utter_complain_apology")
+            events.append(SlotSet(OFFER_SLOT, "person"))
+            outcome, resolution = "stopped", "unfinished"
+        elif reason == "customer_left":
+            _say(
+                dispatcher,
+                "No problem, I've stopped the checks and saved what we did. If you still need help later, "
+                "just message me again and we can carry on. Bye for now!",
+            )
+            outcome, resolution = "stopped", "customer_left"
         else:
             _say(
                 dispatcher,
                 "OK, I've stopped the checks. The steps we did are saved. You can ask me "
                 'something else, or say "talk to a person" if you still need help.',
             )
-            outcome = "stopped"
-        return [SlotSet(OUTCOME_SLOT, outcome), SlotSet(ANSWER_SLOT, None), SlotSet(STATE_SLOT, None)]
+            outcome, resolution = "stopped", "customer_left"
+        return [
+            *events,
+            SlotSet(OUTCOME_SLOT, outcome),
+            SlotSet(RESOLUTION_SLOT, resolution),
+            SlotSet(ANSWER_SLOT, None),
+            SlotSet(STATE_SLOT, None),
+        ]

@@ -24,12 +24,15 @@ from actions.diagnostics.schema import (
     Script,
 )
 from actions.diagnostics.state import State
+from actions.diagnostics.triage import ARTICLE_PREFIX, Problem, pick
 from actions.diagnostics.understanding import (
     AnswerReader,
     Reply,
+    doubts,
     is_bare_yes_no,
     match_choice,
     normalise,
+    sounds_fixed,
     understand,
 )
 
@@ -136,6 +139,13 @@ class Engine:
     # --- showing --------------------------------------------------------------------------------------
     def prompt(self, state: State) -> Prompt:
         """What to show the customer now."""
+        if state.script_id is None and state.options:
+            named = " and ".join(f'"{label}"' for _, label, _ in state.options)
+            return Prompt(
+                f"It sounds like there are {len(state.options)} problems here: {named}. "
+                "Let's take them one at a time, so nothing gets missed. Which one should we start with?",
+                tuple(label for _, label, _ in state.options),
+            )
         if state.script_id is None:
             return Prompt(
                 "Which problem should we check together? Pick one, or tell me in your own words.",
@@ -210,6 +220,15 @@ class Engine:
             moved = self._resync_target(script, state, node_id, text, reader)
             if moved is not None:
                 return self._revise(moved, text, intent, confidence, at, record)
+        if (
+            reply.kind in ("no", "unclear")
+            and isinstance(node, QuestionNode)
+            and _is_fix_step(script, node)
+            and sounds_fixed(text)
+        ):
+            reply = Reply(
+                "yes"
+            )  # "clicked it, emails are flooding in now, thank you!" at "does it work now?"
         if reply.kind in ("question", "dont_know") and reply.value is None:
             reply = Reply(reply.kind, text)
         handler = _HANDLERS.get(reply.kind)
@@ -282,6 +301,8 @@ class Engine:
         return Step(step.state, step.reply, (REVISED_NOTE, *step.messages), (entry, *step.records))
 
     def _pick_from_menu(self, state: State, text: str) -> Step:
+        if state.options:
+            return self._pick_problem(state, text)
         spec = AnswerSpec(
             kind="choice",
             choices=tuple(
@@ -296,7 +317,33 @@ class Engine:
             )
         return Step(self.start(script_id, state.level), Reply("choice", script_id))
 
+    def _pick_problem(self, state: State, text: str) -> Step:
+        """Which of the customer's problems to start with; an article topic ends the run to show it."""
+        reader = self.answer_model() if self.answer_model is not None else None
+        problems = [Problem(*option) for option in state.options]
+        chosen = pick(problems, text, reader.similarities if reader is not None else None)
+        if chosen is None:
+            return Step(state, Reply("unclear"), ("Sorry, I didn't catch which one. Please pick one below.",))
+        if chosen.topic.startswith(ARTICLE_PREFIX):
+            return Step(state.evolve(status="stopped", reason=chosen.topic), Reply("choice", chosen.topic))
+        return Step(self.start(chosen.topic, state.level), Reply("choice", chosen.topic))
+
     def _set_level(self, state: State, text: str, intent: str | None, confidence: float) -> Step:
+        escape = understand(text, intent=intent, confidence=confidence)
+        if escape.kind in _ESCAPE_KINDS and state.script_id is not None:
+            # "I need a human", "bye", "that fixed it" answer no familiarity question: act on them at once
+            script = self.script(state.script_id)
+            node_id = state.node_id or script.start
+            record: Callable[[str], dict[str, Any]] = lambda result: {  # noqa: E731
+                "type": "diagnostic_step",
+                "at": now_iso(),
+                "script_id": script.id,
+                "node_id": node_id,
+                "question": familiarity.QUESTION,
+                "answer": text,
+                "result": result,
+            }
+            return _HANDLERS[escape.kind](self, script, state, script.node(node_id), escape, record)
         level = familiarity.parse_level_answer(text)
         if level is None:
             reply = understand(text, intent=intent, confidence=confidence)
@@ -317,7 +364,12 @@ class Engine:
         if reply.kind == "text" and reply.value:
             extracted[state.node_id or ""] = reply.value
         moved = state.evolve(extracted=extracted)
-        return self._enter(script, moved, target, reply, (record(result),))
+        entry = record(result)
+        step = self._enter(script, moved, target, reply, (entry,))
+        if isinstance(script.node(target), ResolvedNode) and not doubts(str(entry["answer"])):
+            # the answer already says the fix worked ("pages load now"): believe it, no second "did it work?"
+            return Step(step.state.evolve(status="resolved"), reply, step.messages, step.records)
+        return step
 
     def _enter(
         self,
@@ -375,7 +427,8 @@ class Engine:
         return Step(state.evolve(unclear=count), Reply("unclear"), (hint,), (record("unclear"),))
 
     def complaint(self, state: State, text: str, *, at: str | None = None) -> Step:
-        """The customer is fed up: stop the checks and hand off (reason "complaint"), recording the step."""
+        """The customer is fed up: stop the checks (reason "complaint") and record the step; the action then
+        apologises and offers a person, marked urgent, instead of asking the next question."""
         if state.status != "running" or state.script_id is None:
             return Step(state, Reply("human"))
         script = self.script(state.script_id)
@@ -390,7 +443,7 @@ class Engine:
             "result": "complained",
         }
         new = state.evolve(
-            status="escalated", reason="complaint", escalation=script.escalation, queue=script.queue
+            status="stopped", reason="complaint", escalation=script.escalation, queue=script.queue
         )
         return Step(new, Reply("human"), (), (entry,))
 
@@ -468,8 +521,18 @@ class Engine:
         new = state.evolve(node_id=state.history[-1], history=state.history[:-1], unknowns=0, unclear=0)
         return Step(new, reply, ("OK, let's go back one step.",), (record("went_back"),))
 
+    def _resume(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        return Step(state.evolve(unclear=0), reply, ("OK, back to the checks.",), (record("resumed"),))
+
     def _stop(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
         return Step(state.evolve(status="stopped"), reply, (), (record("stopped"),))
+
+    def _leave(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        return Step(state.evolve(status="stopped", reason="customer_left"), reply, (), (record("left"),))
+
+    def _fixed(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        """The customer says it works now: believe them, with no second "did it work?"."""
+        return Step(state.evolve(status="resolved"), reply, (), (record("fixed"),))
 
     def _human(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
         new = state.evolve(
@@ -485,6 +548,16 @@ class Engine:
         return Step(state.evolve(level=level), reply, (note,), (record(f"level_{level}"),))
 
 
+def _is_fix_step(script: Script, node: QuestionNode) -> bool:
+    """A yes/no step whose "yes" means the problem is gone ("Does the internet work now?")."""
+    target = node.next.get("yes")
+    return (
+        node.answer.kind == "yes_no"
+        and target is not None
+        and isinstance(script.nodes.get(target), ResolvedNode)
+    )
+
+
 def _outcome(node: QuestionNode, reply: Reply) -> str | None:
     if node.answer.kind == "yes_no":
         return reply.kind if reply.kind in ("yes", "no") else None
@@ -497,6 +570,9 @@ def _outcome(node: QuestionNode, reply: Reply) -> str | None:
     return "matched" if reply.value else "unmatched"
 
 
+_ESCAPE_KINDS = ("human", "stop", "leave", "fixed")
+"""Kinds that leave the script whatever it asked, the familiarity question included."""
+
 _HANDLERS: dict[str, Callable[..., Step]] = {
     "dont_know": Engine._dont_know,
     "why": Engine._why,
@@ -506,6 +582,9 @@ _HANDLERS: dict[str, Callable[..., Step]] = {
     "back": Engine._back,
     "stop": Engine._stop,
     "human": Engine._human,
+    "fixed": Engine._fixed,
+    "leave": Engine._leave,
+    "resume": Engine._resume,
     "simpler": Engine._level,
     "expert": Engine._level,
 }

@@ -29,10 +29,13 @@ class State:
     extracted: dict[str, str] = field(default_factory=dict)
     turn: int = 0
     """Number of customer messages when the run started: that message is not an answer to a step."""
+    options: tuple[tuple[str, str, str], ...] = ()
+    """(topic, label, the customer's words) of each problem named in one message, while they pick one."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["history"] = list(self.history)
+        data["options"] = [list(option) for option in self.options]
         return data
 
     @classmethod
@@ -56,6 +59,9 @@ class State:
                 queue=data.get("queue"),
                 extracted=dict(data.get("extracted") or {}),
                 turn=int(data.get("turn") or 0),
+                options=tuple(
+                    (str(o[0]), str(o[1]), str(o[2])) for o in data.get("options") or () if len(o) == 3
+                ),
             )
         except (TypeError, ValueError):
             return None

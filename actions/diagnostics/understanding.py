@@ -27,6 +27,9 @@ Kind = Literal[
     "simpler",
     "expert",
     "human",
+    "fixed",
+    "leave",
+    "resume",
     "unclear",
 ]
 
@@ -85,11 +88,42 @@ def _rx(*patterns: str) -> re.Pattern[str]:
 
 _META: list[tuple[Kind, re.Pattern[str]]] = [
     (
+        # The customer says the problem is gone, whatever the step asked: believe them and stop at once.
+        "fixed",
+        _rx(
+            r"\b(that|this|it|which)( has| 's|'s)? (fixed|solved|sorted|cured|did) (it|the (problem|issue|trick))\b",
+            r"\b(that|this|it) (worked|did the trick|was it)\b(?! (for a (bit|while|minute)|before))",
+            r"\bproblem('s| is| has)? (gone|solved|fixed|sorted)\b",
+            r"\b(all|it'?s|it is|everything'?s|everything is) (fixed|sorted|working( again| now| fine)?)( now)?\s*[.!]*$",
+            r"\b(fixed|sorted|solved) (it|now)\b(?! (yet|at all))",
+        ),
+    ),
+    (
+        # "ok, carry on with the printer", "now back to outlook": the customer returns to the checks
+        "resume",
+        _rx(
+            r"\b(carry on|continue|go on|resume|keep going)\b( with)?( the)?",
+            r"^\s*(\w+[,!.]?\s+)?(now |ok |okay )?back to (the |my )?\w+",
+            r"\bwhere were we\b",
+        ),
+    ),
+    (
         "human",
         _rx(
             r"\b(talk|speak|chat)\b.*\b(person|human|agent|someone|somebody|technician)\b",
             r"\b(real|live) (person|human|agent)\b",
             r"^\s*(agent|human|operator)\s*[.!]*$",
+        ),
+    ),
+    (
+        # Leaving: goodbye in any form, even with thanks, is not a confirmed fix.
+        "leave",
+        _rx(
+            r"\b(bye|goodbye|good bye|bye bye|cya|see ya|see you|ttyl|talk later|laters)\b",
+            r"\b(got|have|need) to (go|run|dash)\b",
+            r"\bgotta (go|run|dash)\b",
+            r"\bi('ll| will) (try|do|check|look at) (it|that|this|them)?\s*(myself )?later\b",
+            r"\b(in a meeting|have a meeting) (now|in a (minute|sec))\b",
         ),
     ),
     (
@@ -101,6 +135,10 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\blet'?s stop\b",
             r"\bforget (it|this)\b",
             r"\bnever ?mind\b",
+            r"^\s*nvm\b",
+            r"\bforget (the|about) (\w+ ){0,3}(for now|then)\b",
+            r"\bdon'?t (bother|worry about it)\b",
+            r"\bi'?ll (just )?(sort|fix|restart|do|figure) (it|this|that)( out)? myself\b",
             r"\bi give up\b",
         ),
     ),
@@ -207,6 +245,7 @@ _LEADING_YES_NO = _rx(r"^\s*(y|ya|yes+|yeah+|yep|yup|yea|n|no+|nope|nah)\s*([.!,
 """A yes or no word, alone or set off by punctuation ("No, it doesn't start"): the customer's own reading."""
 _STILL_BROKEN = _rx(
     r"\bstill (not|doesn'?t|won'?t|isn'?t|can'?t|no|the same|broken|fail|happen)",
+    r"\bstill (silent|dead|nothing|blank|black|slow|crash|frozen|stuck|offline|off|down|empty|missing|there)\b",
     r"\b(didn'?t|did not|doesn'?t|does not) (work|help|fix)\b",
     r"\bno (luck|change|difference)\b",
     r"\bsame (problem|issue|thing)\b",
@@ -293,6 +332,8 @@ def understand(
     for kind, pattern in _META:
         if kind in ("dont_know", "already_tried") and _WILL_CHECK.search(clean):
             continue  # "I know how to check it, I've done that before": they will check, not skip
+        if kind == "fixed" and (negations(clean) or _STILL_BROKEN.search(clean)):
+            continue  # "not sure that fixed it", "that worked but it's still slow": read as an answer
         if pattern.search(clean) and not (
             kind == "dont_know" and _YES_START.match(clean) and "how" not in clean
         ):
@@ -395,3 +436,43 @@ def _free_text(text: str, spec: AnswerSpec) -> Reply:
     if found:
         return Reply("text", found.group(1) if found.groups() else found.group(0))
     return Reply("text", None)
+
+
+_THANKS_FIXED = _rx(
+    r"\b(worked|works( now)?|working( now)?|fixed|solved|sorted|did the trick|that did it|all good now)\b"
+)
+_THANKS_NOT_FIXED = _rx(r"\b(not|n't|still|didn'?t|doesn'?t|no luck|but)\b")
+
+
+def says_fixed(text: str) -> bool:
+    """True for "that worked, thanks!" and the like; "thanks, but it's still broken" is not a fix."""
+    clean = normalise(text)
+    return bool(_THANKS_FIXED.search(clean)) and not _THANKS_NOT_FIXED.search(clean)
+
+
+_WORKS_NOW = _rx(
+    r"\b(now|again|so far)\b",
+    r"\b(thanks|thank you|cheers|ta)\b",
+    r"\b(i'?m in|there'?s my|it printed|flooding in|came through|back to normal|quicker|faster)\b",
+)
+
+
+def sounds_fixed(text: str) -> bool:
+    """A statement that the fix worked, for a "did that fix it?" step: "emails are flooding in now, thanks".
+    Only read at fix steps; anything with "still", "but" or a negation is left to the usual reading."""
+    clean = normalise(text)
+    return bool(_WORKS_NOW.search(clean)) and not (
+        negations(clean) or re.search(r"\b(still|but|though|although)\b", clean, re.IGNORECASE)
+    )
+
+
+def doubts(text: str) -> bool:
+    """True when an answer that led to a fix also hedges ("still", "but"): then confirm before closing."""
+    return bool(
+        re.search(r"\b(still|but|though|although|kind of|sort of|maybe|partly)\b", normalise(text), re.I)
+    )
+
+
+def still_broken(text: str) -> bool:
+    """True for "still dead by lunchtime", "didn't help", "no luck": the last fix did not work."""
+    return bool(_STILL_BROKEN.search(normalise(text)))

@@ -1,12 +1,21 @@
 """The rules every channel applies to a customer's message before NLU sees it.
 
 Pure Python (no Rasa imports), so the rules can be tested anywhere and every channel words its errors the
-same way.
+same way. `check_customer_text` also removes secrets and personal details (privacy.redact): a channel
+passes on only what it returns, so nothing it removed ever reaches the tracker store, the logs or a
+handoff transcript.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from privacy import Redaction, redact
+from privacy.notice import NoticeMemory, removed_notice
+
+# Message metadata key listing what was removed (labels like "CARD"), for analytics and the action server.
+REDACTED_KEY = "redacted"
 
 MAX_MESSAGE_CHARS = 4000
 
@@ -28,7 +37,33 @@ class BadCustomerText(ValueError):
 
 
 def check_customer_text(message: object) -> str:
-    """Return `message` if a channel may pass it to the bot, else raise BadCustomerText."""
+    """Return the text a channel may pass to the bot (secrets replaced by placeholders such as
+    `[card number]`), or raise BadCustomerText."""
+    return screen_customer_text(message).text
+
+
+def screen_customer_text(message: object) -> Redaction:
+    """Validate `message` and redact it; the result says what was removed."""
+    return redact(_valid_text(message))
+
+
+_told = NoticeMemory()
+
+
+def redaction_notice(conversation_id: str, screened: Redaction) -> str | None:
+    """The sentence to show the customer the first time something is removed in this conversation."""
+    if not screened.changed or not _told.first_time(conversation_id):
+        return None
+    return removed_notice(screened.labels)
+
+
+def with_redaction_metadata(metadata: dict[str, Any] | None, screened: Redaction) -> dict[str, Any] | None:
+    if not screened.changed:
+        return metadata
+    return {**(metadata or {}), REDACTED_KEY: list(screened.labels)}
+
+
+def _valid_text(message: object) -> str:
     if not isinstance(message, str):
         raise BadCustomerText(400, 'Give the customer\'s text as a string in "message".')
     if not message.strip():

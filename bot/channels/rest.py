@@ -21,9 +21,14 @@ from sanic.response import HTTPResponse
 from bot.channels.customer_text import (
     MAX_MESSAGE_CHARS,
     BadCustomerText,
-    check_customer_text,
     is_valid_unicode,
+    redaction_notice,
+    screen_customer_text,
+    with_redaction_metadata,
 )
+from bot.channels.failsafe import guard_message_handler
+from bot.channels.privacy_notice import opening_notice
+from privacy import Redaction
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +40,9 @@ class BadRestRequest(BadCustomerText):
     """The request cannot be turned into a customer message."""
 
 
-def parse_rest_body(body: bytes) -> tuple[str, str, dict[str, Any] | None]:
-    """Return (sender, message, metadata) from a REST webhook body, or raise BadCustomerText (BadRestRequest
-    for problems with the request rather than the text)."""
+def parse_rest_body(body: bytes) -> tuple[str, Redaction, dict[str, Any] | None]:
+    """Return (sender, redacted message, metadata) from a REST webhook body, or raise BadCustomerText
+    (BadRestRequest for problems with the request rather than the text)."""
     if len(body) > MAX_BODY_BYTES:
         raise BadRestRequest(413, f"The request is too large. Send at most {MAX_MESSAGE_CHARS} characters.")
     try:
@@ -61,12 +66,12 @@ def parse_rest_body(body: bytes) -> tuple[str, str, dict[str, Any] | None]:
     if not is_valid_unicode(sender):
         raise BadRestRequest(400, '"sender" has a broken character (an unpaired \\ud800-\\udfff escape).')
 
-    message = check_customer_text(payload.get("message"))
+    message = screen_customer_text(payload.get("message"))
 
     metadata = payload.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRestRequest(400, '"metadata" must be a JSON object.')
-    return sender, message, metadata
+    return sender, message, with_redaction_metadata(metadata, message)
 
 
 class SafeRestInput(RestInput):
@@ -78,6 +83,7 @@ class SafeRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"safe_rest_webhook_{id(self)}", __name__)
+        on_new_message = guard_message_handler(on_new_message)  # a failure is answered, never silent
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -92,9 +98,16 @@ class SafeRestInput(RestInput):
                 return response.json({"error": str(error)}, status=error.status)
 
             collector = CollectingOutputChannel()
+            opening = await opening_notice(sender)
+            # Said before the answer: the customer should know first that the secret is gone.
+            if notice := redaction_notice(sender, message):
+                await collector.send_text_message(sender, notice)
             await on_new_message(
-                UserMessage(message, collector, sender, input_channel=self.name(), metadata=metadata)
+                UserMessage(message.text, collector, sender, input_channel=self.name(), metadata=metadata)
             )
+            # After the answer, so the first thing a new customer reads is help with their problem.
+            if opening:
+                await collector.send_text_message(sender, opening)
             return response.json(collector.messages)
 
         return webhook

@@ -12,7 +12,7 @@ Typing while a person owns the chat:
   once per session every 2 s) to ``POST {HANDOFF_URL}/api/conversations/{id}/typing``.
 Without ``HANDOFF_URL``/``HANDOFF_API_TOKEN`` in the environment both are switched off.
 
-Customer messages get the same checks as the REST channel (``customer_text.check_customer_text``); a bad
+Customer messages get the same checks as the REST channel (``customer_text.screen_customer_text``); a bad
 one is answered in the chat with what to fix, and never reaches NLU.
 """
 
@@ -36,7 +36,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.customer_text import BadCustomerText, check_customer_text, is_valid_unicode
+from bot.channels.customer_text import (
+    BadCustomerText,
+    is_valid_unicode,
+    redaction_notice,
+    screen_customer_text,
+    with_redaction_metadata,
+)
+from bot.channels.failsafe import guard_message_handler
+from bot.channels.privacy_notice import opening_notice
 
 log = logging.getLogger(__name__)
 ROLE_KEY = "handoff_role"
@@ -126,7 +134,8 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        # A failure on our side (action server down or slow) is answered in the chat, never silent.
+        webhook = super().blueprint(guard_message_handler(on_new_message))
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
         relay = TypingRelay.from_env()
@@ -140,7 +149,7 @@ class WebChatInput(SocketIOInput):
 
         async def checked_message(sid: str, data: Any) -> None:
             try:
-                check_customer_text(data.get("message") if isinstance(data, dict) else None)
+                screened = screen_customer_text(data.get("message") if isinstance(data, dict) else None)
                 if self.session_persistence and _valid_id(data.get("session_id")) is None:
                     raise BadCustomerText(
                         400, f"Start the chat again: the session id must be 1-{_MAX_ID} characters."
@@ -152,7 +161,20 @@ class WebChatInput(SocketIOInput):
                     self.bot_message_evt, {"text": str(problem)}, room=sid, namespace=self.namespace
                 )
                 return
+            # Only the redacted text goes on to Rasa (tracker, logs, handoff transcript).
+            metadata = data.get(self.metadata_key)
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata) if metadata.strip() else None
+            data = {**data, "message": screened.text}
+            if screened.changed:
+                data[self.metadata_key] = with_redaction_metadata(metadata, screened)
+            conversation = str(data.get("session_id") if self.session_persistence else sid)
+            opening = await opening_notice(conversation)
+            if notice := redaction_notice(conversation, screened):
+                await sio.emit(self.bot_message_evt, {"text": notice}, room=sid, namespace=self.namespace)
             await stock_handler(sid, data)
+            if opening:  # after the first answer, as on the REST channel
+                await sio.emit(self.bot_message_evt, {"text": opening}, room=sid, namespace=self.namespace)
 
         sio.on(self.user_message_evt, checked_message, namespace=self.namespace)
 

@@ -139,7 +139,7 @@ async def test_the_message_that_started_the_script_is_not_taken_as_an_answer() -
     assert slots["diagnostic_state"]["level"] == "expert"
 
 
-async def test_a_complaint_mid_script_stops_the_checks_and_hands_off_urgently() -> None:
+async def test_a_complaint_mid_script_stops_the_checks_apologises_and_offers_an_urgent_person() -> None:
     from actions.handoff import build_request
 
     state = {
@@ -151,21 +151,21 @@ async def test_a_complaint_mid_script_stops_the_checks_and_hands_off_urgently() 
     text = "this is useless, I'm so fed up"
     slots, messages = await _validate(text, "complain", {"diagnostic_state": state}, confidence=0.8)
     assert slots["diagnostic_answer"] == text  # filled: the form ends instead of reading it as an answer
-    assert slots["handoff_reason"] == "complaint"
     assert slots["handoff_priority"] == "high"
-    assert slots["diagnostic_state"]["status"] == "escalated"
+    assert slots["diagnostic_state"]["status"] == "stopped"
     assert slots["diagnostic_escalation"]["queue"] == "network"
     last = slots["support_actions"][-1]
     assert (last["node_id"], last["answer"], last["result"]) == ("router_restart", text, "complained")
     assert messages == []
     done = CollectingDispatcher()
     events = await ActionDiagnosticDone().run(done, _tracker(text, "complain", slots), DOMAIN)
-    # outcome "escalated" is what the rule turns into action_request_human
-    assert {e["name"]: e["value"] for e in events}["diagnostic_outcome"] == "escalated"
-    assert "sorry" in done.messages[0]["text"].lower() and "person" in done.messages[0]["text"]
-    request = build_request(_tracker(text, "complain", slots))
-    assert (request["reason"], request["priority"]) == ("complaint", "high")
-    assert request["escalation_type"] == "vertical"
+    after = {e["name"]: e["value"] for e in events}
+    assert after["pending_offer"] == "person"  # a typed "yes" now hands off
+    assert after["resolution"] == "unfinished"
+    assert done.messages[0]["response"] == "utter_complain_apology"
+    # the customer then takes the offered person: their own request, still urgent, routed to the script's queue
+    request = build_request(_tracker("yes please", "affirm", {**slots, **after}))
+    assert (request["reason"], request["priority"]) == ("customer_request", "high")
 
 
 async def test_an_unsure_complaint_reading_is_still_an_answer() -> None:

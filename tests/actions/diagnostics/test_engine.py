@@ -18,18 +18,39 @@ def test_yes_no_answers_walk_the_script_to_the_fix(engine: Engine) -> None:
     assert state.history == ("other_devices", "wifi_on", "connected")
 
 
-def test_resolved_asks_for_confirmation_then_finishes(engine: Engine) -> None:
-    state = _run(engine, engine.start("wifi", "novice"), "no", "yes")
-    assert state.node_id == "fixed"
-    prompt = engine.prompt(state)
-    assert "Can you open a web page now?" in prompt.text
-    step = engine.answer(state, "yes it works now")
+def test_a_yes_to_a_fix_step_resolves_at_once_without_asking_again(engine: Engine) -> None:
+    step = engine.answer(_run(engine, engine.start("wifi", "novice"), "no"), "yes")
+    assert step.state.node_id == "fixed"
+    assert step.state.status == "resolved"
+    assert step.records[-1]["result"] == "yes"
+
+
+def test_customer_saying_it_is_fixed_at_any_step_resolves(engine: Engine) -> None:
+    state = engine.start("wifi", "novice")
+    step = engine.answer(state, "oh wait, the wifi switch was off, thanks, that fixed it")
     assert step.state.status == "resolved"
     assert step.records[-1]["result"] == "fixed"
+    assert engine.answer(state, "no that didn't fix it").state.status == "running"
 
 
-def test_not_fixed_after_the_fix_escalates_with_the_script_queue(engine: Engine) -> None:
-    state = _run(engine, engine.start("wifi", "novice"), "no", "yes")
+def test_goodbye_in_a_script_stops_it_as_left(engine: Engine) -> None:
+    state = engine.start("battery", "novice")
+    step = engine.answer(state, "ok I'll try turning the brightness down later, thanks, bye")
+    assert (step.state.status, step.state.reason) == ("stopped", "customer_left")
+    assert engine.answer(state, "nvm, gotta run. bye").state.status == "stopped"
+
+
+def test_escapes_work_at_the_familiarity_question(engine: Engine) -> None:
+    state = engine.start("login", None)
+    assert engine.prompt(state).text.startswith("Before we start")
+    assert engine.answer(state, "I need to talk to a person").state.reason == "customer_request"
+    assert engine.answer(state, "ok that worked thanks").state.status == "resolved"
+    assert engine.answer(state, "forget it").state.status == "stopped"
+    assert engine.answer(state, "keep it simple please").state.level == "novice"
+
+
+def test_not_fixed_at_a_resolved_step_escalates_with_the_script_queue(engine: Engine) -> None:
+    state = _run(engine, engine.start("wifi", "novice"), "no").evolve(node_id="fixed")
     step = engine.answer(state, "no, still nothing")
     assert step.state.status == "escalated"
     assert (step.state.reason, step.state.queue) == ("script_dead_end", "network")

@@ -35,7 +35,7 @@ from actions.diagnostics.understanding import understand
         ("that's too technical for me", "simpler"),
         ("can I talk to a real person", "human"),
         ("it still doesn't work", "no"),
-        ("that fixed it, thanks", "yes"),
+        ("that fixed it, thanks", "fixed"),
         ("the light is not on", "no"),
         ("the light is on", "yes"),
         ("", "unclear"),

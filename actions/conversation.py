@@ -1,0 +1,111 @@
+"""Turns that belong to no single flow: complaints, goodbyes and a typed "yes" or "no" to an offer.
+
+Each one records how the conversation stands (slot `resolution`), so the support record and the conversation
+benchmark read what happened from the tracker instead of from the wording.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import problems
+from actions.diagnostics.actions import INTRO
+from actions.diagnostics.catalog import get_engine
+from actions.knowledge import get_knowledge_base, show_article
+
+RESOLUTION_SLOT = "resolution"
+OFFER_SLOT = "pending_offer"
+PERSON = "person"
+PROBLEM = "problem"
+"""The offer to look at the other problem the customer named in the same message."""
+
+
+async def _start_next_problem(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    still_to_do = problems.remaining(tracker, None)
+    if not still_to_do:
+        dispatcher.utter_message(text="OK. What can I help you with?")
+        return [SlotSet(OFFER_SLOT, None)]
+    topic = still_to_do[0]["topic"]
+    rest = [SlotSet(OFFER_SLOT, None), SlotSet(problems.PENDING_SLOT, still_to_do[1:])]
+    if topic.startswith(problems.ARTICLE_PREFIX):
+        kb = await asyncio.to_thread(get_knowledge_base)
+        hit = await asyncio.to_thread(kb.article, topic.removeprefix(problems.ARTICLE_PREFIX))
+        if hit is None:
+            dispatcher.utter_message(text="Sorry, I can't open that help article now. Tell me more about it?")
+            return rest
+        return [*rest, *show_article(dispatcher, tracker, hit, None)]
+    engine = get_engine()
+    turns = sum(1 for event in tracker.events if event.get("event") == "user")
+    state = engine.start(topic, tracker.get_slot("diagnostic_level")).evolve(turn=turns)
+    dispatcher.utter_message(text=INTRO.format(title=engine.script(topic).title))
+    return [*rest, SlotSet("diagnostic_state", state.to_dict()), FollowupAction("diagnostic_form")]
+
+
+class ActionComplaint(Action):
+    """A complaint outside a script: apologise first and offer a person, marked urgent.
+
+    The customer chooses: a person at once (their "yes" is then an explicit request, at high priority), or
+    carry on with the bot. Venting is not forced into a queue.
+    """
+
+    def name(self) -> str:
+        return "action_complaint"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_complain_apology")
+        return [SlotSet("handoff_priority", "high"), SlotSet(OFFER_SLOT, PERSON)]
+
+
+class ActionAnswerOffer(Action):
+    """A typed "yes" or "no" that no more specific rule claimed: it answers the bot's latest offer."""
+
+    def name(self) -> str:
+        return "action_answer_offer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        offer = tracker.get_slot(OFFER_SLOT)
+        if offer == PROBLEM and intent == "affirm":
+            return await _start_next_problem(dispatcher, tracker)
+        if offer == PROBLEM:
+            dispatcher.utter_message(text="OK. If you want to look at it later, just tell me.")
+            return [SlotSet(OFFER_SLOT, None), SlotSet(problems.PENDING_SLOT, [])]
+        if offer == PERSON and intent == "affirm":
+            return [SlotSet(OFFER_SLOT, None), FollowupAction("action_request_human")]
+        if offer == PERSON:
+            dispatcher.utter_message(
+                text="OK, no person for now. Tell me what is going wrong, and I'll do my best to help. "
+                'You can say "talk to a person" at any time.'
+            )
+            return [SlotSet(OFFER_SLOT, None)]
+        if intent == "affirm":
+            dispatcher.utter_message(text="OK. What can I help you with?")
+        else:
+            dispatcher.utter_message(
+                text='OK. Tell me what you need help with, or say "talk to a person" if you\'d rather.'
+            )
+        return []
+
+
+class ActionGoodbye(Action):
+    """Goodbye outside a script: close politely and record that the customer left (unless already solved)."""
+
+    def name(self) -> str:
+        return "action_goodbye"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_goodbye")
+        if tracker.get_slot(RESOLUTION_SLOT) in ("resolved_by_assistant", "handed_off"):
+            return [SlotSet(OFFER_SLOT, None)]
+        return [SlotSet(RESOLUTION_SLOT, "customer_left"), SlotSet(OFFER_SLOT, None)]
