@@ -34,6 +34,9 @@
     var label = "#" + t.ticket_id + " · " + t.status + " · " + t.priority + " · " + t.escalation_type +
       (t.assigned_agent ? " · " + t.assigned_agent : "") +
       (t.status === "waiting" ? " · place " + t.queue_position + " · waited " + Math.round(t.waited_minutes) + " min" : "");
+    // Request or incident, and the customer's language when it is not English (issue 12).
+    button.appendChild(el("span", t.ticket_type === "request" ? "Request" : "Incident", "badge badge-" + (t.ticket_type || "incident")));
+    if (t.language) { button.appendChild(el("span", t.language.toUpperCase(), "badge badge-language")); }
     button.appendChild(el("span", label, "meta"));
     button.appendChild(el("span", t.summary || "(no summary)", "summary"));
     if (unread[t.ticket_id]) {
@@ -154,6 +157,8 @@
     details.textContent = "";
     renderCustomer(t);
     [["Summary", t.summary], ["Category", t.category || "—"], ["Reason", t.reason],
+     ["Type", t.ticket_type === "request" ? "Request: " + (t.request_type || "") + (t.due_time ? ", due " + t.due_time : "") : "Incident"],
+     ["Language", t.language || "en"],
      ["Queue", queueLabel(t)], ["Priority", t.priority], ["Contact time", t.contact_time || "—"],
      ["Handoff time", t.handoff_time], ["First response", t.first_agent_response_time || "—"],
      ["Agent", t.assigned_agent || "—"], ["Resolution", t.resolution_notes || "—"],
