@@ -36,6 +36,10 @@ SPECS = """
 def test_benchmark_scores_a_known_good_case_and_fails_a_wrong_expectation(
     stack: Stack, tmp_path: Path
 ) -> None:
+    # The first script start of a fresh action server loads the two-problem triage model and can pass Rasa's
+    # action timeout on a busy machine (the customer then gets the script menu): warm it up first, so this test
+    # measures the benchmark, not the cold start.
+    stack.send("bench-warm-up", "my laptop battery will not charge", timeout=120)
     specs = tmp_path / "tiny.yml"
     specs.write_text(SPECS, encoding="utf-8")
     env = {
