@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import handoff_outbox
 from actions import transcript as tx
+from actions.diagnostics.catalog import get_engine
 from handoff.client import HandoffClient
 from handoff.errors import RequestRejected, ServiceUnavailable
 
@@ -43,6 +44,15 @@ def handoff_client() -> HandoffClient | None:
     return HandoffClient(url, token, timeout=float(os.environ.get("HANDOFF_TIMEOUT", "5")))
 
 
+def _script_titles() -> dict[str, str]:
+    """Diagnostic script titles by id, to name the steps on the ticket; empty if the scripts fail to load."""
+    try:
+        return {script_id: script.title for script_id, script in get_engine().scripts.items()}
+    except Exception:  # a ticket without step titles beats no ticket
+        log.exception("diagnostic scripts could not be loaded to name the steps")
+        return {}
+
+
 def _ticket_id(tracker: Tracker) -> int | None:
     value = tracker.get_slot("handoff_ticket_id")
     try:
@@ -60,6 +70,7 @@ def build_request(tracker: Tracker) -> dict[str, Any]:
     category = tx.category(events, support_actions)
     route = tx.escalation(reason, category, tracker.get_slot(ESCALATION_SLOT))
     priority = tracker.get_slot("handoff_priority") or ("high" if reason == "complaint" else "normal")
+    record = tx.troubleshooting_record(support_actions, _script_titles())
     customer: dict[str, Any] = {"channel_user_id": tracker.sender_id}
     # Messaging-app connectors (bot/channels/messaging.py) pass the app's display name in the metadata.
     channel_user = (tracker.latest_message.get("metadata") or {}).get("channel_user") or {}
@@ -76,7 +87,7 @@ def build_request(tracker: Tracker) -> dict[str, Any]:
         "conversation_id": tracker.sender_id,
         "channel": tracker.get_latest_input_channel() or "unknown",
         "customer": customer,
-        "summary": tx.summary(events),
+        "summary": tx.need_summary(events, record, reason),
         "category": category,
         "reason": reason,
         "escalation_type": route.escalation_type,
@@ -84,7 +95,7 @@ def build_request(tracker: Tracker) -> dict[str, Any]:
         "priority": priority if priority in ("normal", "high") else "normal",
         "contact_time": tx.contact_time(events),
         "transcript": tx.transcript(events),
-        "actions_taken": support_actions if isinstance(support_actions, list) else [],
+        "actions_taken": record,
     }
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple, TypedDict
 
 from handoff.models import ESCALATION_TYPES, QUEUES
+from handoff.routing import COMPLAINT_QUEUE, GENERAL_QUEUE, QUEUE_BY_CATEGORY
 
 AGENT_ROLE_KEY = "handoff_role"
 REASON_BY_INTENT = {
@@ -19,18 +20,27 @@ REASON_BY_INTENT = {
     "out_of_scope": "nlu_fallback",
 }
 REASONS = ("customer_request", "complaint", "nlu_fallback", "script_dead_end", "kb_not_solved")
-GENERAL_QUEUE, COMPLAINT_QUEUE = "general", "complaint"
-QUEUE_BY_CATEGORY = {
-    "wifi": "network",
-    "vpn": "network",
-    "printer": "hardware",
-    "display": "hardware",
-    "battery": "hardware",
-    "sound": "hardware",
-    "email": "software",
-    "app_crash": "software",
-    "slow_computer": "software",
-    "login": "account",
+RESULT_LABELS = {
+    "fixed": "said it is fixed",
+    "not_fixed": "said it is not fixed",
+    "escalated": "reached a step that needs a person",
+    "complained": "complained",
+    "asked_for_person": "asked for a person",
+    "asked_why": "asked why",
+    "asked_question": "asked a question",
+    "already_tried": "had already tried it",
+    "checking": "went to check",
+    "dont_know": "was not sure",
+    "went_back": "went back a step",
+    "stopped": "stopped the checks",
+    "unclear": "answer not understood",
+}
+OUTCOME_BY_REASON = {
+    "customer_request": "asked for a person",
+    "complaint": "complained",
+    "nlu_fallback": "the bot did not understand",
+    "script_dead_end": "the checks did not fix it",
+    "kb_not_solved": "the help articles did not solve it",
 }
 _SKIP_FOR_SUMMARY = {"greet", "goodbye", "thank", "affirm", "deny", "ask_human", "bot_challenge", "cancel"}
 
@@ -151,3 +161,65 @@ def contact_time(events: Iterable[Mapping[str, Any]]) -> str | None:
         if event.get("event") == "user":
             return _iso(event.get("timestamp"))
     return None
+
+
+def result_label(result: Any) -> str:
+    """What the customer did at a step, in words (`revised:<node>` = corrected an earlier answer)."""
+    text = str(result or "")
+    if text.startswith("revised:"):
+        return "corrected an earlier answer"
+    if text.startswith("level_"):
+        return f"asked for {text.removeprefix('level_')} steps"
+    return RESULT_LABELS.get(text, text.replace("_", " ") or "answered")
+
+
+def step_title(node_id: Any) -> str:
+    """A script node id as a step title: `check_wifi_on` → "Check wifi on"."""
+    words = str(node_id or "").replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else "Step"
+
+
+def troubleshooting_record(
+    support_actions: Any, script_titles: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The support actions sent with a ticket, each diagnostic step named: the script's title, the step's
+    title, its question, the customer's answer and what it meant (`result_label`). Non-dicts are dropped."""
+    titles = script_titles or {}
+    named: list[dict[str, Any]] = []
+    for action in support_actions if isinstance(support_actions, list) else []:
+        if not isinstance(action, dict):
+            continue
+        if action.get("type") == "diagnostic_step":
+            script_id = str(action.get("script_id") or action.get("diagnostic_id") or "")
+            action = {
+                **action,
+                "script_title": titles.get(script_id) or (step_title(script_id) if script_id else None),
+                "step_title": step_title(action.get("node_id") or action.get("step")),
+                "result_label": result_label(action.get("result")),
+            }
+        named.append(action)
+    return named
+
+
+def need_summary(events: Iterable[Mapping[str, Any]], record: list[dict[str, Any]], reason: str) -> str:
+    """One line an agent reads first: the problem (the customer's words, else the script's title), what was
+    tried, and why it came to a person."""
+    events = list(events)
+    words = summary(events).replace("\n", " ").strip()
+    steps = [a for a in record if a.get("type") == "diagnostic_step"]
+    articles = [a for a in record if a.get("type") == "kb_article"]
+    topic = steps[-1].get("script_title") if steps else None
+    parts = [f"{topic}: \u201c{words}\u201d" if topic and words else (words or topic or "Needs help")]
+    tried = []
+    if steps:
+        asked = {(s.get("script_title"), s.get("step_title")) for s in steps}
+        tried.append(f"{len(asked)} check{'s' if len(asked) != 1 else ''} done")
+    if articles:
+        unhelpful = sum(1 for a in articles if a.get("helped") is False)
+        tried.append(
+            f"{len(articles)} help article{'s' if len(articles) != 1 else ''} shown"
+            + (f", {unhelpful} did not help" if unhelpful else "")
+        )
+    outcome = OUTCOME_BY_REASON.get(reason, "needs a person")
+    line = " — ".join([parts[0], ", ".join(tried) + f"; {outcome}" if tried else outcome])
+    return line[:500]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, get_args
 
 import aiohttp_jinja2
 from aiohttp import WSMsgType, web
@@ -19,19 +19,24 @@ from handoff.auth import (
     check_csrf,
     csrf_token,
     current_agent,
+    login_throttle,
     require_agent,
     require_supervisor,
 )
 from handoff.body import read_model
+from handoff.customer_history import history_json
 from handoff.errors import UserNotFound
 from handoff.hub import Connection
-from handoff.models import MAX_TEXT, QUEUES, Ticket, utc_now
+from handoff.models import MAX_TEXT, QUEUES, Status, Ticket, utc_now
+from handoff.privacy_access import log_access
 from handoff.routing import can_see, queues_of
 from handoff.satisfaction import summarize
+from handoff.service_levels import standing
 from handoff.state import DESK, HUB, SETTINGS, STORE
 from handoff.users import Agent, verify_password
 
 log = logging.getLogger(__name__)
+ALL_STATUSES: tuple[Status, ...] = get_args(Status)
 _FAILED_LOGIN_DELAY = 0.5
 
 
@@ -71,16 +76,27 @@ async def login(request: web.Request) -> web.StreamResponse:
     await check_csrf(request, str(form.get("csrf") or ""))
     username, password = str(form.get("username") or "")[:100], str(form.get("password") or "")[:200]
     store = request.app[STORE]
+    throttle, address = login_throttle(request.app), request.remote or "?"
+    if wait := throttle.locked_for(username, address):
+        log.warning("console login for %r from %s refused: locked after repeated failures", username, address)
+        minutes = max(1, round(wait / 60))
+        error = (
+            f"Too many wrong passwords. Wait {minutes} minute{'s' if minutes > 1 else ''}, then try again."
+        )
+        context = {"csrf": await csrf_token(request), "error": error}
+        return aiohttp_jinja2.render_template("login.html", request, context, status=429)
     try:
         agent = await store.find_user(username)
         ok = verify_password(agent.password_hash, password)
     except UserNotFound:
         agent, ok = None, False
     if agent is None or not ok:
+        throttle.failed(username, address)
         await asyncio.sleep(_FAILED_LOGIN_DELAY)
         log.info("failed console login for %r", username)
         context = {"csrf": await csrf_token(request), "error": "Wrong user name or password."}
         return aiohttp_jinja2.render_template("login.html", request, context, status=401)
+    throttle.succeeded(username)
     session = await new_session(request)  # a fresh session id on login (no fixation)
     session[SESSION_USER] = agent.id
     await store.set_presence(agent.id, "online")
@@ -108,22 +124,13 @@ async def supervisor_page(request: web.Request) -> web.StreamResponse:
     agent = await require_supervisor(request)
     desk, store, levels = request.app[DESK], request.app[STORE], request.app[SETTINGS].service_levels
     now = utc_now()
+    settings = request.app[SETTINGS]
     rows = []
     for ticket in await store.list_tickets(("waiting", "assigned", "offline")):
-        waited = (now - ticket.handoff_time).total_seconds() / 60
-        target = (
-            levels.first_response_minutes_high
-            if ticket.priority == "high"
-            else levels.first_response_minutes_normal
-        )
-        rows.append(
-            {
-                "ticket": ticket,
-                "waited": round(waited, 1),
-                "target": target,
-                "breach": ticket.first_agent_response_time is None and waited > target,
-            }
-        )
+        sla = standing(ticket, levels, settings.hours, now)
+        rows.append({"ticket": ticket, "sla": sla})
+    order = {"breached": 0, "due_soon": 1, "on_track": 2, "missed": 3, "met": 4}
+    rows.sort(key=lambda row: (order[row["sla"].state], row["sla"].left_minutes))
     agents = await store.list_users()
     online = {a.id for a in await desk.agents_online()}
     context = {
@@ -177,8 +184,11 @@ def _row(ticket: Ticket) -> dict[str, Any]:
 
 async def ticket_detail(request: web.Request) -> web.Response:
     agent = await require_agent(request)
-    ticket = await request.app[DESK].visible_ticket(_ticket_id(request), agent)
-    return web.json_response(ticket.model_dump(mode="json"))
+    desk = request.app[DESK]
+    ticket = await desk.visible_ticket(_ticket_id(request), agent)
+    await log_access(request, agent, "opened_transcript", ticket.ticket_id)
+    others = await desk.store.list_tickets(ALL_STATUSES, limit=2000)
+    return web.json_response({**ticket.model_dump(mode="json"), **history_json(ticket, others)})
 
 
 async def claim(request: web.Request) -> web.Response:
@@ -295,6 +305,7 @@ async def satisfaction(request: web.Request) -> web.Response:
 async def export_json(request: web.Request) -> web.Response:
     agent = await require_agent(request)
     ticket = await request.app[DESK].visible_ticket(_ticket_id(request), agent)
+    await log_access(request, agent, "exported_json", ticket.ticket_id)
     return web.json_response(
         ticket.model_dump(mode="json"),
         headers={"Content-Disposition": f'attachment; filename="ticket-{ticket.ticket_id}.json"'},
@@ -304,6 +315,7 @@ async def export_json(request: web.Request) -> web.Response:
 async def export_html(request: web.Request) -> web.StreamResponse:
     agent = await require_agent(request)
     ticket = await request.app[DESK].visible_ticket(_ticket_id(request), agent)
+    await log_access(request, agent, "exported_html", ticket.ticket_id)
     context = {"ticket": ticket, "exported": dt.datetime.now(dt.UTC)}
     response = aiohttp_jinja2.render_template("transcript.html", request, context)
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

@@ -17,7 +17,7 @@ from handoff.metrics import Metrics
 from handoff.models import OPEN_STATUSES, QUEUES, HandoffRequest, Message, Ticket, utc_now
 from handoff.privacy_text import redacted, redacted_callback, redacted_handoff
 from handoff.rasa import NotDelivered, RasaClient
-from handoff.routing import can_see, serves
+from handoff.routing import can_see, checked_route, serves
 from handoff.settings import Settings
 from handoff.store import Store
 from handoff.users import Agent
@@ -70,7 +70,7 @@ class Desk:
 
     async def open_handoff(self, request: HandoffRequest) -> tuple[Ticket, QueueInfo, bool]:
         """Create the ticket (or return the conversation's open one). Offline when closed or nobody is on."""
-        request = redacted_handoff(request)
+        request = checked_route(redacted_handoff(request))
         now = utc_now()
         staffed = hours.is_open(self.settings.hours, now) and bool(await self.agents_online(request.queue))
         existing = await self.store.open_ticket_for_conversation(request.conversation_id)
@@ -295,7 +295,9 @@ class Desk:
         cursor = await self.store.tracker_cursor(ticket.ticket_id)
         newest = cursor
         for event in events:
-            stamp = float(event.get("timestamp") or 0)
+            # The cursor was computed from timestamps stored at microsecond precision: compare the event's
+            # stamp at that same precision, or the last message sent with the handoff is copied again.
+            stamp = _to_microseconds(event.get("timestamp"))
             if stamp <= cursor or event.get("event") not in ("user", "bot"):
                 continue
             newest = max(newest, stamp)
@@ -396,6 +398,14 @@ class Desk:
         ticket = await self.store.get_ticket(ticket_id, with_messages=False)
         await self.hub.broadcast({"type": "ticket_updated", "ticket": _summary(ticket)})
         await self.refresh_metrics()
+
+
+def _to_microseconds(stamp: Any) -> float:
+    """A Rasa event timestamp (float seconds) rounded as a stored datetime keeps it."""
+    try:
+        return dt.datetime.fromtimestamp(float(stamp or 0), dt.UTC).timestamp()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return 0.0
 
 
 def _summary(ticket: Ticket) -> dict[str, Any]:

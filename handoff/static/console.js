@@ -36,6 +36,11 @@
       (t.status === "waiting" ? " · place " + t.queue_position + " · waited " + Math.round(t.waited_minutes) + " min" : "");
     button.appendChild(el("span", label, "meta"));
     button.appendChild(el("span", t.summary || "(no summary)", "summary"));
+    if (unread[t.ticket_id]) {
+      item.className += " unread";
+      button.appendChild(el("span", unread[t.ticket_id] + " new", "badge"));
+    }
+    if (current && current.ticket_id === t.ticket_id) { button.setAttribute("aria-current", "true"); }
     button.addEventListener("click", function () { openTicket(t.ticket_id); });
     item.appendChild(button);
     return item;
@@ -51,6 +56,9 @@
       list.textContent = "";
       var names = data.queues.map(function (q) { return q.queue; });
       data.tickets.forEach(function (t) { if (names.indexOf(t.queue) < 0) { names.push(t.queue); } });
+      addChannels(data.tickets);
+      var allTickets = data.tickets;
+      data = { queues: data.queues, me: data.me, tickets: data.tickets.filter(matchesFilters) };
       var waiting = 0;
       names.forEach(function (name) {
         var tickets = data.tickets.filter(function (t) { return t.queue === name; });
@@ -67,7 +75,10 @@
         section.appendChild(ul);
         list.appendChild(section);
       });
-      if (!data.tickets.length) { list.appendChild(el("p", "Nobody is waiting.")); }
+      if (!data.tickets.length) {
+        list.appendChild(el("p", allTickets.length ? "No ticket matches these filters." : "Nobody is waiting."));
+      }
+      shown = data.tickets.map(function (t) { return t.ticket_id; });
       $("queue-summary").textContent = "Your queues: " + data.me.queues.join(", ") + ". " + waiting + " waiting.";
       document.title = (waiting ? "(" + waiting + ") " : "") + "IT support console";
     });
@@ -82,6 +93,7 @@
     $("notice-text").textContent = text;
     $("notice").hidden = false;
     say(text);
+    chime();
     if (window.Notification && Notification.permission === "granted") {
       try { new Notification(text, { tag: "handoff-" + ticketId }); } catch (e) { /* the alert above is enough */ }
     }
@@ -140,8 +152,8 @@
     t.transcript.forEach(renderMessage);
     var details = $("details");
     details.textContent = "";
-    [["Customer", (t.customer.name || "") + " " + (t.customer.email || "") + " (" + t.channel + ": " + t.customer.channel_user_id + ")"],
-     ["Summary", t.summary], ["Category", t.category || "—"], ["Reason", t.reason],
+    renderCustomer(t);
+    [["Summary", t.summary], ["Category", t.category || "—"], ["Reason", t.reason],
      ["Queue", queueLabel(t)], ["Priority", t.priority], ["Contact time", t.contact_time || "—"],
      ["Handoff time", t.handoff_time], ["First response", t.first_agent_response_time || "—"],
      ["Agent", t.assigned_agent || "—"], ["Resolution", t.resolution_notes || "—"],
@@ -150,22 +162,174 @@
     ].forEach(function (pair) { details.appendChild(el("dt", pair[0])); details.appendChild(el("dd", pair[1])); });
     var actions = $("actions-taken");
     actions.textContent = "";
-    t.actions_taken.forEach(function (a) {
-      var text = a.type === "kb_article"
-        ? "KB article: " + (a.title || a.doc_id || "?") + (a.helped === true ? " (helped)" : a.helped === false ? " (did not help)" : "")
-        : a.type === "diagnostic_step" ? "Diagnostic step: " + (a.title || a.step || a.step_id || "?") + (a.result ? " → " + a.result : "")
-        : JSON.stringify(a);
-      actions.appendChild(el("li", text));
-    });
+    t.actions_taken.forEach(function (a) { actions.appendChild(renderAction(a)); });
     if (!t.actions_taken.length) { actions.appendChild(el("li", "Nothing tried yet.")); }
     var notes = $("notes-list");
     notes.textContent = "";
     t.notes.forEach(function (n) { notes.appendChild(el("li", n.author + ": " + n.text)); });
   }
 
-  function openTicket(id) {
-    return api("GET", "/console/api/tickets/" + id).then(renderTicket).catch(function (e) { say(e.message); });
+  function pairs(list, into) {
+    into.textContent = "";
+    list.forEach(function (pair) { into.appendChild(el("dt", pair[0])); into.appendChild(el("dd", pair[1])); });
   }
+
+  /* Who the customer is: name, email, channel and user id, their earlier tickets, a repeat-contact flag. */
+  function renderCustomer(t) {
+    var c = t.customer || {};
+    pairs([["Name", c.name || "Not given"], ["Email", c.email || "Not given"], ["Channel", t.channel],
+           ["User id", c.channel_user_id || "—"]], $("customer"));
+    var flag = $("repeat-flag");
+    flag.hidden = !t.repeat_of;
+    flag.textContent = t.repeat_of
+      ? "Repeat contact: same problem as ticket " + t.repeat_of + " in the last 30 days." : "";
+    var list = $("history");
+    list.textContent = "";
+    (t.earlier_tickets || []).forEach(function (h) {
+      var li = el("li", "");
+      li.appendChild(el("strong", "#" + h.ticket_id + " · " + String(h.opened).slice(0, 10) + " · " + h.outcome));
+      li.appendChild(el("div", h.summary || h.category || ""));
+      if (h.resolution_notes) { li.appendChild(el("div", "Notes: " + h.resolution_notes, "muted")); }
+      list.appendChild(li);
+    });
+    if (!list.children.length) { list.appendChild(el("li", "None: this is their first ticket.")); }
+  }
+
+  var HELPED = { "true": "helped", "false": "did not help", "null": "no answer yet" };
+
+  function words(id) {
+    var text = String(id || "").replace(/[_-]+/g, " ").trim();
+    return text ? text.charAt(0).toUpperCase() + text.slice(1) : "Step";
+  }
+
+  /* One troubleshooting entry: a script step by title with its question and the customer's answer,
+     or a KB article with whether it helped. Text only (textContent), never HTML. */
+  function renderAction(a) {
+    var li = el("li", "");
+    if (a.type === "diagnostic_step") {
+      li.className = "step";
+      li.appendChild(el("strong", (a.script_title || words(a.script_id)) + " — " + (a.step_title || words(a.node_id))));
+      if (a.question) { li.appendChild(el("div", "Asked: " + a.question)); }
+      li.appendChild(el("div", "Customer: " + (a.answer ? "\u201c" + a.answer + "\u201d" : "(no answer)") +
+        " — " + (a.result_label || words(a.result))));
+    } else if (a.type === "kb_article") {
+      li.className = "article";
+      li.appendChild(el("strong", "Help article: " + (a.title || a.doc_id || "untitled")));
+      li.appendChild(el("div", "Customer said it " + HELPED[String(a.helped === undefined ? null : a.helped)]));
+    } else {
+      li.textContent = (a.type ? words(a.type) + ": " : "") + (a.title || a.text || JSON.stringify(a));
+    }
+    return li;
+  }
+
+  function openTicket(id) {
+    saveDraft();
+    delete unread[id];
+    var switching = !current || current.ticket_id !== id;
+    return api("GET", "/console/api/tickets/" + id).then(function (t) {
+      renderTicket(t);
+      if (switching) { restoreDraft(); loadQueue(); }
+    }).catch(function (e) { say(e.message); });
+  }
+
+  // ---- working fast: filters, unread markers, drafts, sound, keyboard ------------------------------
+  var unread = {};
+  var shown = [];
+  var DRAFTS = "console-drafts";
+
+  function drafts() {
+    try { return JSON.parse(sessionStorage.getItem(DRAFTS) || "{}"); } catch (e) { return {}; }
+  }
+  function saveDraft() {
+    if (!current) { return; }
+    var all = drafts();
+    if ($("reply").value) { all[current.ticket_id] = $("reply").value; } else { delete all[current.ticket_id]; }
+    sessionStorage.setItem(DRAFTS, JSON.stringify(all));
+  }
+  function restoreDraft() {
+    if (!current) { return; }
+    $("reply").value = drafts()[current.ticket_id] || "";
+    $("reply-status").textContent = $("reply").value ? "Draft kept from before." : "";
+  }
+
+  function addChannels(tickets) {
+    var select = $("filter-channel");
+    tickets.forEach(function (t) {
+      var known = Array.prototype.some.call(select.options, function (o) { return o.value === t.channel; });
+      if (!known) { var o = el("option", t.channel); o.value = t.channel; select.appendChild(o); }
+    });
+  }
+
+  function matchesFilters(t) {
+    var want = {
+      status: $("filter-status").value, priority: $("filter-priority").value, queue: $("filter-queue").value,
+      channel: $("filter-channel").value, ticket_type: $("filter-type").value
+    };
+    for (var key in want) {
+      if (want[key] && String(t[key] || (key === "ticket_type" ? "incident" : "")) !== want[key]) { return false; }
+    }
+    var words = $("filter-text").value.trim().toLowerCase();
+    if (!words) { return true; }
+    var c = t.customer || {};
+    var hay = ["#" + t.ticket_id, String(t.ticket_id), t.summary, t.category, c.name, c.email, t.assigned_agent]
+      .join(" ").toLowerCase();
+    return words.split(/\s+/).every(function (w) { return hay.indexOf(w) >= 0; });
+  }
+  ["filter-status", "filter-priority", "filter-queue", "filter-channel", "filter-type"].forEach(function (id) {
+    $(id).addEventListener("change", loadQueue);
+  });
+  $("filter-text").addEventListener("input", loadQueue);
+  $("filters").addEventListener("submit", function (e) { e.preventDefault(); });
+
+  // A short two-tone chime made on the spot (no sound file to download).
+  var audio = null;
+  function chime() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      [660, 880].forEach(function (freq, i) {
+        var osc = audio.createOscillator(), gain = audio.createGain();
+        osc.frequency.value = freq;
+        gain.gain.value = 0.08;
+        osc.connect(gain); gain.connect(audio.destination);
+        osc.start(audio.currentTime + i * 0.15); osc.stop(audio.currentTime + i * 0.15 + 0.12);
+      });
+      window.__chimes = (window.__chimes || 0) + 1;
+    } catch (e) { /* no sound available: the visible alert is enough */ }
+  }
+
+  function move(step) {
+    if (!shown.length) { return; }
+    var at = current ? shown.indexOf(current.ticket_id) : -1;
+    var next = shown[(at + step + shown.length) % shown.length];
+    if (at < 0 && step < 0) { next = shown[shown.length - 1]; }
+    openTicket(next);
+  }
+
+  function typingInField(target) {
+    return target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" || target.tagName === "SELECT");
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && typingInField(e.target)) { e.target.blur(); return; }
+    if (e.target === $("reply") && e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      $("reply-form").requestSubmit();
+      return;
+    }
+    if (typingInField(e.target) || e.ctrlKey || e.metaKey || e.altKey) { return; }
+    var visible = function (id) { return !$(id).hidden && !$(id).closest("[hidden]"); };
+    var keys = {
+      j: function () { move(1); },
+      k: function () { move(-1); },
+      c: function () { if (visible("claim")) { $("claim").click(); } },
+      r: function () { if (visible("reply-form")) { $("reply").focus(); } },
+      e: function () { if (visible("close-form")) { $("resolve").click(); } },
+      b: function () { if (visible("close-form")) { $("handback").click(); } },
+      ";": function () { if (visible("reply-form")) { $("canned-search").focus(); } },
+      "/": function () { $("filter-text").focus(); }
+    };
+    if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
+  });
 
   function act(path, body, done) {
     if (!current) { return; }
@@ -182,17 +346,32 @@
     if (!text.trim()) { return; }
     act("/messages", { text: text }, function (r) {
       $("reply").value = "";
+      saveDraft();
       $("reply-status").textContent = r.delivered ? "Sent."
         : "Saved, but not delivered to the customer" + (r.message.delivery_error ? ": " + r.message.delivery_error + "." : "'s chat.");
     });
   });
   var typingSent = 0;
   $("reply").addEventListener("input", function () {
+    saveDraft();
     // Others (and the customer, once the chat is mine) see "<name> is typing…"; at most every 2.5 s.
     if (current && $("reply").value && Date.now() - typingSent > 2500) {
       typingSent = Date.now();
       api("POST", "/console/api/tickets/" + current.ticket_id + "/typing", {}).catch(function () {});
     }
+  });
+  $("canned-search").addEventListener("input", function () {
+    var words = $("canned-search").value.trim().toLowerCase();
+    Array.prototype.forEach.call($("canned").options, function (o) {
+      if (!o.value) { return; }
+      o.hidden = words && (o.textContent + " " + o.dataset.text).toLowerCase().indexOf(words) < 0;
+    });
+  });
+  $("canned-search").addEventListener("keydown", function (e) {
+    if (e.key !== "Enter") { return; }
+    e.preventDefault();
+    var first = Array.prototype.filter.call($("canned").options, function (o) { return o.value && !o.hidden; })[0];
+    if (first) { $("reply").value = first.dataset.text; $("canned-search").value = ""; $("reply").focus(); }
   });
   $("canned").addEventListener("change", function () {
     var option = $("canned").selectedOptions[0];
@@ -240,6 +419,9 @@
       if (data.type === "message" && current && data.ticket_id === current.ticket_id) {
         renderMessage(data.message);
         return;
+      }
+      if (data.type === "message" && data.message.role === "customer") {
+        unread[data.ticket_id] = (unread[data.ticket_id] || 0) + 1;
       }
       if (current && data.ticket && data.ticket.ticket_id === current.ticket_id) { openTicket(current.ticket_id); }
       if (current && data.type === "note" && data.ticket_id === current.ticket_id) { openTicket(current.ticket_id); }
