@@ -252,7 +252,17 @@ def _has_mixed_shape(value: str) -> bool:
     return len(value) >= 4 and ((has_digit and has_alpha) or (has_symbol and (has_digit or has_alpha)))
 
 
+# Cheap first looks: most messages mention none of the trigger words, and the full patterns are slow.
+_PASSWORD_HINT = re.compile(
+    r"(?i)pass|pw|pin|with|using|use|typed|entered|tried|put|set|one\b|reset|chang|user|@"
+)
+_CODE_HINT = re.compile(r"(?i)code|otp|pin|pass")
+_KEY_HINT = re.compile(r"(?i)key|token|secret")
+
+
 def stated_passwords(text: str) -> Iterator[Span]:
+    if not _PASSWORD_HINT.search(text):
+        return
     for match in _STATED_PASSWORD.finditer(text):
         start, end, value = _value_span(match)
         if not _looks_like_a_word(value) and len(value) >= 3:
@@ -281,6 +291,8 @@ def stated_passwords(text: str) -> Iterator[Span]:
 
 
 def stated_codes(text: str) -> Iterator[Span]:
+    if not _CODE_HINT.search(text):
+        return
     for pattern in (_STATED_CODE, _BARE_CODE):
         for match in pattern.finditer(text):
             if _CODE_CONTEXT_NOT_SECRET.search(text[max(0, match.start() - 30) : match.start()]):
@@ -302,6 +314,8 @@ def _is_code(value: str) -> bool:
 
 
 def stated_keys(text: str) -> Iterator[Span]:
+    if not _KEY_HINT.search(text):
+        return
     for match in _STATED_KEY.finditer(text):
         start, end, value = _value_span(match)
         if not _looks_like_a_word(value) and len(value) >= 8 and not value.lower().startswith("0x"):

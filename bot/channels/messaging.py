@@ -33,6 +33,7 @@ from bot.channels.customer_text import (
 from bot.channels.dedup import RecentIds
 from bot.channels.delivery import DeliveryFailed
 from bot.channels.numbered_choices import OfferedChoices
+from bot.channels.privacy_notice import opening_notice
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +222,7 @@ class MessagingInput(InputChannel, ABC):
             except BadCustomerText as problem:
                 await output.send_response(incoming.conversation_id, {"text": str(problem)})
                 return
+            opening = await opening_notice(incoming.conversation_id)
             # Only the redacted text goes on to Rasa (tracker, logs, handoff transcript).
             if notice := redaction_notice(incoming.conversation_id, screened):
                 await output.send_response(incoming.conversation_id, {"text": notice})
@@ -240,6 +242,8 @@ class MessagingInput(InputChannel, ABC):
                     text, output, incoming.conversation_id, input_channel=self.name(), metadata=metadata
                 )
             )
+            if opening:  # the privacy notice follows the first answer, as on every channel
+                await output.send_response(incoming.conversation_id, {"text": opening})
         except DeliveryFailed as failed:
             log.warning("%s: reply to %s not delivered: %s", self.name(), incoming.conversation_id, failed)
         except Exception:
