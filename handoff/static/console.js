@@ -213,9 +213,47 @@
     var switching = !current || current.ticket_id !== id;
     return api("GET", "/console/api/tickets/" + id).then(function (t) {
       renderTicket(t);
-      if (switching) { restoreDraft(); loadQueue(); }
+      if (switching) { restoreDraft(); loadQueue(); loadSuggestions(); }
+      Array.prototype.forEach.call($("suggestions").querySelectorAll("button"), function (b) {
+        b.hidden = $("reply-form").hidden;  // sending needs the chat to be yours
+      });
     }).catch(function (e) { say(e.message); });
   }
+
+  // ---- knowledge at hand: articles that fit the conversation, sent in one click -------------------
+  function loadSuggestions() {
+    if (!current) { return; }
+    var list = $("suggestions"), id = current.ticket_id;
+    list.textContent = "";
+    list.appendChild(el("li", "Looking for articles…", "muted"));
+    api("GET", "/console/api/tickets/" + id + "/suggestions").then(function (data) {
+      if (!current || current.ticket_id !== id) { return; }
+      list.textContent = "";
+      data.articles.forEach(function (a) {
+        var li = el("li", "", "suggestion");
+        var link = el("a", a.title);
+        link.href = a.link; link.target = "_blank"; link.rel = "noopener";
+        li.appendChild(link);
+        li.appendChild(el("div", a.answer, "muted"));
+        var send = el("button", "Send link");
+        send.type = "button";
+        send.setAttribute("aria-label", "Send the article \u201c" + a.title + "\u201d to the customer");
+        send.hidden = $("reply-form").hidden;
+        send.addEventListener("click", function () {
+          var url = location.origin + a.link;
+          act("/messages", { text: "This help article explains it step by step: " + a.title + " \u2014 " + url },
+            function (r) { say(r.delivered ? "Article sent." : "Saved, but not delivered to the customer."); });
+        });
+        li.appendChild(send);
+        list.appendChild(li);
+      });
+      if (!data.articles.length) { list.appendChild(el("li", "No article fits yet.", "muted")); }
+    }).catch(function (e) {
+      list.textContent = "";
+      list.appendChild(el("li", e.message, "muted"));
+    });
+  }
+  $("refresh-suggestions").addEventListener("click", loadSuggestions);
 
   // ---- working fast: filters, unread markers, drafts, sound, keyboard ------------------------------
   var unread = {};
