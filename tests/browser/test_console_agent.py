@@ -122,6 +122,7 @@ def test_an_agent_works_a_handoff_from_the_keyboard(
     console.locator("#filter-priority").select_option("high")
     expect(console.locator("#queue-list")).to_contain_text("No ticket matches these filters.")
     console.locator("#filter-priority").select_option("")
+    expect(console.locator(f"button[data-ticket='{other}']")).to_be_visible()
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     console.screenshot(path=str(SCREENSHOT))
 
