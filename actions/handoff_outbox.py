@@ -101,3 +101,11 @@ def ensure_retrying(client: HandoffClient | None) -> None:
     if not read_outbox(outbox_path()):
         return
     _retrying = asyncio.get_running_loop().create_task(_retry_until_empty(client))
+
+
+def stop_retrying() -> None:
+    """Cancel the retry loop (stored requests stay on disk for the next start)."""
+    global _retrying
+    if _retrying is not None:
+        _retrying.cancel()
+        _retrying = None

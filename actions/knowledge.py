@@ -21,7 +21,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_replies as replies
 from actions import problems, survey
-from actions.diagnostics.understanding import says_fixed
+from actions.diagnostics.catalog import get_engine
+from actions.diagnostics.understanding import says_fixed, still_broken
 from knowledge_base import Hit, KnowledgeBase, KnowledgeBaseError
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,48 @@ def _article_id(tracker: Tracker) -> str | None:
     return str(entity or tracker.get_slot("kb_article_id") or "") or None
 
 
+GUESS_MIN_CONFIDENCE = 0.25
+"""A below-threshold intent still decides between "not IT" / "a complaint" and a plain no-answer when the KB
+has nothing: neither guesses an IT answer."""
+
+
+def _best_guess(tracker: Tracker) -> str | None:
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    for entry in ranking:
+        name = entry.get("name")
+        if name == "nlu_fallback":
+            continue
+        if (
+            name in ("out_of_scope", "complain")
+            and float(entry.get("confidence") or 0) >= GUESS_MIN_CONFIDENCE
+        ):
+            return str(name)
+        return None
+    return None
+
+
+def _article_failed(
+    dispatcher: CollectingDispatcher, tracker: Tracker, doc_id: str, article: Hit | None, text: str
+) -> list[EventType]:
+    """The customer did what the article says and it still fails: its script next, else a person."""
+    events: list[EventType] = [_mark_helped(tracker, doc_id, False), SlotSet("kb_pending_doc_id", None)]
+    diagnostic_id = article.diagnostic_id if article else None
+    engine = get_engine()
+    if diagnostic_id and diagnostic_id in engine.scripts:
+        turns = sum(1 for event in tracker.events if event.get("event") == "user")
+        state = engine.start(diagnostic_id, tracker.get_slot("diagnostic_level")).evolve(turn=turns)
+        dispatcher.utter_message(
+            text="Sorry the article didn't fix it. Let's check it step by step instead: "
+            f"{engine.script(diagnostic_id).title}. I'll say why each step matters."
+        )
+        return [*events, SlotSet("diagnostic_state", state.to_dict()), FollowupAction("diagnostic_form")]
+    dispatcher.utter_message(
+        text="Sorry that didn't fix it. You've already tried what the article says, so a person on our "
+        "support team is the best next step. I'll pass on what you tried."
+    )
+    return [*events, SlotSet("handoff_reason", "kb_not_solved"), FollowupAction("action_request_human")]
+
+
 def _ask_which_problem(tracker: Tracker, named: list[problems.Problem]) -> list[EventType]:
     turns = sum(1 for event in tracker.events if event.get("event") == "user")
     state = problems.choice_state(named, tracker.get_slot("diagnostic_level"), turns)
@@ -129,6 +172,11 @@ class ActionAnswerFromKB(Action):
                     _utter(dispatcher, replies.unknown_article_reply())
                     return []
                 return show_article(dispatcher, tracker, hit, None)
+            pending_doc = tracker.get_slot("kb_pending_doc_id")
+            if pending_doc and still_broken(text):
+                # "did what it says, still dead by lunchtime": the article did not solve it
+                article = await asyncio.to_thread(kb.article, str(pending_doc))
+                return _article_failed(dispatcher, tracker, str(pending_doc), article, text)
             named = await asyncio.to_thread(problems.named_problems, text, get_knowledge_base)
             if named:  # two problems in one message: the diagnostic form asks which one to start with
                 return _ask_which_problem(tracker, named)
@@ -149,6 +197,12 @@ class ActionAnswerFromKB(Action):
         if decision.kind == "clarify":
             _utter(dispatcher, replies.clarify_reply(decision.hits))
             return [SlotSet("kb_miss_count", 0.0), SlotSet("kb_last_query", text), SlotSet("kb_shown", [])]
+        best_guess = _best_guess(tracker)
+        if best_guess == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")  # no IT guess for a non-IT question
+            return [SlotSet("kb_miss_count", 0.0)]
+        if best_guess == "complain":
+            return [FollowupAction("action_complaint")]
         misses = float(tracker.get_slot("kb_miss_count") or 0) + 1
         if misses >= MISSES_BEFORE_PERSON:
             _utter(dispatcher, replies.second_miss_reply())
@@ -202,6 +256,13 @@ class ActionKBFeedback(Action):
             ]
         next_hit: Hit | None = None
         diagnostic_id: str | None = None
+        if still_broken(text):  # "tried another port and another pc, still dead": not a bare "no"
+            try:
+                kb = await asyncio.to_thread(get_knowledge_base)
+                article = await asyncio.to_thread(kb.article, doc_id)
+            except KnowledgeBaseError:
+                article = None
+            return _article_failed(dispatcher, tracker, doc_id, article, text)
         try:
             kb = await asyncio.to_thread(get_knowledge_base)
             current = await asyncio.to_thread(kb.article, doc_id)

@@ -101,3 +101,12 @@ def offer_next(dispatcher: CollectingDispatcher, still_to_do: list[dict[str, str
         buttons=[_button(following["topic"]), {"title": "No, thanks", "payload": "/deny"}],
     )
     return [SlotSet(PENDING_SLOT, still_to_do), SlotSet("pending_offer", "problem")]
+
+
+def other_script(text: str, current: str | None, get_kb: Callable[[], KnowledgeBase]) -> str | None:
+    """The script for a different problem the customer moved on to, else None. Never raises."""
+    try:
+        return _triage(get_kb).other_script(text, current)
+    except Exception:
+        log.exception("could not read the message for another problem")
+        return None

@@ -29,7 +29,6 @@ def attach_tickets(conversations: list[Conversation], tickets: list[TicketRecord
 
 
 def load(settings: AnalyticsSettings, since: dt.datetime, until: dt.datetime) -> list[Conversation]:
-    # Read 7 days beyond `until` is not possible for the future; returns within the period are what we see.
     conversations = list(read_conversations(settings.tracker_db, since, until))
     attach_tickets(conversations, read_tickets(settings.handoff_db))
     return conversations

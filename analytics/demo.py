@@ -362,6 +362,17 @@ async def _conversation(
         tracker.user(sender, t, "yes that fixed it", "affirm", channel, meta)
         tracker.slot(sender, t + 1, "resolution", "resolved_by_assistant")
         tracker.bot(sender, t + 1, "Great, glad that helped.")
+        if rng.random() < 0.3:  # the one-tap survey after the assistant solved it
+            tracker.user(sender, t + 20, "/rate_handoff", "rate_handoff", channel, meta)
+            tracker.slot(sender, t + 20, "handoff_rating", rng.choice([3, 4, 5, 5]))
+            if rng.random() < 0.3:
+                tracker.slot(
+                    sender,
+                    t + 40,
+                    "handoff_comment",
+                    rng.choice((*GOOD, "The bot did not understand me at first")),
+                )
+            tracker.slot(sender, t + 41, "handoff_rating", None)
     else:
         if script and rng.random() < 0.5:
             tracker.slot(
@@ -403,8 +414,13 @@ async def _ticket(
     if item.get("force") == "agent":
         resolved = first + dt.timedelta(minutes=30)
     status = "resolved" if resolved < end else "assigned"
+    if end - when < dt.timedelta(days=2) and rng.random() < 0.3:  # the last days leave a backlog
+        first = resolved = end + dt.timedelta(days=1)
+        status = "waiting"
     ticket_id = await store.create_ticket(request, "waiting", when)
-    columns: dict[str, Any] = {"status": status, "assigned_agent_id": rng.choice(agent_ids)}
+    columns: dict[str, Any] = {"status": status}
+    if status != "waiting":
+        columns["assigned_agent_id"] = rng.choice(agent_ids)
     if first < end:
         columns["first_agent_response_time"] = first
     if status == "resolved":

@@ -44,12 +44,11 @@ def advice_for(text: str) -> str:
 
 
 def themes(conversations: list[Conversation], embedder: Embedder | None = None) -> list[dict[str, Any]]:
-    rated = [
-        (t.rating, mask(t.comment.strip()))
-        for c in conversations
-        for t in c.tickets
-        if t.comment and t.comment.strip() and t.rating
+    rated = [(t.rating, t.comment) for c in conversations for t in c.tickets if t.comment and t.rating]
+    rated += [
+        (c.survey_rating, c.survey_comment) for c in conversations if c.survey_comment and c.survey_rating
     ]
+    rated = [(score, mask(text.strip())) for score, text in rated if text.strip()]
     if not rated:
         return []
     texts = [text for _, text in rated]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tqdm import tqdm
 
@@ -57,8 +58,6 @@ def build(
     steps.update()
     returns = Returns(conversations)
     hours, zone = settings.hours, settings.hours.timezone
-    from zoneinfo import ZoneInfo
-
     found.metrics = {
         "volume": volume.compute(conversations, ZoneInfo(zone), since.date(), until.date()),
         "outcomes": outcomes.compute(conversations, returns).as_dict(),

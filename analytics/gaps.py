@@ -38,6 +38,8 @@ def suggested_title(topic: Topic) -> str:
 def find(
     conversations: list[Conversation], topics: list[Topic], kb_dir: Path, embedder: Embedder | None = None
 ) -> list[dict[str, Any]]:
+    if not topics:
+        return []
     by_topic: dict[int, list[Conversation]] = defaultdict(list)
     for conv in conversations:
         by_topic[conv.topic].append(conv)

@@ -47,6 +47,8 @@ class Conversation:
     diagnostic_id: str | None = None
     diagnostic_outcome: str | None = None
     diagnostic_node: str | None = None
+    survey_rating: int | None = None  # the one-tap survey after the assistant solved it (slot handoff_rating)
+    survey_comment: str | None = None  # its optional comment (slot handoff_comment)
     site: str | None = None  # message metadata `site` or `network`, when a channel sends one
     tickets: list[TicketRecord] = field(default_factory=list)
     topic: int = -1  # set by topics.assign

@@ -10,9 +10,15 @@ from analytics.stats import mean, share
 
 
 def compute(conversations: list[Conversation]) -> dict[str, Any]:
-    """Asked = tickets resolved (by an agent, or by the assistant when the row says so); rated = with a score."""
+    """Asked = tickets resolved (by an agent, or by the assistant when the row says so) plus conversations the
+    assistant resolved without a ticket (its one-tap survey follows); rated = with a score."""
     groups: dict[str, dict[str, list[int] | int]] = defaultdict(lambda: {"asked": 0, "ratings": []})
     for conv in conversations:
+        if not conv.tickets and conv.resolution == "resolved_by_assistant":
+            for key in ("all", "assistant"):
+                groups[key]["asked"] += 1  # type: ignore[operator]
+                if conv.survey_rating is not None:
+                    groups[key]["ratings"].append(conv.survey_rating)  # type: ignore[union-attr]
         for t in conv.tickets:
             if t.status != "resolved" and t.rating is None:
                 continue

@@ -6,12 +6,33 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from analytics.clustering import cluster
 from analytics.embedding import embed
 from analytics.records import Conversation
 from knowledge_base.embedder import Embedder
+
+# Fragments left by the tokenizer (won't -> won) and words every support message has.
+STOP_WORDS = sorted(
+    ENGLISH_STOP_WORDS
+    | {
+        "won",
+        "don",
+        "doesn",
+        "didn",
+        "isn",
+        "can",
+        "ll",
+        "ve",
+        "need",
+        "help",
+        "please",
+        "just",
+        "get",
+        "keeps",
+    }
+)
 
 
 @dataclass
@@ -32,7 +53,7 @@ def top_terms(groups: list[list[str]], count: int = 4) -> list[list[str]]:
     docs = [" ".join(g) for g in groups]
     if not any(d.strip() for d in docs):
         return [[] for _ in groups]
-    vectorizer = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), sublinear_tf=True, min_df=1)
+    vectorizer = TfidfVectorizer(stop_words=STOP_WORDS, ngram_range=(1, 2), sublinear_tf=True, min_df=1)
     try:
         weights = vectorizer.fit_transform(docs).toarray()
     except ValueError:  # only stop words

@@ -75,6 +75,17 @@ class _Builder:
             helped = [r.get("helped") for r in value if isinstance(r, dict) and r.get("type") == "kb_article"]
             conv.kb_not_helped = conv.kb_not_helped or False in helped
             conv.kb_helped = conv.kb_helped or True in helped
+        elif name == "handoff_rating" and value is not None:
+            try:
+                rating = round(float(value))
+            except (TypeError, ValueError):
+                return
+            if 1 <= rating <= 5:
+                conv.survey_rating = rating
+        elif name == "handoff_comment" and isinstance(value, str):
+            text = value.strip()
+            if text and not text.startswith("/") and text.lower() not in {"skip", "no"}:
+                conv.survey_comment = text[:2000]
         elif name == "diagnostic_id" and value:
             conv.diagnostic_id = str(value)
         elif name == "diagnostic_outcome" and value:
@@ -94,6 +105,7 @@ def read_conversations(
 ) -> Iterator[Conversation]:
     """Every session with at least one customer message that starts in [since, until)."""
     conn = open_readonly(path)
+    conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")  # a bad byte is shown as '?'
     try:
         rows = conn.execute(
             "SELECT sender_id, type_name, action_name, timestamp, data FROM events ORDER BY sender_id, timestamp, id"

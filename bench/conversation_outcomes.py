@@ -21,7 +21,7 @@ SMALLTALK_RESPONSES = frozenset(
 DISCLOSURE_RESPONSES = frozenset({"utter_iamabot"})
 OUT_OF_SCOPE_RESPONSES = frozenset({"utter_out_of_scope"})
 APOLOGY_RESPONSES = frozenset({"utter_complaint_apology", "utter_complain_apology"})
-NO_ANSWER_RESPONSES = frozenset({"utter_main_topics", "utter_default"})
+NO_ANSWER_RESPONSES = frozenset({"utter_main_topics", "utter_default", "utter_noise"})
 NO_ANSWER_ACTIONS = frozenset({"action_default_fallback"})
 LANGUAGE_RESPONSE = "utter_unsupported_language"
 DIAGNOSTIC_FORM = "diagnostic_form"
@@ -106,6 +106,11 @@ def bot_events(events: Iterable[Event]) -> list[Event]:
     return [e for e in events if e.get("event") == "bot"]
 
 
+def _response_of(event: Event) -> str | None:
+    """The domain response a bot event came from (Rasa records it for rules and custom actions alike)."""
+    return (event.get("metadata") or {}).get("utter_action")
+
+
 def buttons_of(event: Event) -> list[Mapping[str, Any]]:
     data = event.get("data") or {}
     return list(data.get("buttons") or data.get("quick_replies") or [])
@@ -136,7 +141,9 @@ def _new_records(before: Mapping[str, Any], during: Mapping[str, Any]) -> list[M
     old_list = old if isinstance(old, list) else []
     if not isinstance(new, list):
         return []
-    added = new[len(old_list) :] if new[: len(old_list)] == old_list else [r for r in new if r not in old_list]
+    added = (
+        new[len(old_list) :] if new[: len(old_list)] == old_list else [r for r in new if r not in old_list]
+    )
     return [r for r in added if isinstance(r, Mapping)]
 
 
@@ -150,7 +157,9 @@ def _article_ids(doc_id: str, records: Sequence[Mapping[str, Any]]) -> frozenset
     return frozenset(ids)
 
 
-def _kb_outcomes(turn: Turn, set_now: Mapping[str, Any], records: Sequence[Mapping[str, Any]]) -> list[Outcome]:
+def _kb_outcomes(
+    turn: Turn, set_now: Mapping[str, Any], records: Sequence[Mapping[str, Any]]
+) -> list[Outcome]:
     found: list[Outcome] = []
     doc_id = set_now.get("kb_pending_doc_id")
     if doc_id:
@@ -158,13 +167,18 @@ def _kb_outcomes(turn: Turn, set_now: Mapping[str, Any], records: Sequence[Mappi
     misses = set_now.get("kb_miss_count")
     bots = bot_events(turn.during)
     if isinstance(misses, int | float) and misses >= 1:
-        guessed = any(_choice_buttons(e) for e in bots)
+        guessed = any(_choice_buttons(e) for e in bots if _response_of(e) not in NO_ANSWER_RESPONSES)
         found.append(Outcome("kb_miss_guessed_topics" if guessed else "no_answer"))
-    elif not doc_id and "kb_last_query" in set_now and set_now.get("kb_shown") == []:
-        # the KB's own clarify decision: close articles offered as buttons
-        if any(CLARIFY_MIN_OPTIONS <= len(_choice_buttons(e)) <= CLARIFY_MAX_OPTIONS for e in bots):
-            found.append(Outcome("clarify"))
+    elif _kb_clarified(set_now, bots):
+        found.append(Outcome("clarify"))
     return found
+
+
+def _kb_clarified(set_now: Mapping[str, Any], bots: Sequence[Event]) -> bool:
+    """The KB's own clarify decision: a new query, no article shown, close articles offered as buttons."""
+    if set_now.get("kb_pending_doc_id") or "kb_last_query" not in set_now or set_now.get("kb_shown") != []:
+        return False
+    return any(CLARIFY_MIN_OPTIONS <= len(_choice_buttons(e)) <= CLARIFY_MAX_OPTIONS for e in bots)
 
 
 def _script_outcomes(
@@ -184,6 +198,8 @@ def _script_outcomes(
     ) == DIAGNOSTIC_SLOT
     if running and asked:
         found.append(Outcome("script", script=str(state["script_id"]), step=state.get("node_id")))
+    if _asks_which_problem(turn, state, asked):
+        found.append(Outcome("clarify"))
     step_results = {str(r.get("result")) for r in records if r.get("type") == "diagnostic_step"}
     if running and step_results & WHY_RESULTS:
         found.append(Outcome("why", script=str(state["script_id"]), step=state.get("node_id")))
@@ -195,6 +211,15 @@ def _script_outcomes(
     if outcome == "stopped" and set_now.get("resolution") != "customer_left":
         found.append(Outcome("script_stopped_unrecorded"))
     return found
+
+
+def _asks_which_problem(turn: Turn, state: Any, asked: bool) -> bool:
+    """Two or three problems named in one message: the diagnostic form asks which to start with (its state has
+    no script yet and lists the problems as `options`)."""
+    if turn.active_loop_after != DIAGNOSTIC_FORM or not asked or not isinstance(state, Mapping):
+        return False
+    options = state.get("options") or []
+    return state.get("script_id") is None and CLARIFY_MIN_OPTIONS <= len(options) <= CLARIFY_MAX_OPTIONS
 
 
 def _ticket_outcomes(turn: Turn) -> list[Outcome]:
@@ -257,7 +282,7 @@ def _generic_clarify(turn: Turn, names: set[str]) -> list[Outcome]:
     if names & NO_ANSWER_RESPONSES:
         return []
     for event in bot_events(turn.during):
-        if (event.get("metadata") or {}).get("utter_action") in NO_ANSWER_RESPONSES:
+        if _response_of(event) in NO_ANSWER_RESPONSES:
             continue
         if CLARIFY_MIN_OPTIONS <= len(_choice_buttons(event)) <= CLARIFY_MAX_OPTIONS:
             return [Outcome("clarify")]

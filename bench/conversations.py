@@ -23,11 +23,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import aiohttp
 import yaml
@@ -133,7 +133,9 @@ class RestChannel(Channel):
 
     async def send(self, text: str) -> list[dict[str, Any]]:
         body = {"sender": self.sender, "message": text}
-        async with self.http.post(self.url, json=body, timeout=aiohttp.ClientTimeout(total=TURN_TIMEOUT)) as r:
+        async with self.http.post(
+            self.url, json=body, timeout=aiohttp.ClientTimeout(total=TURN_TIMEOUT)
+        ) as r:
             r.raise_for_status()
             messages: list[dict[str, Any]] = await r.json()
             return messages
@@ -173,8 +175,10 @@ class SocketIOChannel(Channel):
         while time.monotonic() < deadline:
             events = await self.recorder.events(self.sender)
             new = events[seen:]
-            if any(e.get("event") == "user" for e in new) and new[-1].get("event") == "action" and (
-                new[-1].get("name") == "action_listen"
+            if (
+                any(e.get("event") == "user" for e in new)
+                and new[-1].get("event") == "action"
+                and (new[-1].get("name") == "action_listen")
             ):
                 break
             await asyncio.sleep(0.1)
@@ -365,7 +369,11 @@ async def _check_never_store(
     log_dir: Path | None,
 ) -> None:
     """Checked once the conversation is over: what is stored then is what stays."""
-    wanted = [(r, s) for r, spec in zip(results, conversation["turns"]) for s in spec.get("never_store") or []]
+    wanted = [
+        (r, s)
+        for r, spec in zip(results, conversation["turns"], strict=True)
+        for s in spec.get("never_store") or []
+    ]
     if not wanted:
         return
     stored = await _stored_text(recorder, sender, log_dir)
@@ -387,7 +395,7 @@ def summarise(conversations: Sequence[dict[str, Any]], results: Sequence[list[Tu
     failures: list[dict[str, Any]] = []
     passed_conversations = turns_passed = turns_total = 0
     latencies = [r.ms for turns in results for r in turns if r.ms is not None]
-    for conversation, turns in zip(conversations, results):
+    for conversation, turns in zip(conversations, results, strict=True):
         scored = [r for r in turns if r.scored]
         passed_conversations += all(r.passed for r in scored)
         for result in scored:
@@ -445,7 +453,9 @@ def _running_target(rasa_url: str) -> Target:
             raise SystemExit(f"error: set {name} (or run `make run` once so var/secrets.json has it)")
         return value
 
-    handoff_url = os.environ.get("HANDOFF_URL") or f"http://127.0.0.1:{os.environ.get('HANDOFF_PORT', '8300')}"
+    handoff_url = (
+        os.environ.get("HANDOFF_URL") or f"http://127.0.0.1:{os.environ.get('HANDOFF_PORT', '8300')}"
+    )
     return Target(
         rasa_url=rasa_url.rstrip("/"),
         rasa_token=secret("RASA_AUTH_TOKEN"),

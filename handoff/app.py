@@ -23,6 +23,8 @@ from handoff.help_center import HELP_CENTER, HelpCenter
 from handoff.hub import Hub
 from handoff.metrics import Metrics
 from handoff.middleware import errors_middleware
+from handoff.privacy_access import access_log_ctx
+from handoff.privacy_retention import retention_loop
 from handoff.rasa import RasaClient
 from handoff.routes import setup_routes
 from handoff.settings import Settings
@@ -104,7 +106,8 @@ def create_app(settings: Settings) -> web.Application:
         autoescape=jinja2.select_autoescape(default=True),
     )
     app[HELP_CENTER] = HelpCenter.load(settings.kb_dir)
-    app.cleanup_ctx.extend([_database, _rasa, _sync_loop])
+    # The retention loop opens the DB itself, after _database has migrated it.
+    app.cleanup_ctx.extend([_database, access_log_ctx, _rasa, _sync_loop, retention_loop])
     app.on_shutdown.append(_close_sockets)
     setup_routes(app)
     return app

@@ -16,6 +16,8 @@ from handoff import db
 from handoff.app import create_app
 from handoff.errors import ConfigError, DuplicateUser, UserNotFound
 from handoff.models import QUEUES
+from handoff.privacy_cli import add_parser as add_privacy_parser
+from handoff.privacy_cli import run as run_privacy
 from handoff.routing import unknown_skills
 from handoff.settings import load_settings
 from handoff.store import Store
@@ -46,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     skills.add_argument("username")
     skills.add_argument("skills", help=f"comma-separated, from: {', '.join(QUEUES)}")
     users.add_parser("list", help="list agent accounts")
+    add_privacy_parser(commands)
     return parser
 
 
@@ -108,6 +111,9 @@ def main(argv: list[str]) -> int:
         if args.command == "users":
             # Account management needs only the database, not the service's secrets.
             print(asyncio.run(_users(Path(os.environ.get("HANDOFF_DB", "var/handoff.db")), args)))
+            return 0
+        if args.command == "privacy":
+            print(run_privacy(args))
             return 0
         settings = load_settings()
     except (ConfigError, ValueError, DuplicateUser, UserNotFound) as exc:

@@ -19,6 +19,7 @@ from handoff.auth import (
     check_csrf,
     csrf_token,
     current_agent,
+    login_throttle,
     require_agent,
     require_supervisor,
 )
@@ -27,6 +28,7 @@ from handoff.customer_history import history_json
 from handoff.errors import UserNotFound
 from handoff.hub import Connection
 from handoff.models import MAX_TEXT, QUEUES, Status, Ticket, utc_now
+from handoff.privacy_access import log_access
 from handoff.routing import can_see, queues_of
 from handoff.satisfaction import summarize
 from handoff.service_levels import standing
@@ -75,16 +77,27 @@ async def login(request: web.Request) -> web.StreamResponse:
     await check_csrf(request, str(form.get("csrf") or ""))
     username, password = str(form.get("username") or "")[:100], str(form.get("password") or "")[:200]
     store = request.app[STORE]
+    throttle, address = login_throttle(request.app), request.remote or "?"
+    if wait := throttle.locked_for(username, address):
+        log.warning("console login for %r from %s refused: locked after repeated failures", username, address)
+        minutes = max(1, round(wait / 60))
+        error = (
+            f"Too many wrong passwords. Wait {minutes} minute{'s' if minutes > 1 else ''}, then try again."
+        )
+        context = {"csrf": await csrf_token(request), "error": error}
+        return aiohttp_jinja2.render_template("login.html", request, context, status=429)
     try:
         agent = await store.find_user(username)
         ok = verify_password(agent.password_hash, password)
     except UserNotFound:
         agent, ok = None, False
     if agent is None or not ok:
+        throttle.failed(username, address)
         await asyncio.sleep(_FAILED_LOGIN_DELAY)
         log.info("failed console login for %r", username)
         context = {"csrf": await csrf_token(request), "error": "Wrong user name or password."}
         return aiohttp_jinja2.render_template("login.html", request, context, status=401)
+    throttle.succeeded(username)
     session = await new_session(request)  # a fresh session id on login (no fixation)
     session[SESSION_USER] = agent.id
     await store.set_presence(agent.id, "online")
@@ -174,6 +187,7 @@ async def ticket_detail(request: web.Request) -> web.Response:
     agent = await require_agent(request)
     desk = request.app[DESK]
     ticket = await desk.visible_ticket(_ticket_id(request), agent)
+    await log_access(request, agent, "opened_transcript", ticket.ticket_id)
     others = await desk.store.list_tickets(ALL_STATUSES, limit=2000)
     return web.json_response({**ticket.model_dump(mode="json"), **history_json(ticket, others)})
 
@@ -305,6 +319,7 @@ async def satisfaction(request: web.Request) -> web.Response:
 async def export_json(request: web.Request) -> web.Response:
     agent = await require_agent(request)
     ticket = await request.app[DESK].visible_ticket(_ticket_id(request), agent)
+    await log_access(request, agent, "exported_json", ticket.ticket_id)
     return web.json_response(
         ticket.model_dump(mode="json"),
         headers={"Content-Disposition": f'attachment; filename="ticket-{ticket.ticket_id}.json"'},
@@ -314,6 +329,7 @@ async def export_json(request: web.Request) -> web.Response:
 async def export_html(request: web.Request) -> web.StreamResponse:
     agent = await require_agent(request)
     ticket = await request.app[DESK].visible_ticket(_ticket_id(request), agent)
+    await log_access(request, agent, "exported_html", ticket.ticket_id)
     context = {"ticket": ticket, "exported": dt.datetime.now(dt.UTC)}
     response = aiohttp_jinja2.render_template("transcript.html", request, context)
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

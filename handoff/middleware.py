@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from handoff.errors import DuplicateUser, InvalidTransition, NotYourQueue, TicketNotFound, UserNotFound
+from handoff.state import SETTINGS
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -17,6 +18,48 @@ _SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+
+
+# Console, widget page and help pages: scripts and styles from this service only (the help pages and the
+# transcript export have small inline styles), nothing framed, no plugins. The widget talks to Rasa's
+# socket.io on another port, so connect-src also allows the configured Rasa URL.
+def content_security_policy(rasa_url: str | None) -> str:
+    connect = ["'self'"]
+    if rasa_url:
+        origin = rasa_url.rstrip("/")
+        connect += [origin, origin.replace("http://", "ws://", 1).replace("https://", "wss://", 1)]
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            f"connect-src {' '.join(connect)}",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def _is_https(request: web.Request) -> bool:
+    return request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+
+
+def _harden(request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in _SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if response.content_type == "text/html" and "Content-Security-Policy" not in response.headers:
+        settings = request.app.get(SETTINGS)
+        response.headers["Content-Security-Policy"] = content_security_policy(
+            str(settings.rasa_url) if settings is not None else None
+        )
+    # Behind TLS the session cookie must never travel over plain HTTP (loopback tests run without TLS).
+    if _is_https(request):
+        for cookie in response.cookies.values():
+            cookie["secure"] = True
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
 
 
 def _wants_json(request: web.Request) -> bool:
@@ -43,6 +86,7 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         return _error(request, 409, "user exists")
     except web.HTTPException as exc:
         if exc.status < 400:
+            _harden(request, exc)  # redirects carry the login's session cookie
             raise
         if exc.status in (401, 403, 404, 405, 413, 415) or _wants_json(request):
             response = _error(
@@ -58,6 +102,5 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         # The traceback goes to the log; the client never sees the request echoed back.
         log.exception("unhandled error in %s %s", request.method, request.path)
         return _error(request, 500, "internal error")
-    for name, value in _SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+    _harden(request, response)
     return response

@@ -120,5 +120,11 @@ class RasaClient:
         return list(tracker.get("events") or [])
 
 
+# Rasa's Sanic (21.12) does not percent-decode path parameters, so characters that are legal in a path
+# segment stay as they are: "+15550001111" and "whatsapp:+1..." (Twilio) or "D1:U2" (Slack) must reach Rasa
+# literally, or the relay would look up an empty conversation and "deliver" to nobody.
+_PATH_SAFE = ":+@!$&'()*,;="
+
+
 def _quote(value: str) -> str:
-    return quote(value, safe="")
+    return quote(value, safe=_PATH_SAFE)

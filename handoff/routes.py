@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from handoff import console, help_center, report_link, views, widget
+from handoff import console, help_center, privacy_access, report_link, views, widget
 
 
 def setup_routes(app: web.Application) -> None:
@@ -50,3 +50,5 @@ def setup_console_routes(app: web.Application) -> None:
     app.router.add_post("/console/api/tickets/{ticket_id}/typing", console.typing)
     app.router.add_get("/console/tickets/{ticket_id}/transcript.json", console.export_json)
     app.router.add_get("/console/tickets/{ticket_id}/transcript.html", console.export_html)
+    app.router.add_get("/console/access-log", privacy_access.access_log_page)
+    app.router.add_get("/console/api/access-log", privacy_access.access_log_api)

@@ -43,3 +43,12 @@ class NoticeMemory:
         if len(self._told) > self._limit:
             self._told.popitem(last=False)
         return True
+
+
+def first_contact_notice(retention_days: int, help_url: str | None) -> str:
+    """The privacy notice in the first reply of every conversation."""
+    where = f" See {help_url.rstrip('/')}/privacy for the details." if help_url else ""
+    return (
+        f"This chat is recorded to help you, and kept for {retention_days} days. "
+        f"To get a copy or have it deleted, ask us at any time.{where}"
+    )

@@ -91,6 +91,8 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
                 "HANDOFF_HOST": HOST,
                 "HANDOFF_PORT": str(config.handoff_port),
                 "HANDOFF_DB": str(config.handoff_db),
+                # Erasure and retention reach into Rasa's tracker store too.
+                "HANDOFF_TRACKER_DB": str(config.tracker_db),
                 "HANDOFF_SESSION_SECRET": secrets.handoff_session_secret,
             }
         ),

@@ -262,12 +262,13 @@ def _other_problem(tracker: Tracker, state: State) -> str | None:
     """The script for a different problem the customer moved on to ("forget the monitor, outlook ..."),
     else None. A cue word is needed: an answer to a step often sounds like a problem of its own."""
     text, intent, confidence = _latest(tracker)
-    if not intent or not intent.startswith("problem_") or confidence < SWITCH_CONFIDENCE:
-        return None
     if not SWITCH_CUE.search(text):
         return None
-    script_id = intent.removeprefix("problem_")
-    return script_id if script_id != state.script_id else None
+    if intent and intent.startswith("problem_") and confidence >= SWITCH_CONFIDENCE:
+        script_id = intent.removeprefix("problem_")
+        if script_id != state.script_id:
+            return script_id
+    return problems.other_script(text, state.script_id, get_knowledge_base)
 
 
 def _unfinished(tracker: Tracker, state: State) -> list[dict[str, Any]]:

@@ -28,9 +28,11 @@ from actions.diagnostics.triage import ARTICLE_PREFIX, Problem, pick
 from actions.diagnostics.understanding import (
     AnswerReader,
     Reply,
+    doubts,
     is_bare_yes_no,
     match_choice,
     normalise,
+    sounds_fixed,
     understand,
 )
 
@@ -218,6 +220,15 @@ class Engine:
             moved = self._resync_target(script, state, node_id, text, reader)
             if moved is not None:
                 return self._revise(moved, text, intent, confidence, at, record)
+        if (
+            reply.kind in ("no", "unclear")
+            and isinstance(node, QuestionNode)
+            and _is_fix_step(script, node)
+            and sounds_fixed(text)
+        ):
+            reply = Reply(
+                "yes"
+            )  # "clicked it, emails are flooding in now, thank you!" at "does it work now?"
         if reply.kind in ("question", "dont_know") and reply.value is None:
             reply = Reply(reply.kind, text)
         handler = _HANDLERS.get(reply.kind)
@@ -353,8 +364,9 @@ class Engine:
         if reply.kind == "text" and reply.value:
             extracted[state.node_id or ""] = reply.value
         moved = state.evolve(extracted=extracted)
-        step = self._enter(script, moved, target, reply, (record(result),))
-        if isinstance(script.node(target), ResolvedNode):
+        entry = record(result)
+        step = self._enter(script, moved, target, reply, (entry,))
+        if isinstance(script.node(target), ResolvedNode) and not doubts(str(entry["answer"])):
             # the answer already says the fix worked ("pages load now"): believe it, no second "did it work?"
             return Step(step.state.evolve(status="resolved"), reply, step.messages, step.records)
         return step
@@ -509,6 +521,9 @@ class Engine:
         new = state.evolve(node_id=state.history[-1], history=state.history[:-1], unknowns=0, unclear=0)
         return Step(new, reply, ("OK, let's go back one step.",), (record("went_back"),))
 
+    def _resume(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
+        return Step(state.evolve(unclear=0), reply, ("OK, back to the checks.",), (record("resumed"),))
+
     def _stop(self, script: Script, state: State, node: Any, reply: Reply, record: Any) -> Step:
         return Step(state.evolve(status="stopped"), reply, (), (record("stopped"),))
 
@@ -531,6 +546,16 @@ class Engine:
             "Sure, I'll explain it more simply." if level == "novice" else "Sure, I'll keep the steps short."
         )
         return Step(state.evolve(level=level), reply, (note,), (record(f"level_{level}"),))
+
+
+def _is_fix_step(script: Script, node: QuestionNode) -> bool:
+    """A yes/no step whose "yes" means the problem is gone ("Does the internet work now?")."""
+    target = node.next.get("yes")
+    return (
+        node.answer.kind == "yes_no"
+        and target is not None
+        and isinstance(script.nodes.get(target), ResolvedNode)
+    )
 
 
 def _outcome(node: QuestionNode, reply: Reply) -> str | None:
@@ -559,6 +584,7 @@ _HANDLERS: dict[str, Callable[..., Step]] = {
     "human": Engine._human,
     "fixed": Engine._fixed,
     "leave": Engine._leave,
+    "resume": Engine._resume,
     "simpler": Engine._level,
     "expert": Engine._level,
 }

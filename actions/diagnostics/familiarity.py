@@ -28,11 +28,19 @@ QUESTION = (
 CHOICES: tuple[tuple[str, Level], ...] = (("Spell out every click", "novice"), ("Short steps", "expert"))
 
 
+_PRECISE = re.compile(
+    r"\b(0x[0-9a-f]{4,}|error (code )?\d{3,}|\d{3} \d\.\d\.\d|(\d{1,3}\.){3}\d{1,3}|[a-z]+::[a-z_]+|"
+    r"net::err_\w+|err_\w+|event id \d+|kb\d{6,})\b",
+    re.IGNORECASE,
+)
+"""Error codes, IP addresses and event ids: a customer who quotes them reads short steps fine."""
+
+
 def infer_level(text: str) -> Level | None:
     """A level when the customer's words make it clear, else None (then we ask once)."""
     if _NOVICE.search(text):
         return "novice"
-    if _EXPERT.search(text):
+    if _EXPERT.search(text) or _PRECISE.search(text):
         return "expert"
     return None
 

@@ -29,6 +29,7 @@ _SPLIT = re.compile(
     re.IGNORECASE,
 )
 ARTICLE_PREFIX = "article:"
+_PARTS = re.compile(r"\s*(?:[,;.!]|\band\b|\bbut\b)\s*", re.IGNORECASE)
 SCRIPT_MIN_SCORE = 0.45
 """Router score a clause needs to name a script (its other scripts score 0.2-0.4 on clear clauses)."""
 SCRIPT_MIN_MARGIN = 0.08
@@ -72,6 +73,17 @@ class Triage:
         article = self.find_article(clause)
         if article is not None:
             return Problem(f"{ARTICLE_PREFIX}{article[0]}", article[1], clause)
+        return None
+
+    def other_script(self, text: str, current: str | None) -> str | None:
+        """The script of a different problem a part of the message names ("forget the monitor, outlook isn't
+        receiving anything"), else None."""
+        for part in _PARTS.split(text):
+            if len(part.split()) < MIN_WORDS:
+                continue
+            problem = self.topic(part)
+            if problem is not None and problem.topic in self.scripts and problem.topic != current:
+                return problem.topic
         return None
 
     def problems(self, text: str) -> list[Problem]:

@@ -29,6 +29,7 @@ Kind = Literal[
     "human",
     "fixed",
     "leave",
+    "resume",
     "unclear",
 ]
 
@@ -95,6 +96,15 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\bproblem('s| is| has)? (gone|solved|fixed|sorted)\b",
             r"\b(all|it'?s|it is|everything'?s|everything is) (fixed|sorted|working( again| now| fine)?)( now)?\s*[.!]*$",
             r"\b(fixed|sorted|solved) (it|now)\b(?! (yet|at all))",
+        ),
+    ),
+    (
+        # "ok, carry on with the printer", "now back to outlook": the customer returns to the checks
+        "resume",
+        _rx(
+            r"\b(carry on|continue|go on|resume|keep going)\b( with)?( the)?",
+            r"^\s*(\w+[,!.]?\s+)?(now |ok |okay )?back to (the |my )?\w+",
+            r"\bwhere were we\b",
         ),
     ),
     (
@@ -235,6 +245,7 @@ _LEADING_YES_NO = _rx(r"^\s*(y|ya|yes+|yeah+|yep|yup|yea|n|no+|nope|nah)\s*([.!,
 """A yes or no word, alone or set off by punctuation ("No, it doesn't start"): the customer's own reading."""
 _STILL_BROKEN = _rx(
     r"\bstill (not|doesn'?t|won'?t|isn'?t|can'?t|no|the same|broken|fail|happen)",
+    r"\bstill (silent|dead|nothing|blank|black|slow|crash|frozen|stuck|offline|off|down|empty|missing|there)\b",
     r"\b(didn'?t|did not|doesn'?t|does not) (work|help|fix)\b",
     r"\bno (luck|change|difference)\b",
     r"\bsame (problem|issue|thing)\b",
@@ -437,3 +448,31 @@ def says_fixed(text: str) -> bool:
     """True for "that worked, thanks!" and the like; "thanks, but it's still broken" is not a fix."""
     clean = normalise(text)
     return bool(_THANKS_FIXED.search(clean)) and not _THANKS_NOT_FIXED.search(clean)
+
+
+_WORKS_NOW = _rx(
+    r"\b(now|again|so far)\b",
+    r"\b(thanks|thank you|cheers|ta)\b",
+    r"\b(i'?m in|there'?s my|it printed|flooding in|came through|back to normal|quicker|faster)\b",
+)
+
+
+def sounds_fixed(text: str) -> bool:
+    """A statement that the fix worked, for a "did that fix it?" step: "emails are flooding in now, thanks".
+    Only read at fix steps; anything with "still", "but" or a negation is left to the usual reading."""
+    clean = normalise(text)
+    return bool(_WORKS_NOW.search(clean)) and not (
+        negations(clean) or re.search(r"\b(still|but|though|although)\b", clean, re.IGNORECASE)
+    )
+
+
+def doubts(text: str) -> bool:
+    """True when an answer that led to a fix also hedges ("still", "but"): then confirm before closing."""
+    return bool(
+        re.search(r"\b(still|but|though|although|kind of|sort of|maybe|partly)\b", normalise(text), re.I)
+    )
+
+
+def still_broken(text: str) -> bool:
+    """True for "still dead by lunchtime", "didn't help", "no luck": the last fix did not work."""
+    return bool(_STILL_BROKEN.search(normalise(text)))

@@ -2,7 +2,7 @@
 bot turn in the background and send the replies shaped for the app.
 
 A connector subclasses MessagingInput (verify + parse the webhook, build its output) and MessagingOutput
-(deliver one reply: text plus optional buttons). Customer text goes through customer_text.check_customer_text
+(deliver one reply: text plus optional buttons). Customer text goes through customer_text.screen_customer_text (checks + redaction)
 like every other channel; an option picked by number or title becomes that button's payload.
 """
 
@@ -20,7 +20,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.customer_text import BadCustomerText, check_customer_text
+from bot.channels.attachments import REFUSED_FILE, Attachment, acceptable, describe
+from bot.channels.customer_text import (
+    BadCustomerText,
+    redaction_notice,
+    screen_customer_text,
+    with_redaction_metadata,
+)
 from bot.channels.dedup import RecentIds
 from bot.channels.delivery import DeliveryFailed
 from bot.channels.numbered_choices import OfferedChoices
@@ -33,12 +39,7 @@ CANNOT_READ_FILES = (
     'or write "I want a person" and a member of the support team will look at it.'
 )
 
-
-@dataclass(frozen=True)
-class Attachment:
-    url: str
-    content_type: str
-    name: str = ""
+OUR_FAULT = "Sorry, something went wrong on our side and I could not answer. Please send your message again."
 
 
 @dataclass
@@ -153,7 +154,7 @@ class MessagingInput(InputChannel, ABC):
                 if not self.recent.first_time(incoming.event_id):
                     log.info("%s: dropped a retry of %s", self.name(), incoming.event_id)
                     continue
-                self._spawn(self._handle(incoming, on_new_message))
+                self._spawn(self._handle(incoming, on_new_message, getattr(request.app.ctx, "agent", None)))
             return self.acknowledgement(request)
 
         self.extra_routes(webhook)
@@ -165,7 +166,7 @@ class MessagingInput(InputChannel, ABC):
         task.add_done_callback(self._tasks.discard)
 
     async def _handle(
-        self, incoming: Incoming, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+        self, incoming: Incoming, on_new_message: Callable[[UserMessage], Awaitable[Any]], agent: Any = None
     ) -> None:
         output = self.get_output_channel()
         assert isinstance(output, MessagingOutput)
@@ -173,21 +174,33 @@ class MessagingInput(InputChannel, ABC):
             if await self.before_turn(incoming, output):
                 return
             text = incoming.text or ""
-            if incoming.attachments and not text.strip():
-                await output.send_response(incoming.conversation_id, {"text": CANNOT_READ_FILES})
-                return
+            if incoming.attachments:
+                files = [item for item in incoming.attachments if acceptable(item)]
+                if await _with_a_person(agent, incoming.conversation_id):
+                    text = "\n".join(part for part in (text.strip(), describe(files)) if part)
+                if not text.strip():
+                    reply = CANNOT_READ_FILES if files else REFUSED_FILE
+                    await output.send_response(incoming.conversation_id, {"text": reply})
+                    return
             try:
-                check_customer_text(text)
+                screened = screen_customer_text(text)
             except BadCustomerText as problem:
                 await output.send_response(incoming.conversation_id, {"text": str(problem)})
                 return
+            # Only the redacted text goes on to Rasa (tracker, logs, handoff transcript).
+            if notice := redaction_notice(incoming.conversation_id, screened):
+                await output.send_response(incoming.conversation_id, {"text": notice})
+            text = screened.text
             if not incoming.is_choice:
                 text = self.choices.resolve(incoming.conversation_id, text)
-            metadata = {
-                "channel_user": {"id": incoming.user_id, "name": incoming.display_name},
-                "attachments": [vars(attachment) for attachment in incoming.attachments],
-                **incoming.extra,
-            }
+            metadata = with_redaction_metadata(
+                {
+                    "channel_user": {"id": incoming.user_id, "name": incoming.display_name},
+                    "attachments": [vars(attachment) for attachment in incoming.attachments],
+                    **incoming.extra,
+                },
+                screened,
+            )
             await on_new_message(
                 UserMessage(
                     text, output, incoming.conversation_id, input_channel=self.name(), metadata=metadata
@@ -197,3 +210,20 @@ class MessagingInput(InputChannel, ABC):
             log.warning("%s: reply to %s not delivered: %s", self.name(), incoming.conversation_id, failed)
         except Exception:
             log.exception("%s: handling %s failed", self.name(), incoming.event_id)
+            try:  # never silence: tell the customer what happened and what to do
+                await output.send_response(incoming.conversation_id, {"text": OUR_FAULT})
+            except Exception:
+                log.warning("%s: could not tell %s about the failure", self.name(), incoming.conversation_id)
+
+
+async def _with_a_person(agent: Any, conversation_id: str) -> bool:
+    """True while the conversation is paused for an agent (the handoff service pauses it on claim)."""
+    store = getattr(agent, "tracker_store", None)
+    if store is None:
+        return False
+    try:
+        tracker = await store.retrieve(conversation_id)
+    except Exception:  # a tracker store problem must not lose the customer's message
+        log.warning("could not read the tracker of %s", conversation_id)
+        return False
+    return bool(tracker is not None and tracker.is_paused())

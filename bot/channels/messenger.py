@@ -24,8 +24,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.attachments import Attachment
 from bot.channels.delivery import DeliveryFailed
-from bot.channels.messaging import Attachment, Incoming, MessagingInput, MessagingOutput, WebhookRefused
+from bot.channels.messaging import Incoming, MessagingInput, MessagingOutput, WebhookRefused
 from bot.channels.messaging_window import CUSTOMER_MUST_WRITE_FIRST, HUMAN_AGENT, SendMode, send_mode
 from bot.channels.numbered_choices import OfferedChoices, button_title
 from bot.channels.signatures import messenger_signature_ok

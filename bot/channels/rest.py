@@ -27,6 +27,7 @@ from bot.channels.customer_text import (
     with_redaction_metadata,
 )
 from bot.channels.failsafe import guard_message_handler
+from bot.channels.privacy_notice import opening_notice
 from privacy import Redaction
 
 logger = logging.getLogger(__name__)
@@ -97,12 +98,16 @@ class SafeRestInput(RestInput):
                 return response.json({"error": str(error)}, status=error.status)
 
             collector = CollectingOutputChannel()
+            opening = await opening_notice(sender)
             # Said before the answer: the customer should know first that the secret is gone.
             if notice := redaction_notice(sender, message):
                 await collector.send_text_message(sender, notice)
             await on_new_message(
                 UserMessage(message.text, collector, sender, input_channel=self.name(), metadata=metadata)
             )
+            # After the answer, so the first thing a new customer reads is help with their problem.
+            if opening:
+                await collector.send_text_message(sender, opening)
             return response.json(collector.messages)
 
         return webhook

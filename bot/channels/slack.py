@@ -19,8 +19,9 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.attachments import Attachment
 from bot.channels.delivery import DeliveryFailed
-from bot.channels.messaging import Attachment, Incoming, MessagingInput, MessagingOutput, WebhookRefused
+from bot.channels.messaging import Incoming, MessagingInput, MessagingOutput, WebhookRefused
 from bot.channels.numbered_choices import OfferedChoices, button_title
 from bot.channels.signatures import slack_signature_ok
 from bot.channels.splitting import SLACK_SECTION_LIMIT, split_message
@@ -134,6 +135,7 @@ class SlackChannel(MessagingInput):
                 str(item.get("url_private") or ""),
                 str(item.get("mimetype") or ""),
                 str(item.get("name") or ""),
+                item["size"] if isinstance(item.get("size"), int) else None,
             )
             for item in event.get("files") or []
             if isinstance(item, dict)

@@ -20,8 +20,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.exceptions import TelegramAPIError
 from sanic.request import Request
 
+from bot.channels.attachments import Attachment
 from bot.channels.delivery import DeliveryFailed
-from bot.channels.messaging import Attachment, Incoming, MessagingInput, MessagingOutput, WebhookRefused
+from bot.channels.messaging import Incoming, MessagingInput, MessagingOutput, WebhookRefused
 from bot.channels.numbered_choices import OfferedChoices, button_title
 from bot.channels.signatures import telegram_secret_ok
 from bot.channels.splitting import TELEGRAM_LIMIT, split_message
@@ -140,7 +141,10 @@ class TelegramChannel(MessagingInput):
         user = message.get("from") or {}
         files = []
         if message.get("photo"):
-            files.append(Attachment(f"telegram-file:{message['photo'][-1].get('file_id')}", "image/jpeg"))
+            photo = message["photo"][-1]
+            files.append(
+                Attachment(f"telegram-file:{photo.get('file_id')}", "image/jpeg", size=photo.get("file_size"))
+            )
         if isinstance(message.get("document"), dict):
             document = message["document"]
             files.append(
@@ -148,6 +152,7 @@ class TelegramChannel(MessagingInput):
                     f"telegram-file:{document.get('file_id')}",
                     str(document.get("mime_type") or "application/octet-stream"),
                     str(document.get("file_name") or ""),
+                    document.get("file_size"),
                 )
             )
         text = message.get("text") or message.get("caption")

@@ -22,15 +22,15 @@ from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
+from bot.channels.attachments import Attachment
 from bot.channels.delivery import DeliveryFailed
-from bot.channels.messaging import Attachment, Incoming, MessagingInput, MessagingOutput, WebhookRefused
+from bot.channels.messaging import Incoming, MessagingInput, MessagingOutput, WebhookRefused
 from bot.channels.numbered_choices import OfferedChoices, numbered_list
 from bot.channels.opt_out import HELP_WORDS, START_WORDS, STOP_WORDS, OptOutList, keyword
 from bot.channels.signatures import twilio_signature_ok
 from bot.channels.splitting import SMS_LIMIT, split_message
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
-ACCEPTED_MEDIA = ("image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf", "text/plain")
 OPTED_OUT = (
     "the customer sent STOP, so no more messages can be sent to this number until they send START "
     "(Twilio error 21610)"
@@ -141,7 +141,7 @@ class TwilioSmsChannel(MessagingInput):
         count = int(fields.get("NumMedia") or 0) if (fields.get("NumMedia") or "0").isdigit() else 0
         for index in range(min(count, 10)):
             url, kind = fields.get(f"MediaUrl{index}", ""), fields.get(f"MediaContentType{index}", "")
-            if url.startswith(("https://", "http://")) and kind in ACCEPTED_MEDIA:
+            if url.startswith(("https://", "http://")):
                 files.append(Attachment(url, kind))
         name = fields.get("ProfileName") or None
         return [Incoming(f"sid:{sid}", sender, sender, fields.get("Body"), name, files)]

@@ -44,6 +44,7 @@ from bot.channels.customer_text import (
     with_redaction_metadata,
 )
 from bot.channels.failsafe import guard_message_handler
+from bot.channels.privacy_notice import opening_notice
 
 log = logging.getLogger(__name__)
 ROLE_KEY = "handoff_role"
@@ -167,10 +168,13 @@ class WebChatInput(SocketIOInput):
             data = {**data, "message": screened.text}
             if screened.changed:
                 data[self.metadata_key] = with_redaction_metadata(metadata, screened)
-            conversation = data.get("session_id") if self.session_persistence else sid
-            if notice := redaction_notice(str(conversation), screened):
+            conversation = str(data.get("session_id") if self.session_persistence else sid)
+            opening = await opening_notice(conversation)
+            if notice := redaction_notice(conversation, screened):
                 await sio.emit(self.bot_message_evt, {"text": notice}, room=sid, namespace=self.namespace)
             await stock_handler(sid, data)
+            if opening:  # after the first answer, as on the REST channel
+                await sio.emit(self.bot_message_evt, {"text": opening}, room=sid, namespace=self.namespace)
 
         sio.on(self.user_message_evt, checked_message, namespace=self.namespace)
 

@@ -110,11 +110,26 @@
     });
   }
 
+  // A customer's file arrives as its web address (bot/channels/attachments.py): show http(s) ones as links.
+  // Text stays text (textContent); only the address becomes an <a>, opened without access to this page.
+  function linkified(text) {
+    var span = el("span", null, "text");
+    String(text).split(/(https?:\/\/[^\s\]]+)/).forEach(function (part, index) {
+      if (index % 2 === 0) { if (part) { span.appendChild(document.createTextNode(part)); } return; }
+      var link = el("a", part);
+      link.href = part;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer nofollow";
+      span.appendChild(link);
+    });
+    return span;
+  }
+
   function renderMessage(m) {
     var row = el("div", null, "msg msg-" + m.role);
     var who = m.role === "customer" ? "Customer" : m.role === "bot" ? "Bot" : (m.author || m.role);
     row.appendChild(el("span", who + " · " + new Date(m.timestamp).toLocaleTimeString() + ": ", "who"));
-    row.appendChild(el("span", m.text, "text"));
+    row.appendChild(linkified(m.text));
     if (m.delivery_status === "failed") {
       row.appendChild(el("span", " — not delivered: " + (m.delivery_error || "unknown reason"), "not-delivered"));
     }

@@ -14,6 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff as action_module
+from actions import handoff_outbox
 from actions import transcript as tx
 from actions.handoff import (
     ActionCancelHandoff,
@@ -22,6 +23,7 @@ from actions.handoff import (
     ActionSubmitHandoffFeedback,
 )
 from handoff import create_app
+from handoff.client import HandoffClient
 from tests.handoff.conftest import AUTH, TOKEN, make_settings
 
 T0 = 1_741_000_000.0
@@ -207,19 +209,35 @@ def test_escalation_rules() -> None:
     )
 
 
-async def test_service_down_is_told_honestly_and_the_turn_does_not_fail(
-    handoff_env: pytest.MonkeyPatch,
+async def test_service_down_is_told_honestly_and_the_request_reaches_the_service_once_it_is_back(
+    handoff_env: pytest.MonkeyPatch, aiohttp_server: Any, tmp_path: Path
 ) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed_port = sock.getsockname()[1]
     handoff_env.setenv("HANDOFF_URL", f"http://127.0.0.1:{closed_port}")
+    handoff_env.setenv("HANDOFF_OUTBOX", str(tmp_path / "outbox.json"))
     dispatcher = CollectingDispatcher()
-    events = await ActionRequestHuman().run(dispatcher, tracker(CONVERSATION), {})
+    try:
+        events = await ActionRequestHuman().run(dispatcher, tracker(CONVERSATION), {})
+    finally:
+        handoff_outbox.stop_retrying()
     said = dispatcher.messages[0]["text"]
-    assert "couldn't reach" in said and "try again" in said
-    assert {b["payload"] for b in dispatcher.messages[0]["buttons"]} == {"/ask_human", "/request_callback"}
+    assert "couldn't reach" in said and "problem on our side" in said
+    assert "pass it to a person as soon as the system is back" in said
+    assert {b["payload"] for b in dispatcher.messages[0]["buttons"]} == {"/request_callback"}
     assert slot(events, "handoff_status") == "failed"
+    assert list(handoff_outbox.read_outbox(tmp_path / "outbox.json")) == ["customer-42"]
+
+    service = await aiohttp_server(create_app(make_settings(tmp_path)))
+    client = HandoffClient(str(service.make_url("/")), TOKEN)
+    assert await handoff_outbox.deliver_pending(client) == 0
+    assert handoff_outbox.read_outbox(tmp_path / "outbox.json") == {}
+    async with aiohttp.ClientSession() as http:
+        url = service.make_url("/api/conversations/customer-42/handoffs")
+        [ticket] = (await (await http.get(url, headers=AUTH)).json())["handoffs"]
+    assert ticket["summary"].startswith("my wifi keeps dropping")  # the one-line need, kept for the agent
+    assert ticket["transcript"][-1]["text"] == "I want to talk to a person"
 
 
 async def test_cancel_and_feedback_reach_the_ticket(

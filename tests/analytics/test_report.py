@@ -114,3 +114,33 @@ def test_bad_input_gets_one_line(tmp_path: Path) -> None:
         ["report", "--since", "2026-09-02", "--until", "2026-09-01", "--out", str(tmp_path / "r.html")], env
     )
     assert done.returncode == 2 and "--until must be after --since" in done.stderr
+
+
+def test_empty_stores_give_a_report_that_says_so(tmp_path: Path) -> None:
+    tracker = tmp_path / "tracker.db"
+    with sqlite3.connect(tracker) as conn:
+        from analytics.tracker_source import EVENTS_SCHEMA
+
+        conn.executescript(EVENTS_SCHEMA)
+        conn.execute(
+            "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES ('x', 'user', 1e9, ?)",
+            (b"\xff\xfe not utf-8",),
+        )
+    subprocess.run(
+        [sys.executable, "-m", "handoff", "users", "list"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "HANDOFF_DB": str(tmp_path / "handoff.db"), "PYTHONPATH": str(ROOT)},
+    )  # creates and migrates the handoff DB the way the service does
+    env = {
+        **os.environ,
+        "HANDOFF_DB": str(tmp_path / "handoff.db"),
+        "TRACKER_DB": str(tracker),
+        "PYTHONPATH": str(ROOT),
+    }
+    done = run(["report", "--since", "2026-11-01", "--out", str(tmp_path / "r.html"), "--quiet"], env)
+    assert done.returncode == 0, done.stderr
+    soup = BeautifulSoup((tmp_path / "r.html").read_text(encoding="utf-8"), "html.parser")
+    assert "0 conversations" in soup.find(id="summary").find_next("ul").get_text()
+    assert "None found." in soup.find(id="knowledge-gaps").get_text()

@@ -1,4 +1,5 @@
-"""`make run` behaviour: a clear one-line error for a busy port; Ctrl-C stops every child."""
+"""`make run` behaviour: a clear one-line error for a busy port; a killed child is restarted; Ctrl-C stops
+every child."""
 
 from __future__ import annotations
 
@@ -108,6 +109,21 @@ def test_run_starts_everything_prints_urls_and_ctrl_c_stops_every_child() -> Non
             timeout=60,
         )
         assert reply.status_code == 200 and reply.json()
+
+        # One child killed: make run restarts it (one log line) instead of stopping the assistant.
+        [handoff_pid] = [pid for pid in children if _cmdline(pid)[1:3] == ["-m", "handoff"]]
+        os.kill(handoff_pid, signal.SIGKILL)
+        restart_line = ""
+        while not restart_line and time.monotonic() < deadline:
+            line = launcher.stdout.readline()
+            restart_line = line if "restarting it" in line else ""
+        assert "The handoff service stopped (exit code -9); restarting it in 1 s (restart 1)" in restart_line
+        health = f"http://127.0.0.1:{ports['HANDOFF_PORT']}/health"
+        while time.monotonic() < deadline and not _answers(health):
+            time.sleep(0.5)
+        assert _answers(health)
+        assert launcher.poll() is None
+        children = child_pids(launcher.pid)
     finally:
         launcher.send_signal(signal.SIGINT)
         launcher.wait(timeout=60)
@@ -117,6 +133,21 @@ def test_run_starts_everything_prints_urls_and_ctrl_c_stops_every_child() -> Non
     for port in ports.values():
         with pytest.raises(httpx.ConnectError):
             httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return [part.decode(errors="replace") for part in cmdline.read().split(b"\0") if part]
+    except FileNotFoundError:
+        return []
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def _is_zombie(pid: int) -> bool:

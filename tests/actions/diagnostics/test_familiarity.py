@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import pytest
+
+from actions.diagnostics.familiarity import infer_level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("DNS resolution fails but ping 8.8.8.8 works", "expert"),
+        ("outlook shows error 0x800CCC0E when sending", "expert"),
+        ("Edge says NET::ERR_CERT_DATE_INVALID on the wiki", "expert"),
+        ("I'm an IT admin myself so keep it brief", "expert"),
+        ("laptop won't charge - I'm not good with computers", "novice"),
+        ("my wifi is broken", None),
+        ("the printer shows an error", None),
+    ],
+)
+def test_the_level_is_read_from_the_customers_words_when_clear(text: str, level: str | None) -> None:
+    assert infer_level(text) == level

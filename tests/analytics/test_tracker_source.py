@@ -1,0 +1,69 @@
+"""Conversations read back from rows in Rasa's SQL tracker-store layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from analytics import satisfaction
+from analytics.demo import _Tracker
+from analytics.settings import AnalyticsError
+from analytics.tracker_source import read_conversations
+
+T0 = dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC).timestamp()
+
+
+def session(tracker: _Tracker, sender: str, t: float) -> None:
+    tracker.action(sender, t - 1, "action_session_start")
+    tracker.event(sender, {"event": "session_started", "timestamp": t - 1})
+    tracker.action(sender, t - 1, "action_listen")
+
+
+def test_sessions_slots_and_the_assistant_survey(tmp_path: Path) -> None:
+    db = tmp_path / "tracker.db"
+    tracker = _Tracker(db)
+    session(tracker, "ann", T0)
+    tracker.user("ann", T0, "my disk is full", "ask_howto", "telegram", {"site": "Leeds office"})
+    tracker.bot("ann", T0 + 1.5, "This article should help.")
+    tracker.slot(
+        "ann", T0 + 60, "support_actions", [{"type": "kb_article", "doc_id": "disk-full", "helped": True}]
+    )
+    tracker.slot("ann", T0 + 61, "resolution", "resolved_by_assistant")
+    tracker.user("ann", T0 + 70, "/rate_handoff", "rate_handoff", "telegram", {})
+    tracker.slot("ann", T0 + 70, "handoff_rating", 4.0)
+    tracker.slot("ann", T0 + 80, "handoff_comment", "quick, thanks")
+    tracker.slot("ann", T0 + 81, "handoff_rating", None)  # the action resets both after saving
+    tracker.slot("ann", T0 + 81, "handoff_comment", None)
+    session(tracker, "ann", T0 + 86400)  # next day: a new session, whose opening action is not day one's end
+    tracker.user("ann", T0 + 86400, "<b>vpn</b> broken", "ask_howto", "telegram", {})
+    tracker.slot("ann", T0 + 86401, "kb_miss_count", 1.0)
+    tracker.close()
+
+    first, second = read_conversations(db)
+    assert (first.conversation_id, second.conversation_id) == ("ann#1", "ann#2")
+    assert first.channel == "telegram" and first.site == "Leeds office" and first.texts == ["my disk is full"]
+    assert (first.first_bot_reply - first.started).total_seconds() == pytest.approx(1.5)
+    assert first.ended.timestamp() == pytest.approx(T0 + 81)
+    assert first.kb_helped and first.resolution == "resolved_by_assistant"
+    assert (first.survey_rating, first.survey_comment) == (4, "quick, thanks")
+    assert second.kb_missed and second.first_text == "<b>vpn</b> broken" and second.survey_rating is None
+    assert satisfaction.compute([first, second])["assistant"] == {
+        "asked": 1,
+        "rated": 1,
+        "mean": 4.0,
+        "share_4_5": 1.0,
+        "response_rate": 1.0,
+    }
+    since = dt.datetime.fromtimestamp(T0 + 3600, dt.UTC)
+    assert [c.conversation_id for c in read_conversations(db, since=since)] == ["ann#2"]
+
+
+def test_missing_or_foreign_database_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(AnalyticsError, match="database not found"):
+        list(read_conversations(tmp_path / "nope.db"))
+    other = tmp_path / "other.db"
+    other.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(AnalyticsError, match="not a Rasa tracker database"):
+        list(read_conversations(other))
