@@ -154,8 +154,8 @@
     details.textContent = "";
     renderCustomer(t);
     [["Summary", t.summary], ["Category", t.category || "—"], ["Reason", t.reason],
-     ["Queue", queueLabel(t)], ["Priority", t.priority], ["Contact time", t.contact_time || "—"],
-     ["Handoff time", t.handoff_time], ["First response", t.first_agent_response_time || "—"],
+     ["Queue", queueLabel(t)], ["Priority", t.priority], ["Contact time", when(t.contact_time)],
+     ["Handoff time", when(t.handoff_time)], ["First response", when(t.first_agent_response_time)],
      ["Agent", t.assigned_agent || "—"], ["Resolution", t.resolution_notes || "—"],
      ["Callback", t.callback ? JSON.stringify(t.callback) : "—"],
      ["Satisfaction", t.satisfaction_rating ? t.satisfaction_rating + "/5 " + (t.satisfaction_comment || "") : "—"]
@@ -168,6 +168,8 @@
     notes.textContent = "";
     t.notes.forEach(function (n) { notes.appendChild(el("li", n.author + ": " + n.text)); });
   }
+
+  function when(iso) { return iso ? new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) : "—"; }
 
   function pairs(list, into) {
     into.textContent = "";

@@ -124,6 +124,7 @@ def test_an_agent_works_a_handoff_from_the_keyboard(
     console.locator("#filter-priority").select_option("")
     expect(console.locator(f"button[data-ticket='{other}']")).to_be_visible()
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    console.evaluate("window.scrollTo(0, 0)")
     console.screenshot(path=str(SCREENSHOT))
 
     # "e" resolves.
