@@ -96,7 +96,14 @@ def build_request(tracker: Tracker) -> dict[str, Any]:
         "contact_time": tx.contact_time(events),
         "transcript": tx.transcript(events),
         "actions_taken": record,
+        "language": _language(tracker),
     }
+
+
+def _language(tracker: Tracker) -> str | None:
+    """The customer's language when it is not English (slot customer_language), for routing by skill."""
+    value = tracker.get_slot("customer_language")
+    return value if isinstance(value, str) and re.fullmatch(r"[a-z]{2}", value) else None
 
 
 def _say_queued(dispatcher: CollectingDispatcher, answer: dict[str, Any]) -> None:

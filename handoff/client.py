@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
@@ -40,6 +41,12 @@ class HandoffClient:
 
     async def get_handoff(self, ticket_id: int) -> dict[str, Any]:
         return await self._call("GET", f"/api/handoffs/{int(ticket_id)}")
+
+    async def customer_tickets(self, channel_user_id: str) -> list[dict[str, Any]]:
+        """The customer's own tickets, newest first."""
+        body = await self._call("GET", f"/api/customers/{quote(channel_user_id, safe='')}/tickets")
+        tickets = body.get("tickets")
+        return tickets if isinstance(tickets, list) else []
 
     async def cancel(self, ticket_id: int) -> dict[str, Any]:
         return await self._call("POST", f"/api/handoffs/{int(ticket_id)}/cancel")

@@ -72,6 +72,8 @@ class Desk:
         """Create the ticket (or return the conversation's open one). Offline when closed or nobody is on."""
         request = checked_route(redacted_handoff(request))
         now = utc_now()
+        if request.ticket_type == "request":
+            return await self._log_request(request, now)
         staffed = hours.is_open(self.settings.hours, now) and bool(await self.agents_online(request.queue))
         existing = await self.store.open_ticket_for_conversation(request.conversation_id)
         if existing is not None:
@@ -86,6 +88,18 @@ class Desk:
         log.info("conversation %s: opened ticket %s (%s)", ticket.conversation_id, ticket_id, status)
         await self.hub.broadcast({"type": "ticket_created", "ticket": _summary(ticket)}, queue=ticket.queue)
         await self.refresh_metrics()
+        return ticket, await self.queue_info(ticket), True
+
+    async def _log_request(self, request: HandoffRequest, now: dt.datetime) -> tuple[Ticket, QueueInfo, bool]:
+        """A service request is not a live chat: it is saved ('offline') in its request queue and worked
+        within its service level, so it never takes a place in the live queue or pauses the bot."""
+        ticket_id = await self.store.create_ticket(request, "offline", now)
+        ticket = await self.store.get_ticket(ticket_id)
+        self.metrics.handoffs.labels(reason=ticket.reason, status="request").inc()
+        log.info(
+            "conversation %s: logged request %s (%s)", ticket.conversation_id, ticket_id, request.request_type
+        )
+        await self.hub.broadcast({"type": "ticket_created", "ticket": _summary(ticket)}, queue=ticket.queue)
         return ticket, await self.queue_info(ticket), True
 
     async def queue_info(self, ticket: Ticket) -> QueueInfo:

@@ -17,9 +17,35 @@ OPEN_STATUSES: tuple[Status, ...] = ("waiting", "assigned")
 # an admin or approval action, e.g. access rights, a software purchase).
 ESCALATION_TYPES = ("technical", "vertical", "horizontal", "administrative")
 # Skill queues: who works the ticket. Agents' skills name queues; `general` is everyone's.
-QUEUES = ("general", "network", "hardware", "software", "account", "complaint")
+# The req-* queues work service requests (one per request type in data/requests/*.yml).
+QUEUES = (
+    "general",
+    "network",
+    "hardware",
+    "software",
+    "account",
+    "complaint",
+    "req-software",
+    "req-access",
+    "req-equipment",
+    "req-onboarding",
+)
 EscalationType = Literal["technical", "vertical", "horizontal", "administrative"]
-Queue = Literal["general", "network", "hardware", "software", "account", "complaint"]
+Queue = Literal[
+    "general",
+    "network",
+    "hardware",
+    "software",
+    "account",
+    "complaint",
+    "req-software",
+    "req-access",
+    "req-equipment",
+    "req-onboarding",
+]
+# incident: something is broken (a live handoff); request: ITIL request fulfilment, worked from its queue.
+TicketType = Literal["incident", "request"]
+LANGUAGE_PATTERN = r"^[a-z]{2}$"
 # Before migration 0002 `escalation_type` held the queue; the type each old queue implies (same as the SQL).
 TYPE_OF_LEGACY_QUEUE: dict[str, EscalationType] = {
     "complaint": "vertical",
@@ -77,6 +103,24 @@ class HandoffRequest(BaseModel):
     contact_time: dt.datetime | None = None
     transcript: list[TranscriptEntry] = Field(default_factory=list, max_length=5000)
     actions_taken: list[dict[str, Any]] = Field(default_factory=list, max_length=1000)
+    ticket_type: TicketType = "incident"
+    request_type: str | None = Field(default=None, max_length=50, pattern=r"^[a-z0-9_]+$")
+    request_details: dict[str, str] | None = Field(default=None, max_length=20)
+    service_level_hours: int | None = Field(default=None, ge=1, le=24 * 60)
+    language: str | None = Field(default=None, pattern=LANGUAGE_PATTERN)
+
+    @field_validator("request_details")
+    @classmethod
+    def _short_details(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value and any(len(k) > 100 or len(v) > 1000 for k, v in value.items()):
+            raise ValueError("each request detail is at most 100 characters of label and 1000 of value")
+        return value
+
+    @model_validator(mode="after")
+    def _request_has_type(self) -> HandoffRequest:
+        if self.ticket_type == "request" and not self.request_type:
+            raise ValueError("a request ticket needs request_type")
+        return self
 
     @model_validator(mode="before")
     @classmethod
@@ -142,5 +186,11 @@ class Ticket(BaseModel):
     satisfaction_rating: int | None
     satisfaction_comment: str | None
     callback: dict[str, Any] | None
+    ticket_type: TicketType = "incident"
+    request_type: str | None = None
+    request_details: dict[str, str] | None = None
+    service_level_hours: int | None = None
+    due_time: dt.datetime | None = None
+    language: str | None = None
     transcript: list[Message] = Field(default_factory=list)
     notes: list[Note] = Field(default_factory=list)

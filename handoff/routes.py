@@ -17,6 +17,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_put("/api/handoffs/{ticket_id}/callback", views.put_callback)
     app.router.add_get("/api/conversations/{conversation_id}/handoffs", views.conversation_handoffs)
     app.router.add_post("/api/conversations/{conversation_id}/typing", views.customer_typing)
+    app.router.add_get("/api/customers/{channel_user_id}/tickets", views.customer_tickets)
     setup_console_routes(app)
 
 
@@ -40,6 +41,7 @@ def setup_console_routes(app: web.Application) -> None:
     app.router.add_post("/console/api/presence", console.presence)
     app.router.add_get("/console/api/satisfaction", console.satisfaction)
     app.router.add_get("/console/api/tickets/{ticket_id}", console.ticket_detail)
+    app.router.add_get("/console/api/tickets/{ticket_id}/suggestions", console.suggestions)
     app.router.add_post("/console/api/tickets/{ticket_id}/claim", console.claim)
     app.router.add_post("/console/api/tickets/{ticket_id}/messages", console.send_message)
     app.router.add_post("/console/api/tickets/{ticket_id}/notes", console.add_note)

@@ -49,8 +49,9 @@ class Store:
         cursor = await self._conn.execute(
             "INSERT INTO tickets (conversation_id, status, channel, customer_channel_user_id, customer_name,"
             " customer_email, summary, category, reason, escalation_type, queue, priority, contact_time,"
-            " handoff_time, actions_taken, tracker_cursor)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " handoff_time, actions_taken, tracker_cursor, ticket_type, request_type, request_details,"
+            " service_level_hours, due_time, language)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 request.conversation_id,
                 status,
@@ -70,6 +71,14 @@ class Store:
                 _iso(now),
                 json.dumps(request.actions_taken),
                 max((e.timestamp.timestamp() for e in request.transcript), default=0.0),
+                request.ticket_type,
+                request.request_type,
+                json.dumps(request.request_details) if request.request_details is not None else None,
+                request.service_level_hours,
+                _iso(now + dt.timedelta(hours=request.service_level_hours))
+                if request.service_level_hours
+                else None,
+                request.language,
             ),
         )
         ticket_id = int(cursor.lastrowid or 0)
@@ -96,9 +105,19 @@ class Store:
             rows = await cursor.fetchall()
         return [self._ticket(r, await self.messages(r["id"]), await self.notes(r["id"])) for r in rows]
 
+    async def tickets_for_customer(self, channel_user_id: str, limit: int = 20) -> list[Ticket]:
+        """The customer's newest tickets first, without messages (what a status question needs)."""
+        async with self._conn.execute(
+            f"{_TICKET_SELECT} WHERE t.customer_channel_user_id = ? ORDER BY t.id DESC LIMIT ?",
+            (channel_user_id, limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [self._ticket(r, [], []) for r in rows]
+
     async def open_ticket_for_conversation(self, conversation_id: str) -> Ticket | None:
         async with self._conn.execute(
-            f"{_TICKET_SELECT} WHERE t.conversation_id = ? AND t.status IN ('waiting', 'assigned', 'offline')"
+            f"{_TICKET_SELECT} WHERE t.conversation_id = ? AND t.ticket_type = 'incident'"
+            " AND t.status IN ('waiting', 'assigned', 'offline')"
             " ORDER BY t.id DESC LIMIT 1",
             (conversation_id,),
         ) as cursor:
@@ -331,6 +350,12 @@ class Store:
             satisfaction_rating=row["satisfaction_rating"],
             satisfaction_comment=row["satisfaction_comment"],
             callback=json.loads(row["callback"]) if row["callback"] else None,
+            ticket_type=row["ticket_type"],
+            request_type=row["request_type"],
+            request_details=json.loads(row["request_details"]) if row["request_details"] else None,
+            service_level_hours=row["service_level_hours"],
+            due_time=_time(row["due_time"]),
+            language=row["language"],
             transcript=messages,
             notes=notes,
         )

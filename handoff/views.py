@@ -66,6 +66,18 @@ async def conversation_handoffs(request: web.Request) -> web.Response:
     )
 
 
+async def customer_tickets(request: web.Request) -> web.Response:
+    """A customer's own tickets, newest first, for "what's happening with my request?" (bot or agent)."""
+    await require_bot_or_agent(request)
+    channel_user_id = request.match_info["channel_user_id"]
+    if not 1 <= len(channel_user_id) <= 200:
+        raise web.HTTPNotFound(text="not found")
+    tickets = await request.app[STORE].tickets_for_customer(channel_user_id)
+    return web.json_response(
+        {"channel_user_id": channel_user_id, "tickets": [t.model_dump(mode="json") for t in tickets]}
+    )
+
+
 async def customer_typing(request: web.Request) -> web.Response:
     """The web chat channel reports that the customer is typing; consoles show it while a person owns the
     chat. `shown` says whether an agent-owned chat was found."""

@@ -113,6 +113,10 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\b(talk|speak|chat)\b.*\b(person|human|agent|someone|somebody|technician)\b",
             r"\b(real|live) (person|human|agent)\b",
             r"^\s*(agent|human|operator)\s*[.!]*$",
+            r"\b(pass|hand|send|escalate|give|put) (it|this|me)( on| over| through)? to (a |the |an |your )?"
+            r"(\w+ )?(team|person|human|someone|somebody|engineer|technician|agent|desk|support)\b",
+            r"\b(can|could) (someone|somebody|a tech|a technician|an engineer) (call|phone|ring|help) me\b",
+            r"\bget me (someone|somebody|a person|a human|an engineer|a technician)\b",
         ),
     ),
     (

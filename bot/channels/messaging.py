@@ -9,7 +9,10 @@ like every other channel; an option picked by number or title becomes that butto
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 import logging
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -113,6 +116,10 @@ class MessagingInput(InputChannel, ABC):
     @abstractmethod
     def get_output_channel(self) -> OutputChannel | None: ...
 
+    async def typing(self, conversation_id: str) -> None:
+        """Show the app's typing indicator to the customer (only apps that have one override this)."""
+        raise NotImplementedError
+
     def acknowledgement(self, request: Request) -> HTTPResponse:
         return response.json({"ok": True})
 
@@ -157,6 +164,33 @@ class MessagingInput(InputChannel, ABC):
                     continue
                 self._spawn(self._handle(incoming, on_new_message, getattr(request.app.ctx, "agent", None)))
             return self.acknowledgement(request)
+
+        @webhook.route("/typing", methods=["POST"])
+        async def agent_typing(request: Request) -> HTTPResponse:
+            """The handoff service (bearer HANDOFF_API_TOKEN) shows the customer that an agent is typing."""
+            token = os.environ.get("HANDOFF_API_TOKEN", "")
+            scheme, _, given = (request.headers.get("Authorization") or "").partition(" ")
+            if (
+                not token
+                or scheme.lower() != "bearer"
+                or not hmac.compare_digest(given.encode(), token.encode())
+            ):
+                return response.json({"error": "missing or wrong bearer token"}, status=401)
+            try:
+                body = json.loads(request.body or b"")
+            except (ValueError, UnicodeDecodeError):
+                body = None
+            session = body.get("session_id") if isinstance(body, dict) else None
+            if not isinstance(session, str) or not 0 < len(session) <= 200:
+                return response.json({"error": "give session_id (1-200 characters)"}, status=400)
+            try:
+                await self.typing(session)
+            except NotImplementedError:
+                return response.json({"error": f"{self.name()} has no typing indicator"}, status=404)
+            except Exception as exc:  # the app refused or is unreachable: not worth more than a log line
+                log.info("%s: typing not shown: %s", self.name(), type(exc).__name__)
+                return response.json({"error": "the app did not take the typing notice"}, status=502)
+            return response.json({"ok": True})
 
         self.extra_routes(webhook)
         return webhook

@@ -236,7 +236,7 @@ async def test_service_down_is_told_honestly_and_the_request_reaches_the_service
     async with aiohttp.ClientSession() as http:
         url = service.make_url("/api/conversations/customer-42/handoffs")
         [ticket] = (await (await http.get(url, headers=AUTH)).json())["handoffs"]
-    assert ticket["summary"] == "my wifi keeps dropping"
+    assert ticket["summary"].startswith("my wifi keeps dropping")  # the one-line need, kept for the agent
     assert ticket["transcript"][-1]["text"] == "I want to talk to a person"
 
 

@@ -215,7 +215,9 @@ def test_a_kb_answer_links_to_the_whole_article(
     expect(log).to_contain_text('From our help article "Clear your browser cache and cookies"')
     link = log.get_by_role("link", name=f"{stack.handoff_url}/help/browser-cache")
     expect(link).to_have_attribute("href", f"{stack.handoff_url}/help/browser-cache")
-    expect(log.get_by_role("link")).to_have_count(1)  # the customer's own address stays text
+    expect(log.get_by_role("link", name="https://example.com/x")).to_have_count(
+        0
+    )  # the customer's own address stays text
     with customer_context.expect_page() as opened:
         link.click()
     article = opened.value

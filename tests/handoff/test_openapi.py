@@ -56,7 +56,7 @@ def test_every_route_is_documented_and_every_documented_path_exists() -> None:
 async def test_every_private_route_refuses_anonymous_callers(client: TestClient) -> None:
     answered = {}
     for method, path in sorted(routes() - PUBLIC):
-        url = re.sub(r"\{ticket_id\}", "1", re.sub(r"\{conversation_id\}", "conv-1", path))
+        url = re.sub(r"\{ticket_id\}", "1", re.sub(r"\{(conversation_id|channel_user_id)\}", "conv-1", path))
         response = await client.request(method, url, json={}, allow_redirects=False)
         answered[(method, path)] = response.status
         if response.status == 302:  # console pages send people to the login form
@@ -72,5 +72,6 @@ async def test_a_wrong_bearer_token_is_refused_on_every_bot_route(client: TestCl
     wrong = {"Authorization": "Bearer not-the-token-at-all-0000"}
     for method, path in sorted(r for r in routes() if r[1].startswith("/api/") or r[1] == "/metrics"):
         url = path.replace("{ticket_id}", "1").replace("{conversation_id}", "conv-1")
+        url = url.replace("{channel_user_id}", "user-1")
         response = await client.request(method, url, json={}, headers=wrong)
         assert response.status == 401, (method, path)

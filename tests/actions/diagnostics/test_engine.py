@@ -196,3 +196,9 @@ def test_a_statement_that_mentions_stopping_is_not_a_request_to_stop(engine: Eng
         == "running"
     )
     assert engine.answer(state, "please stop the checks").state.status == "stopped"
+
+
+def test_asking_to_pass_it_on_mid_script_is_an_ask_for_a_person(engine: Engine) -> None:
+    state = engine.start("email", "expert")
+    step = engine.answer(state, "fine, can you pass it to the messaging team?")
+    assert (step.state.status, step.state.reason) == ("escalated", "customer_request")

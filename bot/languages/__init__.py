@@ -1,0 +1,1 @@
+"""Which language a customer message is in (offline, lingua-language-detector)."""
