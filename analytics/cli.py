@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--conversations", type=int, help="how many (default: about 40 a day)")
     demo.add_argument("--end", type=_date, help="last day of the history (default: today)")
+    demo.add_argument(
+        "--into-real-stores", action="store_true", help="write even where real conversations are stored"
+    )
     return parser
 
 
@@ -58,7 +61,12 @@ def main(argv: list[str]) -> int:
             raise AnalyticsError("--months must be 1 to 24")
         end = (args.end or _date(dt.date.today().isoformat())) + dt.timedelta(days=1)
         count = generate(
-            settings, months=args.months, seed=args.seed, end=end, conversations=args.conversations
+            settings,
+            months=args.months,
+            seed=args.seed,
+            end=end,
+            conversations=args.conversations,
+            allow_real=args.into_real_stores,
         )
         print(f"wrote {count} conversations to {settings.tracker_db} and {settings.handoff_db}")
         return 0

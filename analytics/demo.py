@@ -245,14 +245,38 @@ def _plan(
     return sorted(plan, key=lambda p: p["at"])
 
 
+def _has_real_conversations(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT 1 FROM events WHERE sender_id NOT LIKE 'demo-%' LIMIT 1").fetchone()
+    except sqlite3.DatabaseError:
+        return False  # no events table yet
+    finally:
+        conn.close()
+    return row is not None
+
+
 def generate(
-    settings: AnalyticsSettings, months: int, seed: int, end: dt.datetime, conversations: int | None = None
+    settings: AnalyticsSettings,
+    months: int,
+    seed: int,
+    end: dt.datetime,
+    conversations: int | None = None,
+    allow_real: bool = False,
 ) -> int:
-    return asyncio.run(_generate(settings, months, seed, end, conversations))
+    """Write the history; refuses stores that already hold real (non-demo) conversations unless allowed."""
+    return asyncio.run(_generate(settings, months, seed, end, conversations, allow_real))
 
 
 async def _generate(
-    settings: AnalyticsSettings, months: int, seed: int, end: dt.datetime, conversations: int | None
+    settings: AnalyticsSettings,
+    months: int,
+    seed: int,
+    end: dt.datetime,
+    conversations: int | None,
+    allow_real: bool,
 ) -> int:
     rng = random.Random(seed)
     days = 30 * months
@@ -260,6 +284,11 @@ async def _generate(
     count = conversations if conversations is not None else 40 * days
     if count < 1:
         raise AnalyticsError("--conversations must be at least 1")
+    if not allow_real and _has_real_conversations(settings.tracker_db):
+        raise AnalyticsError(
+            f"{settings.tracker_db} already holds real conversations; demo data would mix with them."
+            " Point TRACKER_DB and HANDOFF_DB at scratch files, or pass --into-real-stores"
+        )
     plan = _plan(rng, start, days, count, labelled_messages())
     tracker = _Tracker(settings.tracker_db)
     conn = await db.connect(settings.handoff_db)

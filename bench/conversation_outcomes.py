@@ -208,7 +208,7 @@ def _script_outcomes(
     outcome = set_now.get("diagnostic_outcome")
     if outcome == "resolved" and set_now.get("resolution") != "resolved_by_assistant":
         found.append(Outcome("script_resolved_unrecorded"))
-    if outcome == "stopped" and set_now.get("resolution") != "customer_left":
+    if outcome == "stopped" and not set_now.get("resolution"):
         found.append(Outcome("script_stopped_unrecorded"))
     return found
 

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -467,13 +468,16 @@ def _running_target(rasa_url: str) -> Target:
 
 
 @contextmanager
-def _own_stack() -> Iterator[Target]:
-    """A stack of its own, as the integration tests start it (agents answer around the clock)."""
-    config = isolated_config(
-        Path(tempfile.mkdtemp(prefix="bench-conversations-")),
-        extra_env={"HANDOFF_HOURS__ALWAYS_OPEN": "true"},
-    )
-    running = start_stack(config)
+def _own_stack(keep_records: bool) -> Iterator[Target]:
+    """A stack of its own, as the integration tests start it (agents answer around the clock). Its folder
+    (tracker DB, handoff DB, logs) is removed afterwards unless `keep_records`."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-conversations-"))
+    config = isolated_config(workdir, extra_env={"HANDOFF_HOURS__ALWAYS_OPEN": "true"})
+    try:
+        running = start_stack(config)
+    except BaseException:
+        _remove(workdir, keep_records)
+        raise
     try:
         yield Target(
             rasa_url=config.rasa_url,
@@ -485,6 +489,14 @@ def _own_stack() -> Iterator[Target]:
         )
     finally:
         running.stop()
+        _remove(workdir, keep_records)
+
+
+def _remove(workdir: Path, keep: bool) -> None:
+    if keep:
+        print(f"records kept in {workdir}", file=sys.stderr)
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def benchmark(conversations: Sequence[dict[str, Any]], target: Target) -> dict[str, Any]:
@@ -502,6 +514,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--specs", type=Path, required=True, help="a spec YAML file or a folder of them")
     parser.add_argument("--url", help="Rasa URL of a running assistant (default: start one)")
     parser.add_argument("--json", action="store_true", help="print the result as one line of JSON")
+    parser.add_argument(
+        "--keep-records",
+        action="store_true",
+        help="keep the own stack's tracker DB, handoff DB and logs (for reading failures); no effect with --url",
+    )
     args = parser.parse_args(argv)
     try:
         conversations = load_specs(args.specs)
@@ -511,7 +528,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.url:
         result = benchmark(conversations, _running_target(args.url))
     else:
-        with _own_stack() as target:
+        with _own_stack(args.keep_records) as target:
             result = benchmark(conversations, target)
     print(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2))
     return 0

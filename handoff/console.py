@@ -33,6 +33,7 @@ from handoff.routing import can_see, queues_of
 from handoff.satisfaction import summarize
 from handoff.service_levels import standing
 from handoff.state import DESK, HUB, SETTINGS, STORE
+from handoff.suggestions import SuggestionsUnavailable, suggest
 from handoff.users import Agent, verify_password
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,19 @@ async def ticket_detail(request: web.Request) -> web.Response:
     await log_access(request, agent, "opened_transcript", ticket.ticket_id)
     others = await desk.store.list_tickets(ALL_STATUSES, limit=2000)
     return web.json_response({**ticket.model_dump(mode="json"), **history_json(ticket, others)})
+
+
+async def suggestions(request: web.Request) -> web.Response:
+    """Help articles that fit the conversation, for the agent to read or send."""
+    agent = await require_agent(request)
+    ticket = await request.app[DESK].visible_ticket(_ticket_id(request), agent)
+    try:
+        return web.json_response(await suggest(ticket))
+    except SuggestionsUnavailable as exc:
+        log.warning("ticket %s: no suggestions: %s", ticket.ticket_id, exc)
+        return web.json_response(
+            {"error": "Suggestions are not available right now.", "articles": []}, status=503
+        )
 
 
 async def claim(request: web.Request) -> web.Response:

@@ -16,6 +16,8 @@ from handoff.errors import ServiceUnavailable
 log = logging.getLogger(__name__)
 TYPING_CHANNEL = "socketio"
 TYPING_PATH = "/webhooks/socketio/typing"  # served by bot/channels/webchat.py
+# Messaging apps with a typing indicator (bot/channels/messaging.py serves /webhooks/<channel>/typing).
+TYPING_CHANNELS = frozenset({TYPING_CHANNEL, "telegram", "facebook"})
 
 
 class NotDelivered(ServiceUnavailable):
@@ -106,14 +108,15 @@ class RasaClient:
         await self._call("POST", f"/conversations/{_quote(conversation_id)}/trigger_intent", params, body)
 
     async def send_typing(self, conversation_id: str, channel: str, name: str) -> None:
-        """Show "<name> is typing…" in the customer's chat. Only the website chat (socketio) has it."""
-        if channel != TYPING_CHANNEL:
+        """Show "<name> is typing…" (or the app's typing dots) in the customer's chat, where the channel has it:
+        the website chat, Telegram and Messenger."""
+        if channel not in TYPING_CHANNELS:
             return
         if not self._channel_token:
-            raise ServiceUnavailable("no token for the web chat typing endpoint")
+            raise ServiceUnavailable("no token for the channel typing endpoint")
         body = {"session_id": conversation_id, "name": name, "typing": True}
         headers = {"Authorization": f"Bearer {self._channel_token}"}
-        await self._call("POST", TYPING_PATH, {}, body, headers)
+        await self._call("POST", f"/webhooks/{channel}/typing", {}, body, headers)
 
     async def events(self, conversation_id: str) -> list[dict[str, Any]]:
         tracker = await self._call("GET", f"/conversations/{_quote(conversation_id)}/tracker", self._params())

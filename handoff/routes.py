@@ -41,6 +41,7 @@ def setup_console_routes(app: web.Application) -> None:
     app.router.add_post("/console/api/presence", console.presence)
     app.router.add_get("/console/api/satisfaction", console.satisfaction)
     app.router.add_get("/console/api/tickets/{ticket_id}", console.ticket_detail)
+    app.router.add_get("/console/api/tickets/{ticket_id}/suggestions", console.suggestions)
     app.router.add_post("/console/api/tickets/{ticket_id}/claim", console.claim)
     app.router.add_post("/console/api/tickets/{ticket_id}/messages", console.send_message)
     app.router.add_post("/console/api/tickets/{ticket_id}/notes", console.add_note)

@@ -186,6 +186,12 @@ _MENTIONS_PASSWORD = re.compile(rf"(?i)\b(?:{_PASSWORD_WORDS})\b")
 _CREDENTIALS_CUE = re.compile(r"(?i)\b(?:user(?:name)?|login|log-?in|email|account|id)\b|@")
 _STATED_CODE = re.compile(rf"(?i)\b(?:{_CODE_WORDS})\b{_GAP}{_STATED}{_CODE_VALUE}")
 _BARE_CODE = re.compile(rf"(?i)\b(?:{_CODE_WORDS})\s+(\d{{3}}[ -]?\d{{3}}|\d{{4,8}})(?!\d)")
+# "the authenticator gave me 731 604", "the text said 482913": where the code came from, then the digits.
+_SENT_CODE = re.compile(
+    r"(?i)\b(?:authenticator|authenticator app|the app|text|sms|text message|email|phone)\s+"
+    r"(?:gave|sent|shows|showed|show|says|said|displays|displayed|generated)\s+(?:me\s+)?(?:the\s+|a\s+)?"
+    r"(?:code\s+)?(\d{3}[ -]?\d{3}|\d{4,8})(?!\d)"
+)
 _STATED_KEY = re.compile(rf"(?i)\b(?:{_KEY_WORDS})\b{_GAP}{_STATED}{_VALUE}")
 _BARE_KEY = re.compile(rf"(?i)\b(?:{_KEY_WORDS})\s+([A-Za-z0-9_\-.+/=]{{16,}})")
 
@@ -252,7 +258,17 @@ def _has_mixed_shape(value: str) -> bool:
     return len(value) >= 4 and ((has_digit and has_alpha) or (has_symbol and (has_digit or has_alpha)))
 
 
+# Cheap first looks: most messages mention none of the trigger words, and the full patterns are slow.
+_PASSWORD_HINT = re.compile(
+    r"(?i)pass|pw|pin|with|using|use|typed|entered|tried|put|set|one\b|reset|chang|user|@"
+)
+_CODE_HINT = re.compile(r"(?i)code|otp|pin|pass|authenticator|gave|sent|said|says|show")
+_KEY_HINT = re.compile(r"(?i)key|token|secret")
+
+
 def stated_passwords(text: str) -> Iterator[Span]:
+    if not _PASSWORD_HINT.search(text):
+        return
     for match in _STATED_PASSWORD.finditer(text):
         start, end, value = _value_span(match)
         if not _looks_like_a_word(value) and len(value) >= 3:
@@ -281,7 +297,9 @@ def stated_passwords(text: str) -> Iterator[Span]:
 
 
 def stated_codes(text: str) -> Iterator[Span]:
-    for pattern in (_STATED_CODE, _BARE_CODE):
+    if not _CODE_HINT.search(text):
+        return
+    for pattern in (_STATED_CODE, _BARE_CODE, _SENT_CODE):
         for match in pattern.finditer(text):
             if _CODE_CONTEXT_NOT_SECRET.search(text[max(0, match.start() - 30) : match.start()]):
                 continue
@@ -302,6 +320,8 @@ def _is_code(value: str) -> bool:
 
 
 def stated_keys(text: str) -> Iterator[Span]:
+    if not _KEY_HINT.search(text):
+        return
     for match in _STATED_KEY.finditer(text):
         start, end, value = _value_span(match)
         if not _looks_like_a_word(value) and len(value) >= 8 and not value.lower().startswith("0x"):

@@ -9,7 +9,10 @@ like every other channel; an option picked by number or title becomes that butto
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 import logging
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -30,6 +33,7 @@ from bot.channels.customer_text import (
 from bot.channels.dedup import RecentIds
 from bot.channels.delivery import DeliveryFailed
 from bot.channels.numbered_choices import OfferedChoices
+from bot.channels.privacy_notice import opening_notice
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +116,10 @@ class MessagingInput(InputChannel, ABC):
     @abstractmethod
     def get_output_channel(self) -> OutputChannel | None: ...
 
+    async def typing(self, conversation_id: str) -> None:
+        """Show the app's typing indicator to the customer (only apps that have one override this)."""
+        raise NotImplementedError
+
     def acknowledgement(self, request: Request) -> HTTPResponse:
         return response.json({"ok": True})
 
@@ -157,6 +165,33 @@ class MessagingInput(InputChannel, ABC):
                 self._spawn(self._handle(incoming, on_new_message, getattr(request.app.ctx, "agent", None)))
             return self.acknowledgement(request)
 
+        @webhook.route("/typing", methods=["POST"])
+        async def agent_typing(request: Request) -> HTTPResponse:
+            """The handoff service (bearer HANDOFF_API_TOKEN) shows the customer that an agent is typing."""
+            token = os.environ.get("HANDOFF_API_TOKEN", "")
+            scheme, _, given = (request.headers.get("Authorization") or "").partition(" ")
+            if (
+                not token
+                or scheme.lower() != "bearer"
+                or not hmac.compare_digest(given.encode(), token.encode())
+            ):
+                return response.json({"error": "missing or wrong bearer token"}, status=401)
+            try:
+                body = json.loads(request.body or b"")
+            except (ValueError, UnicodeDecodeError):
+                body = None
+            session = body.get("session_id") if isinstance(body, dict) else None
+            if not isinstance(session, str) or not 0 < len(session) <= 200:
+                return response.json({"error": "give session_id (1-200 characters)"}, status=400)
+            try:
+                await self.typing(session)
+            except NotImplementedError:
+                return response.json({"error": f"{self.name()} has no typing indicator"}, status=404)
+            except Exception as exc:  # the app refused or is unreachable: not worth more than a log line
+                log.info("%s: typing not shown: %s", self.name(), type(exc).__name__)
+                return response.json({"error": "the app did not take the typing notice"}, status=502)
+            return response.json({"ok": True})
+
         self.extra_routes(webhook)
         return webhook
 
@@ -187,6 +222,7 @@ class MessagingInput(InputChannel, ABC):
             except BadCustomerText as problem:
                 await output.send_response(incoming.conversation_id, {"text": str(problem)})
                 return
+            opening = await opening_notice(incoming.conversation_id)
             # Only the redacted text goes on to Rasa (tracker, logs, handoff transcript).
             if notice := redaction_notice(incoming.conversation_id, screened):
                 await output.send_response(incoming.conversation_id, {"text": notice})
@@ -206,6 +242,8 @@ class MessagingInput(InputChannel, ABC):
                     text, output, incoming.conversation_id, input_channel=self.name(), metadata=metadata
                 )
             )
+            if opening:  # the privacy notice follows the first answer, as on every channel
+                await output.send_response(incoming.conversation_id, {"text": opening})
         except DeliveryFailed as failed:
             log.warning("%s: reply to %s not delivered: %s", self.name(), incoming.conversation_id, failed)
         except Exception:

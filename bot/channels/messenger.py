@@ -112,6 +112,9 @@ class MessengerChannel(MessagingInput):
     def get_output_channel(self) -> MessengerOutput:
         return MessengerOutput(self.client, self.last_seen, self.choices)
 
+    async def typing(self, conversation_id: str) -> None:
+        await asyncio.to_thread(self.client.send_action, "typing_on", conversation_id)
+
     def extra_routes(self, webhook: Blueprint) -> None:
         @webhook.route("/webhook", methods=["GET"])
         async def subscription_check(request: Request) -> HTTPResponse:

@@ -80,9 +80,6 @@ class TelegramOutput(MessagingOutput):
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise DeliveryFailed(f"Telegram could not be reached ({type(exc).__name__})") from exc
 
-    async def typing(self, recipient_id: str) -> None:
-        await self.client.bot.send_chat_action(recipient_id, "typing")
-
 
 def _name(user: dict[str, Any]) -> str | None:
     full = " ".join(str(user.get(key) or "") for key in ("first_name", "last_name")).strip()
@@ -103,6 +100,9 @@ class TelegramChannel(MessagingInput):
 
     def get_output_channel(self) -> TelegramOutput:
         return TelegramOutput(self.client, self.choices)
+
+    async def typing(self, conversation_id: str) -> None:
+        await self.client.bot.send_chat_action(conversation_id, "typing")
 
     def verify(self, request: Request) -> None:
         header = request.headers.get(SECRET_HEADER)

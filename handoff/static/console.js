@@ -157,10 +157,10 @@
     details.textContent = "";
     renderCustomer(t);
     [["Summary", t.summary], ["Category", t.category || "—"], ["Reason", t.reason],
-     ["Type", t.ticket_type === "request" ? "Request: " + (t.request_type || "") + (t.due_time ? ", due " + t.due_time : "") : "Incident"],
-     ["Language", t.language || "en"],
-     ["Queue", queueLabel(t)], ["Priority", t.priority], ["Contact time", t.contact_time || "—"],
-     ["Handoff time", t.handoff_time], ["First response", t.first_agent_response_time || "—"],
+      ["Type", t.ticket_type === "request" ? "Request: " + (t.request_type || "") + (t.due_time ? ", due " + when(t.due_time) : "") : "Incident"],
+      ["Language", t.language || "en"],
+      ["Queue", queueLabel(t)], ["Priority", t.priority], ["Contact time", when(t.contact_time)],
+      ["Handoff time", when(t.handoff_time)], ["First response", when(t.first_agent_response_time)],
      ["Agent", t.assigned_agent || "—"], ["Resolution", t.resolution_notes || "—"],
      ["Callback", t.callback ? JSON.stringify(t.callback) : "—"],
      ["Satisfaction", t.satisfaction_rating ? t.satisfaction_rating + "/5 " + (t.satisfaction_comment || "") : "—"]
@@ -173,6 +173,8 @@
     notes.textContent = "";
     t.notes.forEach(function (n) { notes.appendChild(el("li", n.author + ": " + n.text)); });
   }
+
+  function when(iso) { return iso ? new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) : "—"; }
 
   function pairs(list, into) {
     into.textContent = "";
@@ -233,9 +235,47 @@
     var switching = !current || current.ticket_id !== id;
     return api("GET", "/console/api/tickets/" + id).then(function (t) {
       renderTicket(t);
-      if (switching) { restoreDraft(); loadQueue(); }
+      if (switching) { restoreDraft(); loadQueue(); loadSuggestions(); }
+      Array.prototype.forEach.call($("suggestions").querySelectorAll("button"), function (b) {
+        b.hidden = $("reply-form").hidden;  // sending needs the chat to be yours
+      });
     }).catch(function (e) { say(e.message); });
   }
+
+  // ---- knowledge at hand: articles that fit the conversation, sent in one click -------------------
+  function loadSuggestions() {
+    if (!current) { return; }
+    var list = $("suggestions"), id = current.ticket_id;
+    list.textContent = "";
+    list.appendChild(el("li", "Looking for articles…", "muted"));
+    api("GET", "/console/api/tickets/" + id + "/suggestions").then(function (data) {
+      if (!current || current.ticket_id !== id) { return; }
+      list.textContent = "";
+      data.articles.forEach(function (a) {
+        var li = el("li", "", "suggestion");
+        var link = el("a", a.title);
+        link.href = a.link; link.target = "_blank"; link.rel = "noopener";
+        li.appendChild(link);
+        li.appendChild(el("div", a.answer, "muted"));
+        var send = el("button", "Send link");
+        send.type = "button";
+        send.setAttribute("aria-label", "Send the article \u201c" + a.title + "\u201d to the customer");
+        send.hidden = $("reply-form").hidden;
+        send.addEventListener("click", function () {
+          var url = location.origin + a.link;
+          act("/messages", { text: "This help article explains it step by step: " + a.title + " \u2014 " + url },
+            function (r) { say(r.delivered ? "Article sent." : "Saved, but not delivered to the customer."); });
+        });
+        li.appendChild(send);
+        list.appendChild(li);
+      });
+      if (!data.articles.length) { list.appendChild(el("li", "No article fits yet.", "muted")); }
+    }).catch(function (e) {
+      list.textContent = "";
+      list.appendChild(el("li", e.message, "muted"));
+    });
+  }
+  $("refresh-suggestions").addEventListener("click", loadSuggestions);
 
   // ---- working fast: filters, unread markers, drafts, sound, keyboard ------------------------------
   var unread = {};

@@ -108,6 +108,18 @@ def test_bad_input_gets_one_line(tmp_path: Path) -> None:
     }
     done = run(["report", "--since", "2026-09-01", "--out", str(tmp_path / "r.html")], env)
     assert done.returncode == 2 and "database not found" in done.stderr
+    real = tmp_path / "real.db"
+    with sqlite3.connect(real) as conn:
+        from analytics.tracker_source import EVENTS_SCHEMA
+
+        conn.executescript(EVENTS_SCHEMA)
+        conn.execute(
+            "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES ('cust-1', 'user', 1, '{}')"
+        )
+    done = run(["demo-data", "--conversations", "5"], {**env, "TRACKER_DB": str(real)})
+    assert done.returncode == 2 and "already holds real conversations" in done.stderr
+    with sqlite3.connect(real) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM events").fetchone() == (1,)  # nothing written
     done = run(["report", "--since", "yesterday", "--out", str(tmp_path / "r.html")], env)
     assert done.returncode == 2 and "not a date" in done.stderr
     done = run(

@@ -281,7 +281,9 @@ class MessengerCustomer(Customer):
     def sent(self) -> list[Sent]:
         found = []
         for request in self.fake.to(self.user):
-            message = request.fields.get("message") or {}
+            if "message" not in request.fields:
+                continue  # sender actions (typing_on)
+            message = request.fields["message"]
             buttons = [
                 {"title": q["title"], "value": q["payload"]} for q in message.get("quick_replies") or []
             ]

@@ -123,6 +123,14 @@ async def test_customer_picks_an_option_then_reaches_a_person(
 
     path = f"/console/api/tickets/{ticket['ticket_id']}"
     await console.post(f"{path}/claim", {})
+    await console.post(f"{path}/typing", {})
+    if channel in ("telegram", "facebook"):  # apps with a typing indicator show the agent typing
+        typing_calls = ("/sendChatAction", "typing_on")
+        await wait_for(
+            lambda: [
+                r for r in customer.fake.requests if any(c in r.path + r.body.decode() for c in typing_calls)
+            ]
+        )
     before = len(customer.sent())
     reply = await console.post(f"{path}/messages", {"text": "Hi, this is Sam from IT. Which laptop is it?"})
     assert reply["delivered"] is True and reply["message"]["delivery_status"] == "delivered"

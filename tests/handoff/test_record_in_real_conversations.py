@@ -70,3 +70,20 @@ async def test_script_then_asking_for_a_person_reads_once_in_order_with_named_st
     assert steps[-1]["answer"] == "I want to talk to a person"
     assert "\n" not in ticket["summary"] and "person" in ticket["summary"].lower()
     assert "wi-fi" in ticket["summary"].lower()
+
+
+async def test_the_console_suggests_the_help_article_that_fits_the_conversation(
+    stack: Stack,
+    console: Console,  # noqa: F811
+    conversation_id: str,
+) -> None:
+    for text in ["my laptop can't connect to the wifi network", "I want to talk to a person"]:
+        await asyncio.to_thread(stack.send_text, conversation_id, text)
+    [ticket] = await asyncio.to_thread(tickets, stack, conversation_id)
+    async with console.http.get(f"{console.base}/console/api/tickets/{ticket['ticket_id']}/suggestions") as r:
+        assert r.status == 200, await r.text()
+        found = await r.json()
+    assert "wifi" in found["query"]
+    assert found["articles"] and found["articles"][0]["doc_id"] == "wifi-connect"
+    async with console.http.get(f"{console.base}{found['articles'][0]['link']}") as page:
+        assert page.status == 200  # the link the agent sends opens the help page

@@ -87,3 +87,5 @@ async def test_supervisor_view_shows_time_left_and_the_level_used(client: TestCl
     text = await (await client.get("/console/supervisor")).text()
     assert "After hours (working time)" in text  # nobody online: the ticket is offline
     assert "working left" in text and "MISSED" not in text
+    # Updated in place by script, never a page reload under the supervisor (axe: meta-refresh).
+    assert 'http-equiv="refresh"' not in text and "/static/supervisor.js" in text

@@ -33,7 +33,13 @@ SPECS = """
 """
 
 
-def test_benchmark_scores_a_known_good_case_and_fails_a_wrong_expectation(stack: Stack, tmp_path: Path) -> None:
+def test_benchmark_scores_a_known_good_case_and_fails_a_wrong_expectation(
+    stack: Stack, tmp_path: Path
+) -> None:
+    # The first script start of a fresh action server loads the two-problem triage model and can pass Rasa's
+    # action timeout on a busy machine (the customer then gets the script menu): warm it up first, so this test
+    # measures the benchmark, not the cold start.
+    stack.send("bench-warm-up", "my laptop battery will not charge", timeout=120)
     specs = tmp_path / "tiny.yml"
     specs.write_text(SPECS, encoding="utf-8")
     env = {
@@ -44,7 +50,14 @@ def test_benchmark_scores_a_known_good_case_and_fails_a_wrong_expectation(stack:
         "HANDOFF_DB": str(stack.config.handoff_db),
         "BENCH_LOG_DIR": str(stack.config.log_dir),
     }
-    command = [str(paths.APP_PYTHON), "bench/conversations.py", "--specs", str(specs), "--url", stack.rasa_url]
+    command = [
+        str(paths.APP_PYTHON),
+        "bench/conversations.py",
+        "--specs",
+        str(specs),
+        "--url",
+        stack.rasa_url,
+    ]
     done = subprocess.run(
         [*command, "--json"], cwd=paths.REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
     )
@@ -61,7 +74,8 @@ def test_benchmark_scores_a_known_good_case_and_fails_a_wrong_expectation(stack:
         "turn_ms_p50",
         "turn_ms_p95",
     }
-    assert (result["conversations_passed"], result["conversations_total"]) == (2, 3)
+    failures = json.dumps(result["failures"], indent=1)
+    assert (result["conversations_passed"], result["conversations_total"]) == (2, 3), failures
     assert (result["turns_passed"], result["turns_total"]) == (2, 4)
     assert result["by_outcome"] == {"handoff": [1, 1], "script": [1, 3]}
     assert result["turn_ms_p50"] > 0 and result["turn_ms_p95"] >= result["turn_ms_p50"]

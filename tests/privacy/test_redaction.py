@@ -17,6 +17,7 @@ from privacy.notice import NoticeMemory, removed_notice
         ("my card is 4111 1111 1111 1111, please fix my login", "4111 1111 1111 1111", "[card number]"),
         ("the code is 483920", "483920", "[secret code]"),
         ("verification code 483 920", "483 920", "[secret code]"),
+        ("the authenticator gave me 731 604 but it says wrong code", "731 604", "[secret code]"),
         ("Authorization: Bearer abcdefghijklmnop1234", "abcdefghijklmnop1234", "[secret code]"),
         ("key AKIAIOSFODNN7EXAMPLE leaked", "AKIAIOSFODNN7EXAMPLE", "[secret code]"),
         (

@@ -42,7 +42,10 @@ def test_the_form_asks_which_problem_and_starts_the_chosen_script(engine: Engine
 
     state = choice_state(PROBLEMS, None, 1)
     prompt = engine.prompt(state)
-    assert "2 problems" in prompt.text and prompt.buttons == ("App keeps crashing", "Keyboard or mouse not working")
+    assert "2 problems" in prompt.text and prompt.buttons == (
+        "App keeps crashing",
+        "Keyboard or mouse not working",
+    )
     step = engine.answer(state, "the teams one")
     assert (step.state.script_id, step.reply.value) == ("app_crash", "app_crash")
     article = engine.answer(state, "the mouse please")

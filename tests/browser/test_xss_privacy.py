@@ -1,0 +1,129 @@
+"""A corpus of XSS payloads typed into the website chat, shown in the agent console, the transcript export
+and the access log page, in the real browser: nothing executes, nothing becomes markup, everything is shown
+as typed. The pages run under the Content-Security-Policy; the checks would also catch an escaping bug
+the policy happened to block (no injected element may appear)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from stack.services import Stack
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+PASSWORD = "xss-test-password"
+# Each payload would set window.__xss (or open a dialog) if it ran.
+PAYLOADS = [
+    "<script>window.__xss=1</script>",
+    "<img src=x onerror=window.__xss=1>",
+    "<svg onload=window.__xss=1>",
+    "<svg><script>window.__xss=1</script></svg>",
+    "<iframe src=javascript:window.parent.__xss=1>",
+    '"><img src=x onerror=window.__xss=1>',
+    "'><script>window.__xss=1</script>",
+    "<a href=javascript:window.__xss=1>click</a>",
+    "<body onload=window.__xss=1>",
+    "<details open ontoggle=window.__xss=1>",
+    "<input autofocus onfocus=window.__xss=1>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=1>",
+    "<object data=javascript:window.__xss=1>",
+    "<embed src=javascript:window.__xss=1>",
+    "<video><source onerror=window.__xss=1>",
+    "<marquee onstart=window.__xss=1>",
+    "javascript:window.__xss=1",
+    "{{7*7}} ${7*7} <%= 7*7 %>",
+    "<style>@import 'javascript:window.__xss=1';</style>",
+    "&lt;script&gt;window.__xss=1&lt;/script&gt;",
+    "<scr<script>ipt>window.__xss=1</script>",
+    '<img src="x" onerror="alert(\'xss\')">',
+]
+INJECTED = (
+    "script, img, svg, iframe, object, embed, video, marquee, details, math, body body, input[autofocus]"
+)
+
+
+def _watch(page: Page) -> list[str]:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return dialogs
+
+
+def _assert_clean(page: Page, container: str, dialogs: list[str]) -> None:
+    assert page.evaluate("window.__xss") is None
+    assert dialogs == []
+    assert page.locator(container).locator(INJECTED).count() == 0
+
+
+def test_payloads_typed_in_the_chat_stay_text_in_widget_console_and_exports(
+    stack: Stack, browser: Browser
+) -> None:
+    customer = browser.new_context()
+    widget = customer.new_page()
+    widget_dialogs = _watch(widget)
+    widget.goto(f"{stack.handoff_url}/demo")
+    widget.get_by_role("button", name="Chat with IT support").click()
+    log = widget.get_by_role("log", name="Conversation")
+    for payload in PAYLOADS:
+        widget.get_by_label("Type your message").fill(payload)
+        widget.get_by_label("Type your message").press("Enter")
+        expect(log.locator(".itw-customer").last).to_contain_text(payload)
+    expect(log.locator(".itw-customer")).to_have_count(len(PAYLOADS))
+    _assert_clean(widget, ".itw-log", widget_dialogs)
+    session_id = widget.evaluate("localStorage.getItem('itsupport.session')")
+    customer.close()
+
+    # Stored as typed (redaction leaves markup alone), then put in a handoff ticket an agent opens.
+    deadline, texts = time.monotonic() + 240, []
+    while len(texts) < len(PAYLOADS) and time.monotonic() < deadline:
+        time.sleep(0.5)  # Rasa works through the messages one at a time
+        texts = [e["text"] for e in stack.tracker(session_id)["events"] if e["event"] == "user"]
+    assert texts == PAYLOADS
+    ticket = httpx.post(
+        f"{stack.handoff_url}/api/handoffs",
+        headers={"Authorization": f"Bearer {stack.handoff_token}"},
+        json={
+            "conversation_id": f"xss-{secrets.token_hex(4)}",
+            "channel": "socketio",
+            "customer": {"channel_user_id": "xss", "name": PAYLOADS[1]},
+            "summary": PAYLOADS[0],
+            "reason": "customer_request",
+            "transcript": [
+                {"role": "customer", "text": text, "timestamp": "2026-01-05T10:00:00+00:00"} for text in texts
+            ],
+        },
+        timeout=30,
+    ).json()["ticket_id"]
+
+    username = f"sup-{secrets.token_hex(3)}"
+    stack.create_agent(username, PASSWORD, role="supervisor")
+    agent = browser.new_context()
+    console = agent.new_page()
+    console_dialogs = _watch(console)
+    console.goto(f"{stack.handoff_url}/console/login")
+    console.get_by_label("User name").fill(username)
+    console.get_by_label("Password").fill(PASSWORD)
+    console.get_by_role("button", name="Log in").click()
+    expect(console.locator("body[data-live='1']")).to_have_count(1)
+    console.locator(f"button[data-ticket='{ticket}']").click()
+    expect(console.locator("#transcript")).to_contain_text(PAYLOADS[-1])
+    for payload in PAYLOADS:
+        expect(console.locator("#transcript")).to_contain_text(payload)
+    _assert_clean(console, "#transcript", console_dialogs)
+    _assert_clean(console, "#details", console_dialogs)
+
+    export = agent.new_page()
+    export_dialogs = _watch(export)
+    export.goto(f"{stack.handoff_url}/console/tickets/{ticket}/transcript.html")
+    expect(export.locator("body")).to_contain_text(PAYLOADS[3])
+    _assert_clean(export, "body", export_dialogs)
+
+    access = agent.new_page()
+    access.goto(f"{stack.handoff_url}/console/access-log")
+    expect(access.locator("table")).to_contain_text(f"#{ticket}")
+    expect(access.locator("table")).to_contain_text("opened transcript")
+    agent.close()
