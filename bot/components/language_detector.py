@@ -15,7 +15,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.languages.detect import detect_foreign
+from bot.languages.detect import detect_foreign, detector
 
 INTENT_NAME = "unsupported_language"
 ENTITY_NAME = "customer_language"
@@ -37,6 +37,7 @@ class LanguageDetector(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> LanguageDetector:
+        detector()  # load the language models when Rasa loads the model, not on the first message
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -48,7 +48,8 @@ class Detection:
 
 @lru_cache(maxsize=1)
 def detector() -> LanguageDetector:
-    return LanguageDetectorBuilder.from_languages(*KNOWN).build()
+    """Built once with its models loaded (about 10 s), so no customer's first message waits for it."""
+    return LanguageDetectorBuilder.from_languages(*KNOWN).with_preloaded_language_models().build()
 
 
 def _iso(language: Language) -> str:
