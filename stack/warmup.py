@@ -15,17 +15,17 @@ import httpx
 logger = logging.getLogger(__name__)
 
 WARM_UP_QUESTION = "how do I reset my password"
+WARM_UP_TWO_PROBLEMS = "my laptop is really slow and also the sound doesn't work"
 
 
-def warm_up_knowledge_base(action_url: str, timeout: float = 120.0) -> bool:
-    """Run `action_answer_from_kb` once; return whether it answered. A failure only costs speed, so log it."""
+def _run_once(action_url: str, action: str, text: str, intent: str, timeout: float) -> bool:
     request = {
-        "next_action": "action_answer_from_kb",
+        "next_action": action,
         "sender_id": "stack-warm-up",
         "tracker": {
             "sender_id": "stack-warm-up",
             "slots": {},
-            "latest_message": {"text": WARM_UP_QUESTION, "intent": {"name": "ask_howto", "confidence": 1.0}},
+            "latest_message": {"text": text, "intent": {"name": intent, "confidence": 1.0}},
             "events": [],
             "latest_input_channel": "rest",
         },
@@ -35,6 +35,24 @@ def warm_up_knowledge_base(action_url: str, timeout: float = 120.0) -> bool:
         reply = httpx.post(f"{action_url}/webhook", json=request, timeout=timeout)
         reply.raise_for_status()
     except httpx.HTTPError as error:
-        logger.warning("Warming up the knowledge base failed (the first KB answer will be slower): %s", error)
+        logger.warning("Warming up %s failed (its first use will be slower): %s", action, error)
         return False
     return True
+
+
+def warm_up_knowledge_base(action_url: str, timeout: float = 120.0) -> bool:
+    """Run `action_answer_from_kb` once; return whether it answered. A failure only costs speed, so log it."""
+    return _run_once(action_url, "action_answer_from_kb", WARM_UP_QUESTION, "ask_howto", timeout)
+
+
+def warm_up_scripts(action_url: str, timeout: float = 120.0) -> bool:
+    """Start a diagnostic script once with two problems in one message, which loads the script router and the
+    two-problem triage. Cold, that takes longer than Rasa waits for an action (bot/channels/failsafe.py), and
+    the first customer to start a script would get the failure message."""
+    return _run_once(
+        action_url, "action_start_diagnostic", WARM_UP_TWO_PROBLEMS, "problem_slow_computer", timeout
+    )
+
+
+def warm_up_action_server(action_url: str) -> bool:
+    return warm_up_knowledge_base(action_url) and warm_up_scripts(action_url)
