@@ -19,7 +19,7 @@ from stack.prepare import ensure_kb_index, ensure_model, ensure_onnx_model, offl
 from stack.process import ServiceProcess
 from stack.secrets import Secrets, fresh_secrets
 from stack.supervisor import RestartPolicy, Supervisor
-from stack.warmup import warm_up_knowledge_base
+from stack.warmup import warm_up_action_server
 
 HOST = "127.0.0.1"
 
@@ -115,7 +115,7 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
         cwd=paths.REPO_ROOT,
         log_file=config.log_dir / "actions.log",
         health_url=f"{config.action_url}/health",
-        after_restart=lambda: warm_up_knowledge_base(config.action_url),
+        after_restart=lambda: warm_up_action_server(config.action_url),
     )
     rasa = ServiceProcess(
         name="Rasa server",
@@ -244,7 +244,7 @@ def start_stack(config: StackConfig, restart_policy: RestartPolicy | None = None
             service.start()
         for service in services:
             service.wait_healthy(config.start_timeout)
-        warm_up_knowledge_base(config.action_url)
+        warm_up_action_server(config.action_url)
         stack.supervisor = Supervisor(
             services, policy=restart_policy or RestartPolicy(), health_timeout=config.start_timeout
         )

@@ -14,17 +14,13 @@ import httpx
 
 logger = logging.getLogger(__name__)
 
-WARM_UPS: tuple[tuple[str, str, str], ...] = (
-    # (action, intent, message): the KB (MiniLM + FAISS), the two-problem reader (script router) and the
-    # script runtime's answer model all load on their first use; each of these calls loads one of them.
-    ("action_answer_from_kb", "ask_howto", "how do I reset my password"),
-    ("action_answer_from_kb", "ask_howto", "my laptop is slow and also the wifi keeps dropping"),
-    ("action_start_diagnostic", "problem_wifi", "my wifi keeps dropping"),
-)
+WARM_UP_QUESTION = "how do I reset my password"
+WARM_UP_TWO_PROBLEMS = "my laptop is really slow and also the sound doesn't work"
+WARM_UP_ONE_PROBLEM = "my wifi keeps dropping"
 
 
-def _request(action: str, intent: str, text: str) -> dict[str, object]:
-    return {
+def _run_once(action_url: str, action: str, text: str, intent: str, timeout: float) -> bool:
+    request = {
         "next_action": action,
         "sender_id": "stack-warm-up",
         "tracker": {
@@ -36,16 +32,30 @@ def _request(action: str, intent: str, text: str) -> dict[str, object]:
         },
         "domain": {},
     }
+    try:
+        reply = httpx.post(f"{action_url}/webhook", json=request, timeout=timeout)
+        reply.raise_for_status()
+    except httpx.HTTPError as error:
+        logger.warning("Warming up %s failed (its first use will be slower): %s", action, error)
+        return False
+    return True
 
 
 def warm_up_knowledge_base(action_url: str, timeout: float = 120.0) -> bool:
-    """Run the KB and script actions once each, so the first customer does not wait (or time out) while
-    models load; return whether all answered. A failure only costs speed, so it is logged, not raised."""
-    for action, intent, text in WARM_UPS:
-        try:
-            reply = httpx.post(f"{action_url}/webhook", json=_request(action, intent, text), timeout=timeout)
-            reply.raise_for_status()
-        except httpx.HTTPError as error:
-            logger.warning("Warming up %s failed (the first answers will be slower): %s", action, error)
-            return False
-    return True
+    """Run `action_answer_from_kb` once; return whether it answered. A failure only costs speed, so log it."""
+    return _run_once(action_url, "action_answer_from_kb", WARM_UP_QUESTION, "ask_howto", timeout)
+
+
+def warm_up_scripts(action_url: str, timeout: float = 120.0) -> bool:
+    """Start a diagnostic script once with two problems in one message, which loads the script router and the
+    two-problem triage. Cold, that takes longer than Rasa waits for an action (bot/channels/failsafe.py), and
+    the first customer to start a script would get the failure message."""
+    return _run_once(
+        action_url, "action_start_diagnostic", WARM_UP_TWO_PROBLEMS, "problem_slow_computer", timeout
+    ) and _run_once(  # one problem: the script runtime's answer model (entry memory) loads too
+        action_url, "action_start_diagnostic", WARM_UP_ONE_PROBLEM, "problem_wifi", timeout
+    )
+
+
+def warm_up_action_server(action_url: str) -> bool:
+    return warm_up_knowledge_base(action_url) and warm_up_scripts(action_url)

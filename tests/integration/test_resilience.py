@@ -120,6 +120,8 @@ def test_a_frozen_action_server_is_answered_within_ten_seconds(
 ) -> None:
     actions = own_stack.service("action server")
     assert actions.process is not None
+    # Rasa's own first message after a start is slow on a busy machine; measure the failure path, not that.
+    own_stack.send_text(f"{conversation_id}-warm", KB_QUESTION)
     os.killpg(actions.process.pid, signal.SIGSTOP)  # alive, accepts connections, never answers
     try:
         started = time.monotonic()
@@ -127,7 +129,8 @@ def test_a_frozen_action_server_is_answered_within_ten_seconds(
         elapsed = time.monotonic() - started
     finally:
         os.killpg(actions.process.pid, signal.SIGCONT)
-    assert reply == FAILURE_TEXT
+    # First in the reply (a new conversation's first answer is followed by the privacy notice).
+    assert reply.split("\n")[0] == FAILURE_TEXT
     assert elapsed < 10
     assert user_texts(own_stack.tracker(conversation_id)) == [KB_QUESTION]
 
