@@ -22,7 +22,13 @@ def luhn_valid(digits: str) -> bool:
 _IBAN_LENGTHS = {
     "GB": 22, "IE": 22, "DE": 22, "FR": 27, "ES": 24, "IT": 27, "NL": 18, "BE": 16, "PT": 25, "PL": 28,
     "CH": 21, "AT": 20, "DK": 18, "SE": 24, "NO": 15, "FI": 18, "LU": 20, "GI": 23, "MT": 31, "CY": 28,
+    "LT": 20, "LV": 21, "EE": 20, "CZ": 24, "SK": 24, "HU": 28, "RO": 24, "BG": 22, "HR": 21, "SI": 19,
+    "GR": 27, "IS": 26, "LI": 21, "MC": 27, "SM": 27, "AD": 24, "TR": 26, "AE": 23, "SA": 24, "IL": 23,
 }  # fmt: skip
+
+
+def known_iban_country(candidate: str) -> bool:
+    return candidate.replace(" ", "").replace("-", "")[:2].upper() in _IBAN_LENGTHS
 
 
 def iban_valid(candidate: str) -> bool:

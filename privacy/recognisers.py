@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from privacy.checksums import iban_valid, luhn_valid
+from privacy.checksums import iban_valid, known_iban_country, luhn_valid
 from privacy.spans import Span
 
 Recogniser = Callable[[str], Iterator[Span]]
@@ -32,9 +32,14 @@ def cards(text: str) -> Iterator[Span]:
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])")
 
 
+_BANK_CONTEXT = re.compile(r"(?i)\b(iban|bank|account|acct|transfer|payment|pay|refund|salary|bic|swift)\b")
+
+
 def ibans(text: str) -> Iterator[Span]:
     for match in _IBAN.finditer(text):
         candidate = match.group()
+        if not known_iban_country(candidate) and not _BANK_CONTEXT.search(text):
+            continue  # "KB00000 INC000002" passes mod 97 by chance (1 in 97); an unknown country needs context
         # A greedy match may run into the next word ("GB29 NWBK ... 26819 thanks"): try shorter ends.
         for end in range(len(candidate), 14, -1):
             if end < len(candidate) and candidate[end] not in " -":

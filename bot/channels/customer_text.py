@@ -42,9 +42,56 @@ def check_customer_text(message: object) -> str:
     return screen_customer_text(message).text
 
 
-def screen_customer_text(message: object) -> Redaction:
-    """Validate `message` and redact it; the result says what was removed."""
-    return redact(_valid_text(message))
+CALLBACK_PAYLOAD = "/request_callback"
+"""The "Yes, contact me" button: the customer agrees to be contacted, and their next messages give the
+email or phone for it (the callback form), which must reach the ticket unredacted."""
+CONTACT_LABELS = frozenset({"EMAIL", "PHONE"})
+CONTACT_ANSWERS = 3
+"""Messages after consent that may carry the contact (the form asks again when one is not an address)."""
+
+
+class ContactConsent:
+    """Conversations whose customer just agreed to a callback, with the messages left to give the contact."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._left: dict[str, int] = {}
+        self._limit = limit
+
+    def agreed(self, conversation_id: str) -> None:
+        if len(self._left) >= self._limit:
+            self._left.pop(next(iter(self._left)))
+        self._left[conversation_id] = CONTACT_ANSWERS
+
+    def take(self, conversation_id: str) -> bool:
+        """True when this message may keep its email / phone; counts it."""
+        left = self._left.get(conversation_id, 0)
+        if left <= 0:
+            return False
+        self._left[conversation_id] = left - 1
+        return True
+
+    def given(self, conversation_id: str) -> None:
+        self._left.pop(conversation_id, None)
+
+
+_consent = ContactConsent()
+
+
+def screen_customer_text(message: object, conversation_id: str | None = None) -> Redaction:
+    """Validate `message` and redact it; the result says what was removed. With `conversation_id`, an email or
+    phone typed right after the customer agreed to a callback is kept: that is the consented contact."""
+    text = _valid_text(message)
+    if conversation_id is None:
+        return redact(text)
+    if text.strip().startswith(CALLBACK_PAYLOAD):
+        _consent.agreed(conversation_id)
+        return redact(text)
+    if not _consent.take(conversation_id):
+        return redact(text)
+    screened = redact(text, keep=CONTACT_LABELS)
+    if redact(text).labels != screened.labels:  # a contact was given: the next messages are redacted again
+        _consent.given(conversation_id)
+    return screened
 
 
 _told = NoticeMemory()

@@ -218,7 +218,7 @@ class MessagingInput(InputChannel, ABC):
                     await output.send_response(incoming.conversation_id, {"text": reply})
                     return
             try:
-                screened = screen_customer_text(text)
+                screened = screen_customer_text(text, incoming.conversation_id)
             except BadCustomerText as problem:
                 await output.send_response(incoming.conversation_id, {"text": str(problem)})
                 return

@@ -66,7 +66,7 @@ def parse_rest_body(body: bytes) -> tuple[str, Redaction, dict[str, Any] | None]
     if not is_valid_unicode(sender):
         raise BadRestRequest(400, '"sender" has a broken character (an unpaired \\ud800-\\udfff escape).')
 
-    message = screen_customer_text(payload.get("message"))
+    message = screen_customer_text(payload.get("message"), sender)
 
     metadata = payload.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):

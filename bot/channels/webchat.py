@@ -149,7 +149,12 @@ class WebChatInput(SocketIOInput):
 
         async def checked_message(sid: str, data: Any) -> None:
             try:
-                screened = screen_customer_text(data.get("message") if isinstance(data, dict) else None)
+                conversation_key = (
+                    data.get("session_id") if isinstance(data, dict) and self.session_persistence else sid
+                )
+                screened = screen_customer_text(
+                    data.get("message") if isinstance(data, dict) else None, str(conversation_key)
+                )
                 if self.session_persistence and _valid_id(data.get("session_id")) is None:
                     raise BadCustomerText(
                         400, f"Start the chat again: the session id must be 1-{_MAX_ID} characters."

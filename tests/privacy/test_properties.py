@@ -14,7 +14,9 @@ from privacy import PLACEHOLDERS, redact
 from privacy.notice import removed_notice
 
 texts = st.text(max_size=400)
-fast = settings(max_examples=300, deadline=None)
+# derandomize: the same examples on every run, so CI is repeatable (new cases come from widening the
+# strategies, not from luck).
+fast = settings(max_examples=300, deadline=None, derandomize=True)
 
 
 @fast

@@ -87,3 +87,14 @@ def test_notice_memory_tells_each_conversation_once() -> None:
     assert memory.first_time("a") and not memory.first_time("a")
     assert memory.first_time("b") and memory.first_time("c")
     assert memory.first_time("a")  # forgotten beyond the limit: told again rather than never
+
+
+def test_the_contact_given_right_after_agreeing_to_a_callback_is_kept_and_only_then() -> None:
+    from bot.channels.customer_text import screen_customer_text
+
+    assert screen_customer_text("mail me at sam@example.com", "c-1").text == "mail me at [email address]"
+    assert screen_customer_text("/request_callback", "c-1").text == "/request_callback"
+    assert screen_customer_text("not an address", "c-1").text == "not an address"
+    assert screen_customer_text("sam@example.com", "c-1").text == "sam@example.com"  # the consented contact
+    assert screen_customer_text("and jo@example.com", "c-1").text == "and [email address]"  # consent used up
+    assert screen_customer_text("sam@example.com", "c-2").text == "[email address]"  # another conversation
