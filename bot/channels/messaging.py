@@ -32,6 +32,7 @@ from bot.channels.customer_text import (
 )
 from bot.channels.dedup import RecentIds
 from bot.channels.delivery import DeliveryFailed
+from bot.channels.failsafe import guard_message_handler
 from bot.channels.numbered_choices import OfferedChoices
 from bot.channels.privacy_notice import opening_notice
 
@@ -137,6 +138,7 @@ class MessagingInput(InputChannel, ABC):
     # --- shared flow ------------------------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"{self.name()}_webhook_{id(self)}", __name__)
+        on_new_message = guard_message_handler(on_new_message)  # a failure is answered, never silent
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
