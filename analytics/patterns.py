@@ -193,13 +193,13 @@ def recurring_problems(conversations: list[Conversation], topics: list[Topic]) -
 def product_of(conv: Conversation) -> str:
     """The script, then the ticket's category, then a product the customer named, else 'unspecified'."""
     if conv.diagnostic_id:
-        return conv.diagnostic_id
+        return conv.diagnostic_id.lower()
     if conv.tickets and conv.tickets[0].category:
-        return conv.tickets[0].category
+        return conv.tickets[0].category.lower()
     text = " ".join(conv.texts).lower()
     for name in PRODUCTS:
         if name.lower() in text:
-            return name
+            return name.lower()  # one row for "VPN" named and the vpn script
     return "unspecified"
 
 

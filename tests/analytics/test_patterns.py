@@ -77,7 +77,7 @@ def test_automation_ranked_by_volume_times_handling_time() -> None:
 
 def test_product_comes_from_script_then_category_then_named_product() -> None:
     c = conv("a", "ann", at(2, 9), texts=["Outlook will not open"])
-    assert patterns.product_of(c) == "Outlook"
+    assert patterns.product_of(c) == "outlook"
     c.tickets = [ticket("a", at(2, 9), category="email")]
     assert patterns.product_of(c) == "email"
     c.diagnostic_id = "email_sync"
