@@ -176,7 +176,10 @@
         add({ who: "bot", text: message.text, sender: meta.sender || "bot", agentName: meta.agent_name || null });
       }
       var buttons = (message && (message.quick_replies || message.buttons)) || [];
-      showReplies(buttons);
+      // A later message of the same bot turn without buttons (the privacy notice) keeps the offered
+      // choices; the customer's next message or a person joining clears them.
+      if (buttons.length) { showReplies(buttons); }
+      else if (meta.sender && meta.sender !== "bot") { showReplies([]); }
     });
     socket.on("agent_typing", function (data) {
       var name = data && typeof data.name === "string" ? data.name : "";

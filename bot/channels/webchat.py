@@ -174,13 +174,12 @@ class WebChatInput(SocketIOInput):
             if screened.changed:
                 data[self.metadata_key] = with_redaction_metadata(metadata, screened)
             conversation = str(data.get("session_id") if self.session_persistence else sid)
-            # Before the first answer here (unlike REST): the widget shows the buttons of the latest message
-            # only, and the answer's buttons ("Yes, contact me") must stay usable.
-            if opening := await opening_notice(conversation):
-                await sio.emit(self.bot_message_evt, {"text": opening}, room=sid, namespace=self.namespace)
+            opening = await opening_notice(conversation)
             if notice := redaction_notice(conversation, screened):
                 await sio.emit(self.bot_message_evt, {"text": notice}, room=sid, namespace=self.namespace)
             await stock_handler(sid, data)
+            if opening:  # after the first answer, as on the REST channel (the widget keeps its buttons)
+                await sio.emit(self.bot_message_evt, {"text": opening}, room=sid, namespace=self.namespace)
 
         sio.on(self.user_message_evt, checked_message, namespace=self.namespace)
 
