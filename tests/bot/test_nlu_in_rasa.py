@@ -40,9 +40,8 @@ def actions_after_last_message(stack: Stack, sender: str) -> list[str]:
         ("can't get on the vpn from home, it just times out", "problem_vpn"),
         ("wifi keeps cutting out in the meeting rooms", "problem_wifi"),
         ("outlook is stuck and emails won't send", "problem_email"),
-        ("locked out again, forgot my password", "ask_howto")(  # a self-service reset: the article,
-            "vpn fails to connect from the hotel", "problem_vpn"
-        ),
+        ("locked out again, forgot my password", "ask_howto"),  # a self-service reset: the article
+        ("vpn fails to connect from the hotel", "problem_vpn"),
         ("laptop is soooo slow since monday", "problem_slow_computer"),
         ("can't hear anyone on teams calls", "problem_sound"),
         ("second screen shows no signal", "problem_display"),
