@@ -17,6 +17,7 @@ from actions import problems
 from actions.diagnostics.actions import INTRO
 from actions.diagnostics.catalog import get_engine
 from actions.knowledge import get_knowledge_base, show_article
+from handoff.routing import COMPLAINT_QUEUE
 
 RESOLUTION_SLOT = "resolution"
 OFFER_SLOT = "pending_offer"
@@ -60,7 +61,14 @@ class ActionComplaint(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_complain_apology")
-        return [SlotSet("handoff_priority", "high"), SlotSet(OFFER_SLOT, PERSON)]
+        # If they take the offer, it is their own request (reason customer_request), but it goes up to the
+        # complaint queue, marked urgent.
+        route = {"escalation_type": "vertical", "queue": COMPLAINT_QUEUE, "reason": "complaint"}
+        return [
+            SlotSet("handoff_priority", "high"),
+            SlotSet(OFFER_SLOT, PERSON),
+            SlotSet("diagnostic_escalation", route),
+        ]
 
 
 class ActionAnswerOffer(Action):

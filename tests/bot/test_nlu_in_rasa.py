@@ -40,7 +40,6 @@ def actions_after_last_message(stack: Stack, sender: str) -> list[str]:
         ("can't get on the vpn from home, it just times out", "problem_vpn"),
         ("wifi keeps cutting out in the meeting rooms", "problem_wifi"),
         ("outlook is stuck and emails won't send", "problem_email"),
-        ("locked out again, forgot my password", "ask_howto"),  # a self-service reset: the article
         ("vpn fails to connect from the hotel", "problem_vpn"),
         ("laptop is soooo slow since monday", "problem_slow_computer"),
         ("can't hear anyone on teams calls", "problem_sound"),
@@ -74,6 +73,16 @@ def test_unclear_message_goes_to_the_knowledge_base(stack: Stack, conversation_i
     replies = stack.send(conversation_id, "the thing on my desk is doing that again")
     assert replies, "the bot must answer something"
     assert "action_answer_from_kb" in actions_after_last_message(stack, conversation_id)
+
+
+def test_a_forgotten_password_gets_the_reset_article_not_the_sign_in_script(
+    stack: Stack, conversation_id: str
+) -> None:
+    said = " ".join(
+        r.get("text", "") for r in stack.send(conversation_id, "locked out again, forgot my password")
+    )
+    assert "Reset your password" in said or "Unlock a locked account" in said, said
+    assert "action_start_diagnostic" not in actions_after_last_message(stack, conversation_id)
 
 
 def test_keyboard_mash_gets_the_main_topics_not_a_guessed_article(stack: Stack, conversation_id: str) -> None:
@@ -112,4 +121,4 @@ def test_complaint_gets_an_apology_and_the_offer_of_an_urgent_person(
     ).json()
     ticket = tickets[0] if isinstance(tickets, list) else tickets["handoffs"][0]
     assert ticket["priority"] == "high"
-    assert ticket["reason"] == "customer_request"
+    assert (ticket["reason"], ticket["queue"]) == ("customer_request", "complaint")

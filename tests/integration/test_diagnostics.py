@@ -67,15 +67,14 @@ def test_dead_end_hands_off_with_the_steps_tried(stack: Stack, conversation_id: 
     assert [s["node_id"] for s in steps][:3] == ["caps_lock", "locked_message", "wait_unlock"]
 
 
-def test_resolved_is_confirmed_and_stop_ends_the_script(stack: Stack, conversation_id: str) -> None:
+def test_resolved_is_believed_at_once_and_stop_ends_the_script(stack: Stack, conversation_id: str) -> None:
     stack.send(conversation_id, "my printer won't print")
     stack.send(conversation_id, "Short steps")
     stack.send(conversation_id, "no")  # printer fault
-    text = stack.send_text(conversation_id, "yes it printed")
-    assert "Can you print what you need now?" in text
-    text = stack.send_text(conversation_id, "yes")
-    assert "glad" in text.lower()
+    text = stack.send_text(conversation_id, "yes it printed")  # the customer says it works: no second ask
+    assert "glad" in text.lower() and "Can you print what you need now?" not in text
     assert slots(stack, conversation_id)["diagnostic_outcome"] == "resolved"
+    assert slots(stack, conversation_id)["resolution"] == "resolved_by_assistant"
     stack.send(conversation_id, "my computer is really slow")
     text = stack.send_text(conversation_id, "stop")
     assert "stopped the checks" in text
