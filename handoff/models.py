@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -18,18 +18,6 @@ OPEN_STATUSES: tuple[Status, ...] = ("waiting", "assigned")
 ESCALATION_TYPES = ("technical", "vertical", "horizontal", "administrative")
 # Skill queues: who works the ticket. Agents' skills name queues; `general` is everyone's.
 # The req-* queues work service requests (one per request type in data/requests/*.yml).
-QUEUES = (
-    "general",
-    "network",
-    "hardware",
-    "software",
-    "account",
-    "complaint",
-    "req-software",
-    "req-access",
-    "req-equipment",
-    "req-onboarding",
-)
 EscalationType = Literal["technical", "vertical", "horizontal", "administrative"]
 Queue = Literal[
     "general",
@@ -43,6 +31,7 @@ Queue = Literal[
     "req-equipment",
     "req-onboarding",
 ]
+QUEUES: tuple[str, ...] = get_args(Queue)
 # incident: something is broken (a live handoff); request: ITIL request fulfilment, worked from its queue.
 TicketType = Literal["incident", "request"]
 LANGUAGE_PATTERN = r"^[a-z]{2}$"
