@@ -118,9 +118,13 @@ def test_an_agent_works_a_handoff_from_the_keyboard(
     console.locator("#reply").press("Control+Enter")
     expect(log).to_contain_text("Please restart your computer")
 
-    # Filters: high priority hides both normal tickets.
+    # Filters: high priority hides both normal tickets (other tests' urgent tickets may still show).
     console.locator("#filter-priority").select_option("high")
+    expect(console.locator(f"button[data-ticket='{ticket_id}']")).to_have_count(0)
+    expect(console.locator(f"button[data-ticket='{other}']")).to_have_count(0)
+    console.locator("#filter-text").fill("no-such-words-anywhere")
     expect(console.locator("#queue-list")).to_contain_text("No ticket matches these filters.")
+    console.locator("#filter-text").fill("")
     console.locator("#filter-priority").select_option("")
     expect(console.locator(f"button[data-ticket='{other}']")).to_be_visible()
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)

@@ -105,7 +105,7 @@ def test_customer_reaches_an_agent_chats_and_rates(
         "<script>window.__owned = 1</script>Hello, I can help."
     )
     expect(widget.locator(".itw-typing")).to_have_text(f"{agent_name} is typing…")
-    console.get_by_role("button", name="Send").click()
+    console.get_by_role("button", name="Send", exact=True).click()
     reply = log.locator(".itw-agent").last
     expect(reply).to_contain_text("<script>window.__owned = 1</script>Hello, I can help.")
     expect(reply.locator(".itw-speaker")).to_have_text(f"{agent_name} (person, IT support): ")
