@@ -18,7 +18,12 @@ from pathlib import Path
 from stack.debian import ensure_packages, postgres_bin
 
 HOST = "127.0.0.1"
-PACKAGES = {"initdb": "postgresql", "pg_ctl": "postgresql", "psql": "postgresql-client", "redis-server": "redis-server"}
+PACKAGES = {
+    "initdb": "postgresql",
+    "pg_ctl": "postgresql",
+    "psql": "postgresql-client",
+    "redis-server": "redis-server",
+}
 
 
 class EngineError(RuntimeError):
@@ -102,11 +107,16 @@ class PostgresServer:
             self._chown(self.log_file)
         options = f"-c listen_addresses={HOST} -c port={self.port} -c unix_socket_directories={self.data_dir.parent}"
         options += " -c max_connections=200 -c fsync=on"
+        pg_ctl = [
+            *self._run_as,
+            str(postgres_bin("pg_ctl")),
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_file),
+        ]
         result = subprocess.run(
-            [*self._run_as, str(postgres_bin("pg_ctl")), "-D", str(self.data_dir), "-l", str(self.log_file)]
-            + ["-o", options, "-w", "-t", str(int(timeout)), "start"],
-            capture_output=True,
-            text=True,
+            [*pg_ctl, "-o", options, "-w", "-t", str(int(timeout)), "start"], capture_output=True, text=True
         )
         if result.returncode != 0:
             raise EngineError(f"PostgreSQL did not start: {result.stderr.strip()}\n{self.log_tail()}")
@@ -144,9 +154,19 @@ class PostgresServer:
     def create_database(self, name: str) -> str:
         """Create a database (if missing) and return its URL."""
         env = {**os.environ, "PGPASSWORD": self.password}
+        psql = [
+            str(shutil.which("psql")),
+            "-h",
+            HOST,
+            "-p",
+            str(self.port),
+            "-U",
+            self.user,
+            "-d",
+            "postgres",
+        ]
         exists = subprocess.run(
-            [str(shutil.which("psql")), "-h", HOST, "-p", str(self.port), "-U", self.user, "-d", "postgres", "-tAc"]
-            + [f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+            [*psql, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
             capture_output=True,
             text=True,
             env=env,
@@ -155,8 +175,7 @@ class PostgresServer:
             raise EngineError(f"psql failed: {exists.stderr.strip()}")
         if exists.stdout.strip() != "1":
             created = subprocess.run(
-                [str(shutil.which("psql")), "-h", HOST, "-p", str(self.port), "-U", self.user, "-d", "postgres"]
-                + ["-c", f'CREATE DATABASE "{name}"'],
+                [*psql, "-c", f'CREATE DATABASE "{name}"'],
                 capture_output=True,
                 text=True,
                 env=env,
