@@ -96,7 +96,11 @@ def recurring_customers(conversations: list[Conversation], topics: list[Topic]) 
     by_customer: dict[str, list[Conversation]] = defaultdict(list)
     for conv in conversations:
         by_customer[conv.customer].append(conv)
-    faults = Counter((a.customer, a.topic) for a, _ in returned_faults(conversations))
+    # A fault comes back; a second how-to question on the same topic ("how often must I change my password")
+    # after the first was answered is a need, not a fault.
+    faults = Counter(
+        (a.customer, a.topic) for a, b in returned_faults(conversations) if not HOWTO.match(b.first_text)
+    )
     findings = []
     for customer, convs in by_customer.items():
         convs.sort(key=lambda c: c.started)

@@ -278,7 +278,7 @@ _ANTONYMS: dict[str, tuple[str, ...]] = {
     "hot": ("cool", "cold", "normal", "regular", "fine"),
     "quickly": ("slowly", "long time", "lasts", "normal"),
     "fast": ("slow", "long time", "lasts", "normal"),
-    "on": ("off",),
+    "on": ("off", "dark", "unlit"),
     "noise": ("quiet", "silent"),
     "leaking": ("dry",),
     "old": ("new", "brand new", "recent", "recently"),
@@ -376,6 +376,9 @@ def yes_no(
     node: str | None = None,
 ) -> Reply:
     clean = normalise(text)
+    echoed = echoes_quote(clean, question) if question else None
+    if echoed is not None:
+        return Reply("yes" if echoed else "no")
     if reader is not None and question and reader.knows(node) and not _LEADING_YES_NO.match(clean):
         # this step's own examples beat the generic statement rules ("I can easily move it" to "is it hard?")
         reading = reader.read(question, clean, node)
@@ -398,9 +401,39 @@ def yes_no(
     return Reply(rule_polarity(clean, question))
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{4,80})[\"“”]")
+
+
+def asked_part(question: str) -> str:
+    """The question itself, without the instruction before it: in "Plug it into a socket, not a power strip.
+    Is the light on?" the "not" belongs to the instruction, not to what is asked."""
+    sentences = [s for s in _SENTENCE_END.split(question.strip()) if s]
+    asked = [s for s in sentences if s.rstrip().endswith("?")]
+    return asked[-1] if asked else question
+
+
+def _plain_words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9%']+", normalise(text).lower()))
+
+
+def echoes_quote(text: str, question: str) -> bool | None:
+    """"Does it say "Plugged in, not charging"?" answered "it says plugged in, not charging": the customer
+    repeats the quoted words, so yes; with a negation before them ("it doesn't say ..."), no. None when the
+    question quotes nothing or the answer does not repeat it."""
+    answer = _plain_words(text)
+    for quote in _QUOTED.findall(asked_part(question)):
+        words = _plain_words(quote)
+        at = answer.find(words) if words else -1
+        if at >= 0:
+            return negations(answer[:at]) == 0
+    return None
+
+
 def rule_polarity(text: str, question: str) -> Literal["yes", "no"]:
     """A statement answers "no" when it negates what the question asked, and "yes" otherwise."""
     clean = normalise(text)
+    question = asked_part(question)
     flipped = (negations(clean) > 0) != (negations(question) > 0)
     if contradicts(clean, question):
         flipped = not flipped

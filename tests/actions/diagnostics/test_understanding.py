@@ -131,3 +131,24 @@ def test_a_step_with_its_own_answers_trusts_the_reader_sooner() -> None:
     question, text = "Does the laptop power up without the charger?", "it doesn't need the charger to start"
     assert understand(text, question=question, reader=_StepReader(0.65, known=True)).kind == "yes"
     assert understand(text, question=question, reader=_StepReader(0.65, known=False)).kind == "no"
+
+
+CHARGER = "Plug the charger into a wall socket you know works, not a power strip. Is the charging light on?"
+BATTERY_ICON = 'Hover over the battery icon near the clock. Does it say "Plugged in, not charging"?'
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "kind"),
+    [
+        # The "not" in the instruction before the question does not flip the customer's statement.
+        (CHARGER, "ok it's in the wall socket now and the little light is orange", "yes"),
+        (CHARGER, "no light at all", "no"),
+        (CHARGER, "it stays dark", "no"),
+        # Repeating the quoted words is a yes, even though they contain "not"; denying them is a no.
+        (BATTERY_ICON, "it says plugged in, not charging", "yes"),
+        (BATTERY_ICON, "it doesn't say plugged in, not charging", "no"),
+        (BATTERY_ICON, "it just says 45% available", "no"),
+    ],
+)
+def test_statements_are_read_against_what_was_asked(question: str, answer: str, kind: str) -> None:
+    assert understand(answer, question=question).kind == kind
