@@ -28,6 +28,7 @@ from actions.diagnostics.triage import ARTICLE_PREFIX, Problem, pick
 from actions.diagnostics.understanding import (
     AnswerReader,
     Reply,
+    choices_named,
     doubts,
     is_bare_yes_no,
     match_choice,
@@ -121,7 +122,24 @@ class Engine:
         if script_id is None:
             return State(script_id=None, node_id=None, level=level)
         script = self.script(script_id)
-        return State(script_id=script_id, node_id=self.entry(script, message), level=level)
+        node_id = self.entry(script, message)
+        history: tuple[str, ...] = ()
+        answered = self._choice_named_in(script, node_id, message)
+        if answered is not None:  # "laptop won't charge": no need to ask "won't charge or drains fast?"
+            history, node_id = (node_id,), answered
+        return State(script_id=script_id, node_id=node_id, history=history, level=level)
+
+    @staticmethod
+    def _choice_named_in(script: Script, node_id: str, message: str | None) -> str | None:
+        """The next step when the first step is a choice and the first message names exactly one option."""
+        node = script.nodes.get(node_id)
+        if not message or not isinstance(node, QuestionNode) or node.answer.kind != "choice":
+            return None
+        named = choices_named(message, node.answer)
+        if len(named) != 1:
+            return None
+        target = node.next.get(named.pop())
+        return target if isinstance(script.nodes.get(target or ""), QuestionNode | ResolvedNode) else None
 
     def entry(self, script: Script, message: str | None) -> str:
         """The step to ask first: the script's start, or the step the answer model's entry memory votes for

@@ -418,7 +418,7 @@ def _plain_words(text: str) -> str:
 
 
 def echoes_quote(text: str, question: str) -> bool | None:
-    """"Does it say "Plugged in, not charging"?" answered "it says plugged in, not charging": the customer
+    """ "Does it say "Plugged in, not charging"?" answered "it says plugged in, not charging": the customer
     repeats the quoted words, so yes; with a negation before them ("it doesn't say ..."), no. None when the
     question quotes nothing or the answer does not repeat it."""
     answer = _plain_words(text)
@@ -449,6 +449,17 @@ def is_explicit_yes_no(text: str) -> bool:
 def is_bare_yes_no(text: str) -> bool:
     """True for a yes or no word alone ("yes", "nope."): an answer with no topic of its own."""
     return bool(_BARE_YES_NO.match(normalise(text)))
+
+
+def choices_named(text: str, spec: AnswerSpec) -> set[str]:
+    """Every choice whose label, id or a synonym appears in the message as whole words."""
+    clean = normalise(text).lower()
+    return {
+        choice.id
+        for choice in spec.choices
+        for phrase in (choice.id.replace("_", " "), choice.label, *choice.synonyms)
+        if phrase.strip() and re.search(rf"\b{re.escape(phrase.lower().strip())}\b", clean)
+    }
 
 
 def match_choice(text: str, spec: AnswerSpec) -> str | None:

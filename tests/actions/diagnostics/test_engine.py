@@ -202,3 +202,16 @@ def test_asking_to_pass_it_on_mid_script_is_an_ask_for_a_person(engine: Engine) 
     state = engine.start("email", "expert")
     step = engine.answer(state, "fine, can you pass it to the messaging team?")
     assert (step.state.status, step.state.reason) == ("escalated", "customer_request")
+
+
+def test_a_first_message_that_names_one_option_skips_that_question(engine: Engine) -> None:
+    state = engine.start("battery", "novice", message="laptop won't charge, it's on 4%")
+    assert state.node_id == "charger_light"
+    assert state.history == ("problem_kind",)  # "go back" still reaches the skipped question
+    assert engine.answer(state, "go back").state.node_id == "problem_kind"
+    # Both options named, or none: the question is asked.
+    assert (
+        engine.start("battery", "novice", message="the charger is fine but it drains fast").node_id
+        == "problem_kind"
+    )
+    assert engine.start("battery", "novice", message="battery problem").node_id == "problem_kind"
