@@ -162,7 +162,11 @@ _KEY_WORDS = (
     r"app|client|shared|ssh|encryption)[\s_-]?(?:key|secret|token)|api[\s_-]?token|auth[\s_-]?token|"
     r"access[\s_-]?token|refresh[\s_-]?token|client[\s_-]?secret|token|secret"
 )
-_STATED = r"(?:\s*(?:is|was|'s|’s|=|:|->|=>|-|to|as|will\s+be|would\s+be|should\s+be|of|it's|it\s+is)\s*|\s*[:=]\s*)"
+# Word verbs end at a word boundary: "password expires today" states no password ("to" + "day").
+_STATED = (
+    r"(?:\s*(?:(?:is|was|to|as|will\s+be|would\s+be|should\s+be|of|it's|it\s+is)\b|'s|’s|=|:|->|=>|-)\s*"
+    r"|\s*[:=]\s*)"
+)
 # Up to six words between "password" and "is": "the pw for the shared printer account is X".
 _GAP = r"(?:,?\s+(?!is\b|was\b)[\w'’-]+){0,6}?,?"
 _VALUE = r"""("[^"\n]{1,80}"|'[^'\n]{1,80}'|“[^”\n]{1,80}”|[^\s"'“”]{1,80})"""
@@ -271,11 +275,16 @@ _CODE_HINT = re.compile(r"(?i)code|otp|pin|pass|authenticator|gave|sent|said|say
 _KEY_HINT = re.compile(r"(?i)key|token|secret")
 
 
+_NEW_CLAUSE_TO = re.compile(r"(?i)(?:\b(?:and|but|so|then|asking|saying|told)\b|,).*\bto\s*$")
+
+
 def stated_passwords(text: str) -> Iterator[Span]:
     if not _PASSWORD_HINT.search(text):
         return
     for match in _STATED_PASSWORD.finditer(text):
         start, end, value = _value_span(match)
+        if _NEW_CLAUSE_TO.search(text[match.start() : match.start(1)]) and not _has_mixed_shape(value):
+            continue  # "my password expires today and to click here": "to" starts another clause
         if not _looks_like_a_word(value) and len(value) >= 3:
             yield Span(start, end, "PASSWORD")
     for match in _BARE_PASSWORD.finditer(text):

@@ -56,6 +56,7 @@ def test_each_kind_of_secret_is_replaced_by_a_placeholder_nlu_can_read(
         "4111 1111 1111 1112 is not a card",  # fails the Luhn check
         "GB29 NWBK 6016 1331 9268 18",  # fails the IBAN check
         "the token expired, how do I get a new one?",
+        "an email saying my password expires today and to click here, legit?",
     ],
 )
 def test_ordinary_it_text_comes_out_unchanged(text: str) -> None:
