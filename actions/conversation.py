@@ -95,12 +95,12 @@ class ActionAnswerOffer(Action):
                 'You can say "talk to a person" at any time.'
             )
             return [SlotSet(OFFER_SLOT, None)]
+        # Nothing was offered ("👍" or "ok" out of the blue): the main topics give the customer a way on.
         if intent == "affirm":
-            dispatcher.utter_message(text="OK. What can I help you with?")
+            dispatcher.utter_message(text="OK.")
         else:
-            dispatcher.utter_message(
-                text='OK. Tell me what you need help with, or say "talk to a person" if you\'d rather.'
-            )
+            dispatcher.utter_message(text='OK. You can say "talk to a person" at any time.')
+        dispatcher.utter_message(response="utter_main_topics")
         return []
 
 

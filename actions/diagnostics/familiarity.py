@@ -36,9 +36,23 @@ _PRECISE = re.compile(
 """Error codes, IP addresses and event ids: a customer who quotes them reads short steps fine."""
 
 
+_ASKS_SHORT = re.compile(
+    r"\b(short steps|short version|keep it (short|brief)|brief steps|quick steps|just the steps|"
+    r"skip the basics|no hand-?holding)\b",
+    re.IGNORECASE,
+)
+_ASKS_DETAIL = re.compile(
+    r"\b(spell (it |everything )?out|every click|step by step|in detail|detailed steps|simple steps)\b",
+    re.IGNORECASE,
+)
+"""The customer says how they want the steps: that is the answer to the question we would ask."""
+
+
 def infer_level(text: str) -> Level | None:
     """A level when the customer's words make it clear, else None (then we ask once)."""
-    if _NOVICE.search(text):
+    if _ASKS_SHORT.search(text):
+        return "expert"
+    if _ASKS_DETAIL.search(text) or _NOVICE.search(text):
         return "novice"
     if _EXPERT.search(text) or _PRECISE.search(text):
         return "expert"

@@ -96,6 +96,8 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\bproblem('s| is| has)? (gone|solved|fixed|sorted)\b",
             r"\b(all|it'?s|it is|everything'?s|everything is) (fixed|sorted|working( again| now| fine)?)( now)?\s*[.!]*$",
             r"\b(fixed|sorted|solved) (it|now)\b(?! (yet|at all))",
+            r"\b(all|it'?s( all)?|it is( all)?|everything'?s|everything is) good now\b(?!\s*\?)",
+            r"\b(works|working) (now|again)\b[^?]*\b(thanks|thank you|cheers|ta)\b",
         ),
     ),
     (

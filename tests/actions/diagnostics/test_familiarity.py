@@ -19,3 +19,11 @@ from actions.diagnostics.familiarity import infer_level
 )
 def test_the_level_is_read_from_the_customers_words_when_clear(text: str, level: str | None) -> None:
     assert infer_level(text) == level
+
+
+def test_a_stated_preference_for_short_or_detailed_steps_is_the_answer() -> None:
+    from actions.diagnostics.familiarity import infer_level
+
+    assert infer_level("I can't sign in to my laptop, short steps please") == "expert"
+    assert infer_level("please walk me through it step by step") == "novice"
+    assert infer_level("my wifi is down") is None

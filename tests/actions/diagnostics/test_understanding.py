@@ -152,3 +152,16 @@ BATTERY_ICON = 'Hover over the battery icon near the clock. Does it say "Plugged
 )
 def test_statements_are_read_against_what_was_asked(question: str, answer: str, kind: str) -> None:
     assert understand(answer, question=question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("oh caps lock was on, all good now thanks!", "fixed"),
+        ("works now, thanks", "fixed"),
+        ("is it all good now?", "question"),
+        ("it works now but it's slow", "yes"),
+    ],
+)
+def test_the_customer_saying_it_is_good_now_is_believed(text: str, kind: str) -> None:
+    assert understand(text).kind == kind
