@@ -318,7 +318,11 @@
     var c = t.customer || {};
     var hay = ["#" + t.ticket_id, String(t.ticket_id), t.summary, t.category, c.name, c.email, t.assigned_agent]
       .join(" ").toLowerCase();
-    return words.split(/\s+/).every(function (w) { return hay.indexOf(w) >= 0; });
+    // A number ("12" or "#12") finds that ticket, not every ticket whose text holds the digits.
+    return words.split(/\s+/).every(function (w) {
+      var id = /^#?(\d+)$/.exec(w);
+      return id ? String(t.ticket_id) === id[1] : hay.indexOf(w) >= 0;
+    });
   }
   ["filter-status", "filter-priority", "filter-queue", "filter-channel", "filter-type"].forEach(function (id) {
     $(id).addEventListener("change", loadQueue);
