@@ -25,8 +25,11 @@ Deliver = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class RedisRelay:
-    def __init__(self, client: aioredis.Redis, retry_seconds: float = 1.0) -> None:
+    def __init__(
+        self, client: aioredis.Redis, subscriber: aioredis.Redis, retry_seconds: float = 1.0
+    ) -> None:
         self._redis = client
+        self._subscriber = subscriber  # a client that never reconnects silently (redis_client retries=0)
         self._retry = retry_seconds
         self.subscribed = asyncio.Event()
 
@@ -38,7 +41,7 @@ class RedisRelay:
         """Forever: subscribe, deliver, and on a break tell the consoles, wait, subscribe again."""
         interrupted = False
         while True:
-            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            pubsub = self._subscriber.pubsub(ignore_subscribe_messages=True)
             try:
                 with redis_errors():
                     await pubsub.subscribe(CHANNEL)
