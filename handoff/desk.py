@@ -79,8 +79,12 @@ class Desk:
         existing = await self.store.open_ticket_for_conversation(request.conversation_id)
         if existing is not None:
             if existing.status == "offline" and staffed:
-                existing = await self.store.transition(existing.ticket_id, ("offline",), "waiting")
-                await self._changed(existing.ticket_id)
+                try:
+                    existing = await self.store.transition(existing.ticket_id, ("offline",), "waiting")
+                except InvalidTransition:  # another process moved it at the same moment: its state counts
+                    existing = await self.store.get_ticket(existing.ticket_id, with_messages=False)
+                else:
+                    await self._changed(existing.ticket_id)
             return existing, await self.queue_info(existing), False
         status = "waiting" if staffed else "offline"
         try:
