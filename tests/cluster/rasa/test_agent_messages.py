@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from handoff.rasa import RasaClient
-from tests.cluster.rasa.conftest import RasaCluster
+from tests.cluster.rasa.conftest import GREETING_START, RasaCluster
 from tests.cluster.rasa.webchat_client import WebChat
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(240)]
@@ -31,7 +31,7 @@ def agent_lines(customer: int) -> list[str]:
 
 async def _customer(
     cluster: RasaCluster, session: aiohttp.ClientSession, conversation: str, number: int
-) -> WebChat:
+) -> tuple[WebChat, list[str]]:
     chat = WebChat()
     await chat.open(cluster.rasa_url(0), conversation)  # the customer's socket is on instance A
     try:
@@ -52,12 +52,18 @@ async def _customer(
         )
         typing.raise_for_status()
         await chat.wait_for(lambda: bool(chat.typing), timeout=30)
+
+        # The agent hands the chat back to the bot (handoff/desk.py): the bot's answer reaches A too.
+        before = len(chat.messages)
+        await rasa_b.trigger_intent(conversation, "greet", {})
+        await chat.wait_for(lambda: len(chat.messages) > before, timeout=60)
+        handed_back = chat.texts()[before:]
     finally:
         await chat.client.disconnect()
-    return chat
+    return chat, handed_back
 
 
-async def _all_customers(cluster: RasaCluster, conversation: str) -> list[WebChat]:
+async def _all_customers(cluster: RasaCluster, conversation: str) -> list[tuple[WebChat, list[str]]]:
     async with aiohttp.ClientSession() as session:
         customers = [_customer(cluster, session, f"{conversation}-{n}", n) for n in range(CUSTOMERS)]
         return await asyncio.wait_for(asyncio.gather(*customers), timeout=200)
@@ -68,7 +74,8 @@ def test_agent_messages_sent_through_the_other_instance_all_reach_the_customers(
 ) -> None:
     chats = asyncio.run(_all_customers(rasa_cluster, conversation_id))
 
-    for number, chat in enumerate(chats):
+    for number, (chat, handed_back) in enumerate(chats):
         assert chat.agent_texts() == agent_lines(number)  # all of them, in order, to the right customer
         assert {m["metadata"]["agent_name"] for m in chat.messages if m.get("metadata")} == {"Sam"}
         assert chat.typing == [{"name": "Sam", "typing": True}]
+        assert handed_back and handed_back[0].startswith(GREETING_START)
