@@ -42,7 +42,11 @@ async def _customer(
         rasa_b = RasaClient(session, cluster.rasa_url(1), cluster.token, timeout=60)
         for text in agent_lines(number):
             await rasa_b.send_bot_message(conversation, text, {"handoff_role": "agent", "agent_name": "Sam"})
-        await chat.wait_for(lambda: len(chat.agent_texts()) >= MESSAGES_EACH, timeout=60)
+        await chat.wait_for(lambda: len(chat.agent_texts()) >= MESSAGES_EACH, timeout=30)
+        arrived = len(chat.agent_texts())
+        assert arrived == MESSAGES_EACH, (
+            f"customer {number}: {arrived} of {MESSAGES_EACH} agent messages arrived"
+        )
 
         typing = httpx.post(
             f"{cluster.rasa_url(1)}/webhooks/socketio/typing",
