@@ -29,6 +29,17 @@ GREETING_START = "Hi! I'm the IT support assistant."
 START_TIMEOUT = 300.0  # two Rasa instances load at once on a shared 2-core machine
 
 
+def turns(events: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(user message tag, the events after it up to the next user message), in stored order."""
+    found: list[tuple[str, list[dict[str, Any]]]] = []
+    for event in events:
+        if event["event"] == "user":
+            found.append(((event.get("metadata") or {}).get("tag", "?"), []))
+        elif found:
+            found[-1][1].append(event)
+    return found
+
+
 @dataclass
 class RasaCluster:
     config: StackConfig

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from bot.channels.failure_message import FAILURE_TEXT, STORAGE_FAILURE_TEXT
-from tests.cluster.rasa.conftest import GREETING_START, RasaCluster
+from tests.cluster.rasa.conftest import GREETING_START, RasaCluster, turns
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(360)]
 
@@ -48,17 +48,6 @@ async def _send_all(cluster: RasaCluster, run: str) -> list[list[dict[str, Any]]
         ]
         await asyncio.wait_for(asyncio.gather(*streams), timeout=300)
     return replies
-
-
-def turns(events: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """(user message tag, the events after it up to the next user message), in stored order."""
-    found: list[tuple[str, list[dict[str, Any]]]] = []
-    for event in events:
-        if event["event"] == "user":
-            found.append(((event.get("metadata") or {}).get("tag", "?"), []))
-        elif found:
-            found[-1][1].append(event)
-    return found
 
 
 def test_messages_through_both_instances_are_stored_once_in_order_each_with_its_answer(
