@@ -13,10 +13,14 @@ from types import FrameType
 
 from stack import paths
 from stack.channels import webhook_urls
+from stack.cluster import ClusterConfig, cluster_config, start_cluster
+from stack.debian import MissingPackageError
+from stack.engines import EngineError
+from stack.haproxy import HAProxyConfigError
 from stack.ports import PortInUseError, ensure_port_free
 from stack.prepare import PrepareError, ensure_kb_index, ensure_model, ensure_onnx_model
 from stack.process import ServiceStartError
-from stack.secrets import load_or_create_secrets
+from stack.secrets import load_or_create_secrets, stored_secret
 from stack.services import Stack, StackConfig, start_stack
 
 logger = logging.getLogger("stack")
@@ -25,6 +29,12 @@ PORT_SETTINGS = (
     ("RASA_PORT", 5005, "Rasa server"),
     ("ACTION_PORT", 5055, "action server"),
     ("HANDOFF_PORT", 8300, "handoff service"),
+)
+# The cluster profile's own; the three above are then HAProxy's entry points.
+CLUSTER_PORT_SETTINGS = (
+    ("CLUSTER_POSTGRES_PORT", 5433, "PostgreSQL"),
+    ("CLUSTER_REDIS_PORT", 6380, "Redis"),
+    ("CLUSTER_STATS_PORT", 8404, "HAProxy status page"),
 )
 
 
@@ -71,15 +81,44 @@ def print_urls(stack: Stack) -> None:
         print(f"  {title + ' webhook:':<21}{url}", flush=True)
 
 
-def run() -> int:
+def _ports(settings: tuple[tuple[str, int, str], ...]) -> dict[str, int]:
+    """Each port from its setting, checked free; PortInUseError names the setting to change."""
     ports = {}
+    for env_var, default, owner in settings:
+        ports[env_var] = _port(env_var, default)
+        ensure_port_free(ports[env_var], owner, env_var)
+    return ports
+
+
+def _instances() -> int:
+    raw = os.environ.get("CLUSTER_INSTANCES", "2")
+    if not raw.isdigit() or not 1 <= int(raw) <= 16:
+        raise SystemExit(f"error: CLUSTER_INSTANCES={raw!r} is not a number of instances (1-16).")
+    return int(raw)
+
+
+def print_cluster(cluster: ClusterConfig) -> None:
+    print(
+        f"  Cluster:             {cluster.instances} of each server behind HAProxy; "
+        f"status page {cluster.stats_url}\n"
+        f"  PostgreSQL, Redis:   127.0.0.1:{cluster.postgres_port}, 127.0.0.1:{cluster.redis_port}  "
+        f"(data in {cluster.workdir.relative_to(paths.REPO_ROOT)}/)\n"
+        f"  Rasa instances:      {', '.join(str(port) for port in cluster.rasa_ports)}; "
+        f"action servers {', '.join(str(port) for port in cluster.action_ports)}; "
+        f"handoff {', '.join(str(port) for port in cluster.handoff_ports)}\n",
+        flush=True,
+    )
+
+
+def run(cluster_profile: bool = False) -> int:
     try:
-        for env_var, default, owner in PORT_SETTINGS:
-            ports[env_var] = _port(env_var, default)
-            ensure_port_free(ports[env_var], owner, env_var)
+        ports = _ports(PORT_SETTINGS)
+        if cluster_profile:
+            ports |= _ports(CLUSTER_PORT_SETTINGS)
     except PortInUseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    instances = _instances() if cluster_profile else 1
 
     secrets = load_or_create_secrets(paths.VAR_DIR / "secrets.json")
     try:
@@ -99,27 +138,52 @@ def run() -> int:
         action_port=ports["ACTION_PORT"],
         handoff_port=ports["HANDOFF_PORT"],
     )
+    cluster: ClusterConfig | None = None
+    if cluster_profile:
+        workdir = paths.VAR_DIR / "cluster"
+        try:
+            cluster = cluster_config(
+                config,
+                workdir,
+                postgres_port=ports["CLUSTER_POSTGRES_PORT"],
+                redis_port=ports["CLUSTER_REDIS_PORT"],
+                stats_port=ports["CLUSTER_STATS_PORT"],
+                postgres_password=stored_secret(workdir / "secrets.json", "CLUSTER_POSTGRES_PASSWORD"),
+                instances=instances,
+            )
+        except MissingPackageError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
         raise _Stop
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    print(
-        "• Starting the handoff service, action server and Rasa server (Rasa takes about a minute) ...",
-        flush=True,
-    )
+    if cluster is None:
+        print(
+            "• Starting the handoff service, action server and Rasa server (Rasa takes about a minute) ...",
+            flush=True,
+        )
+    else:
+        print(
+            f"• Starting PostgreSQL and Redis, then HAProxy and {cluster.instances} each of the handoff "
+            "service, action server and Rasa server (Rasa takes a minute or two) ...",
+            flush=True,
+        )
     stack: Stack | None = None
     try:
-        stack = start_stack(config)
+        stack = start_stack(config) if cluster is None else start_cluster(cluster)
         print_urls(stack)
+        if cluster is not None:
+            print_cluster(cluster)
         # A child that dies is restarted by the stack's supervisor (one log line each time); only one that
         # keeps dying right after it starts stops the assistant.
         while stack.supervisor is None or stack.supervisor.failure is None:
             time.sleep(1.0)
         print(f"error: {stack.supervisor.failure}", file=sys.stderr)
         return 1
-    except ServiceStartError as error:
+    except (ServiceStartError, EngineError, HAProxyConfigError, MissingPackageError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except _Stop:
@@ -135,12 +199,17 @@ def run() -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
     parser.add_argument("command", choices=["run", "prepare", "train"])
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="run: PostgreSQL, Redis, two of each server and HAProxy in front (docs/deploy.md)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     # httpx logs every health-check URL at INFO, and Rasa's carries the API token in its query string.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.command == "run":
-        return run()
+        return run(cluster_profile=args.cluster)
     try:
         if args.command == "prepare":
             prepare()

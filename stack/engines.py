@@ -18,7 +18,12 @@ from pathlib import Path
 from stack.debian import ensure_packages, postgres_bin
 
 HOST = "127.0.0.1"
-PACKAGES = {"initdb": "postgresql", "pg_ctl": "postgresql", "psql": "postgresql-client", "redis-server": "redis-server"}
+PACKAGES = {
+    "initdb": "postgresql",
+    "pg_ctl": "postgresql",
+    "psql": "postgresql-client",
+    "redis-server": "redis-server",
+}
 
 
 class EngineError(RuntimeError):
@@ -94,17 +99,57 @@ class PostgresServer:
         if result.returncode != 0:
             raise EngineError(f"initdb failed: {result.stderr.strip() or result.stdout.strip()}")
 
-    def start(self, timeout: float = 30.0) -> None:
+    def prepare(self) -> None:
+        """Create the data folder on first use; later starts reuse it (crash recovery replays the WAL)."""
         assert self.data_dir is not None and self.log_file is not None
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb()
         if self.log_file.exists():
             self._chown(self.log_file)
-        options = f"-c listen_addresses={HOST} -c port={self.port} -c unix_socket_directories={self.data_dir.parent}"
-        options += " -c max_connections=200 -c fsync=on"
+
+    def _settings(self) -> list[str]:
+        assert self.data_dir is not None
+        settings = [
+            f"listen_addresses={HOST}",
+            f"port={self.port}",
+            f"unix_socket_directories={self.data_dir.parent}",
+        ]
+        return [*settings, "max_connections=200", "fsync=on"]
+
+    def server_command(self) -> list[str]:
+        """`postgres` in the foreground, for a supervisor that restarts it (stack/engine_services.py)."""
+        self.prepare()
+        assert self.data_dir is not None
+        options = [arg for setting in self._settings() for arg in ("-c", setting)]
+        return [*self._run_as, str(postgres_bin("postgres")), "-D", str(self.data_dir), *options]
+
+    def is_ready(self) -> bool:
+        """Accepting connections (not just listening: crash recovery refuses them until it is done)."""
+        ready = subprocess.run(
+            [str(postgres_bin("pg_isready")), "-q", "-h", HOST, "-p", str(self.port), "-t", "2"],
+            capture_output=True,
+        )
+        return ready.returncode == 0
+
+    def start(self, timeout: float = 30.0) -> None:
+        assert self.data_dir is not None and self.log_file is not None
+        self.prepare()
+        options = " ".join(f"-c {setting}" for setting in self._settings())
         result = subprocess.run(
-            [*self._run_as, str(postgres_bin("pg_ctl")), "-D", str(self.data_dir), "-l", str(self.log_file)]
-            + ["-o", options, "-w", "-t", str(int(timeout)), "start"],
+            [
+                *self._run_as,
+                str(postgres_bin("pg_ctl")),
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_file),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                str(int(timeout)),
+                "start",
+            ],
             capture_output=True,
             text=True,
         )
@@ -144,9 +189,19 @@ class PostgresServer:
     def create_database(self, name: str) -> str:
         """Create a database (if missing) and return its URL."""
         env = {**os.environ, "PGPASSWORD": self.password}
+        psql = [
+            str(shutil.which("psql")),
+            "-h",
+            HOST,
+            "-p",
+            str(self.port),
+            "-U",
+            self.user,
+            "-d",
+            "postgres",
+        ]
         exists = subprocess.run(
-            [str(shutil.which("psql")), "-h", HOST, "-p", str(self.port), "-U", self.user, "-d", "postgres", "-tAc"]
-            + [f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+            [*psql, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
             capture_output=True,
             text=True,
             env=env,
@@ -155,8 +210,7 @@ class PostgresServer:
             raise EngineError(f"psql failed: {exists.stderr.strip()}")
         if exists.stdout.strip() != "1":
             created = subprocess.run(
-                [str(shutil.which("psql")), "-h", HOST, "-p", str(self.port), "-U", self.user, "-d", "postgres"]
-                + ["-c", f'CREATE DATABASE "{name}"'],
+                [*psql, "-c", f'CREATE DATABASE "{name}"'],
                 capture_output=True,
                 text=True,
                 env=env,
@@ -192,7 +246,8 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://{HOST}:{self.port}/0"
 
-    def start(self, timeout: float = 15.0) -> None:
+    def server_command(self) -> list[str]:
+        """`redis-server` in the foreground; with `data_dir`, every write is in its append-only file."""
         command = [str(shutil.which("redis-server")), "--bind", HOST, "--port", str(self.port)]
         command += ["--protected-mode", "yes", "--save", ""]
         if self.data_dir is not None:
@@ -200,6 +255,19 @@ class RedisServer:
             command += ["--dir", str(self.data_dir), "--appendonly", "yes"]
         else:
             command += ["--appendonly", "no"]
+        return command
+
+    def is_ready(self) -> bool:
+        """Answers PING (a loaded append-only file: it answers LOADING until then)."""
+        try:
+            with socket.create_connection((HOST, self.port), timeout=2.0) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(64).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def start(self, timeout: float = 15.0) -> None:
+        command = self.server_command()
         log = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
