@@ -156,6 +156,9 @@ def run(cluster_profile: bool = False) -> int:
             return 1
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
+        # A second Ctrl-C must not cut the stopping short and leave servers running.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise _Stop
 
     signal.signal(signal.SIGINT, request_stop)

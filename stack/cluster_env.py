@@ -1,5 +1,5 @@
 """The environment that turns the single-box assistant into the cluster profile: where PostgreSQL and Redis
-are. The names are the servers' own (handoff/settings.py, bot/endpoints.yml and bot/channels/); the same
+are. The names are the servers' own (handoff/settings.py, bot/endpoints.yml and bot/scale/); the same
 variables go in the systemd units of docs/deploy.md."""
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ DATABASES = ("rasa", "handoff")
 
 def cluster_env(postgres_urls: Mapping[str, str], redis_url: str) -> dict[str, str]:
     return {
-        # Handoff service: tickets, queue and agents in PostgreSQL; presence and console events in Redis.
+        # Handoff service (handoff/settings.py): tickets, queue and agents in PostgreSQL; presence and
+        # console events in Redis.
         "HANDOFF_DATABASE_URL": postgres_urls["handoff"],
         "HANDOFF_REDIS_URL": redis_url,
-        # Erasure and retention reach into Rasa's trackers (the SQLite path is HANDOFF_TRACKER_DB).
-        "HANDOFF_TRACKER_DATABASE_URL": postgres_urls["rasa"],
-        # Rasa: SQL tracker store on PostgreSQL, conversation locks and socket.io messages through Redis.
-        "TRACKER_DATABASE_URL": postgres_urls["rasa"],
-        "LOCK_STORE_URL": redis_url,
-        "SOCKETIO_REDIS_URL": redis_url,
+        # Rasa (bot/endpoints.yml, bot/scale/): trackers in PostgreSQL; conversation locks and socket.io
+        # messages between instances through Redis.
+        "TRACKER_DB": postgres_urls["rasa"],
+        "REDIS_URL": redis_url,
     }

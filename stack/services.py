@@ -70,7 +70,8 @@ def isolated_config(workdir: Path, extra_env: dict[str, str] | None = None) -> S
 
 
 def shared_env(config: StackConfig) -> dict[str, str]:
-    """What every server of the assistant is told: where the others are (the entry points) and the tokens."""
+    """What every server of the assistant is told: where the others are (the entry points) and the tokens.
+    Each server's own settings follow, then `config.extra_env`, which wins (the cluster's database URLs)."""
     secrets = config.secrets
     return {
         "RASA_URL": config.rasa_url,
@@ -79,7 +80,6 @@ def shared_env(config: StackConfig) -> dict[str, str]:
         "HANDOFF_API_TOKEN": secrets.handoff_api_token,
         "KB_INDEX_DIR": str(config.kb_index_dir),
         "HELP_CENTER_URL": f"{config.handoff_url}/help",
-        **config.extra_env,
     }
 
 
@@ -106,6 +106,7 @@ def handoff_service(config: StackConfig, *, port: int, instance: int | None = No
                 # Erasure and retention reach into Rasa's tracker store too.
                 "HANDOFF_TRACKER_DB": str(config.tracker_db),
                 "HANDOFF_SESSION_SECRET": config.secrets.handoff_session_secret,
+                **config.extra_env,
             }
         ),
         cwd=paths.REPO_ROOT,
@@ -127,6 +128,7 @@ def action_service(config: StackConfig, *, port: int, instance: int | None = Non
                 # Handoff requests kept while the handoff service is down (actions/handoff_outbox.py).
                 "HANDOFF_OUTBOX": str(outbox),
                 "SANIC_HOST": HOST,
+                **config.extra_env,
             }
         ),
         cwd=paths.REPO_ROOT,
@@ -165,6 +167,7 @@ def rasa_service(config: StackConfig, *, port: int, instance: int | None = None)
                 **shared_env(config),
                 "ACTION_ENDPOINT_URL": f"{config.action_url}/webhook",
                 "TRACKER_DB": str(config.tracker_db),
+                **config.extra_env,
             }
         ),
         cwd=paths.REPO_ROOT,
