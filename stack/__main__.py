@@ -22,6 +22,7 @@ from stack.prepare import PrepareError, ensure_kb_index, ensure_model, ensure_on
 from stack.process import ServiceStartError
 from stack.secrets import load_or_create_secrets, stored_secret
 from stack.services import Stack, StackConfig, start_stack
+from stack.supervisor import RestartPolicy
 
 logger = logging.getLogger("stack")
 
@@ -60,6 +61,11 @@ def prepare() -> Path:
     return model
 
 
+def _shown(path: Path) -> Path:
+    """A path inside the repository relative to it (shorter), any other as it is."""
+    return path.relative_to(paths.REPO_ROOT) if path.is_relative_to(paths.REPO_ROOT) else path
+
+
 def print_urls(stack: Stack) -> None:
     config = stack.config
     print(
@@ -74,7 +80,7 @@ def print_urls(stack: Stack) -> None:
         f"  Rasa HTTP API:       {config.rasa_url}  (token: RASA_AUTH_TOKEN in var/secrets.json)\n"
         f"  Action server:       {config.action_url}/health\n"
         f"  Handoff service API: {config.handoff_url}/api  (metrics: {config.handoff_url}/metrics)\n"
-        f"  Logs:                {config.log_dir.relative_to(paths.REPO_ROOT)}/\n",
+        f"  Logs:                {_shown(config.log_dir)}/\n",
         flush=True,
     )
     for title, url in webhook_urls(config.rasa_url, config.extra_env):
@@ -90,6 +96,20 @@ def _ports(settings: tuple[tuple[str, int, str], ...]) -> dict[str, int]:
     return ports
 
 
+def _restart_delay() -> float:
+    """Seconds before the first restart of a server that stopped (then 2x, 4x ... up to 30 s)."""
+    raw = os.environ.get("STACK_RESTART_DELAY", "1")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 30:
+        raise SystemExit(
+            f"error: STACK_RESTART_DELAY={raw!r} is not a number of seconds (above 0, at most 30)."
+        )
+    return value
+
+
 def _instances() -> int:
     raw = os.environ.get("CLUSTER_INSTANCES", "2")
     if not raw.isdigit() or not 1 <= int(raw) <= 16:
@@ -102,7 +122,7 @@ def print_cluster(cluster: ClusterConfig) -> None:
         f"  Cluster:             {cluster.instances} of each server behind HAProxy; "
         f"status page {cluster.stats_url}\n"
         f"  PostgreSQL, Redis:   127.0.0.1:{cluster.postgres_port}, 127.0.0.1:{cluster.redis_port}  "
-        f"(data in {cluster.workdir.relative_to(paths.REPO_ROOT)}/)\n"
+        f"(data in {_shown(cluster.workdir)}/)\n"
         f"  Rasa instances:      {', '.join(str(port) for port in cluster.rasa_ports)}; "
         f"action servers {', '.join(str(port) for port in cluster.action_ports)}; "
         f"handoff {', '.join(str(port) for port in cluster.handoff_ports)}\n",
@@ -119,6 +139,7 @@ def run(cluster_profile: bool = False) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     instances = _instances() if cluster_profile else 1
+    _restart_delay()  # a bad value stops here, before anything is built or started
 
     secrets = load_or_create_secrets(paths.VAR_DIR / "secrets.json")
     try:
@@ -140,7 +161,7 @@ def run(cluster_profile: bool = False) -> int:
     )
     cluster: ClusterConfig | None = None
     if cluster_profile:
-        workdir = paths.VAR_DIR / "cluster"
+        workdir = Path(os.environ.get("CLUSTER_DATA_DIR") or paths.VAR_DIR / "cluster").resolve()
         try:
             cluster = cluster_config(
                 config,
@@ -176,7 +197,8 @@ def run(cluster_profile: bool = False) -> int:
         )
     stack: Stack | None = None
     try:
-        stack = start_stack(config) if cluster is None else start_cluster(cluster)
+        policy = RestartPolicy(first_delay=_restart_delay())
+        stack = start_stack(config, policy) if cluster is None else start_cluster(cluster, policy)
         print_urls(stack)
         if cluster is not None:
             print_cluster(cluster)
