@@ -16,13 +16,14 @@ from stack.channels import webhook_urls
 from stack.cluster import ClusterConfig, cluster_config, start_cluster
 from stack.debian import MissingPackageError
 from stack.engines import EngineError
-from stack.haproxy import HAProxyConfigError
+from stack.haproxy import Backend, HAProxyConfigError, HAProxyLayout, render
 from stack.ports import PortInUseError, ensure_port_free
 from stack.prepare import PrepareError, ensure_kb_index, ensure_model, ensure_onnx_model
 from stack.process import ServiceStartError
 from stack.secrets import load_or_create_secrets, stored_secret
 from stack.services import Stack, StackConfig, start_stack
 from stack.supervisor import RestartPolicy
+from stack.warmup import warm_up_action_server
 
 logger = logging.getLogger("stack")
 
@@ -221,20 +222,51 @@ def run(cluster_profile: bool = False) -> int:
         print("Stopped.", flush=True)
 
 
-def main() -> int:
+def _address(raw: str) -> str:
+    host, _, port = raw.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not HOST:PORT")
+    return raw
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
-    parser.add_argument("command", choices=["run", "prepare", "train"])
-    parser.add_argument(
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_command = commands.add_parser("run", help="set up what is missing and start the assistant")
+    run_command.add_argument(
         "--cluster",
         action="store_true",
-        help="run: PostgreSQL, Redis, two of each server and HAProxy in front (docs/deploy.md)",
+        help="PostgreSQL, Redis, two of each server and HAProxy in front (docs/deploy.md)",
     )
-    args = parser.parse_args()
+    commands.add_parser("prepare", help="build the ONNX export, the KB index and the Rasa model")
+    commands.add_parser("train", help="train the Rasa model if its inputs changed; print its path")
+    warm = commands.add_parser("warm-up", help="load an action server's models before customers arrive")
+    warm.add_argument("action_url", help="e.g. http://127.0.0.1:5055")
+    config = commands.add_parser(
+        "haproxy-config", help="print an HAProxy configuration for servers on several machines"
+    )
+    config.add_argument("--bind", default="0.0.0.0", help="address HAProxy listens on")
+    config.add_argument("--rasa-port", type=int, default=5005)
+    config.add_argument("--handoff-port", type=int, default=8300)
+    config.add_argument("--action-port", type=int, default=5055)
+    config.add_argument("--stats-port", type=int, default=8404)
+    for kind in ("rasa", "actions", "handoff"):
+        config.add_argument(f"--{kind}", type=_address, action="append", required=True, metavar="HOST:PORT")
+    return parser
+
+
+def main() -> int:
+    args = _parser().parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     # httpx logs every health-check URL at INFO, and Rasa's carries the API token in its query string.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.command == "run":
         return run(cluster_profile=args.cluster)
+    if args.command == "warm-up":
+        return 0 if warm_up_action_server(args.action_url.rstrip("/")) else 1
+    if args.command == "haproxy-config":
+        print(render(layout_for_hosts(args)), end="")
+        return 0
     try:
         if args.command == "prepare":
             prepare()
@@ -244,6 +276,22 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def layout_for_hosts(args: argparse.Namespace) -> HAProxyLayout:
+    def backends(kind: str, addresses: list[str]) -> tuple[Backend, ...]:
+        return tuple(Backend(f"{kind}{n}", address) for n, address in enumerate(addresses, start=1))
+
+    return HAProxyLayout(
+        rasa_port=args.rasa_port,
+        handoff_port=args.handoff_port,
+        action_port=args.action_port,
+        stats_port=args.stats_port,
+        rasa=backends("rasa", args.rasa),
+        handoff=backends("handoff", args.handoff),
+        actions=backends("actions", args.actions),
+        bind_host=args.bind,
+    )
 
 
 if __name__ == "__main__":
