@@ -14,7 +14,7 @@ from pathlib import Path
 from stack.cluster_env import DATABASES, cluster_env
 from stack.engine_services import postgres_service, redis_service
 from stack.engines import PostgresServer, RedisServer
-from stack.haproxy import Backend, HAProxyLayout, haproxy_service, write_config
+from stack.haproxy import Backend, HAProxyAdmin, HAProxyLayout, haproxy_service, write_config
 from stack.ports import free_port
 from stack.process import ServiceProcess
 from stack.services import HOST, Stack, StackConfig, action_service, handoff_service, rasa_service
@@ -70,7 +70,12 @@ class ClusterConfig:
             rasa=backends("rasa", self.rasa_ports),
             handoff=backends("handoff", self.handoff_ports),
             actions=backends("actions", self.action_ports),
+            admin_socket=str(self.admin_socket),
         )
+
+    @property
+    def admin_socket(self) -> Path:
+        return self.workdir / "haproxy.sock"
 
 
 def cluster_config(
@@ -123,14 +128,35 @@ def _engines(config: ClusterConfig) -> tuple[PostgresServer, list[ServiceProcess
     ]
 
 
+def _held_until_warm(service: ServiceProcess, admin: HAProxyAdmin, server: str, url: str) -> ServiceProcess:
+    """A restarted action server gets customers only once its models are loaded: cold, the first KB
+    question would outlast Rasa's action timeout and get the failure message, though the other instance
+    was ready to answer it."""
+
+    def warm_then_release() -> None:
+        warm_up_action_server(url)  # a failed warm-up only costs speed: the server goes back in anyway
+        admin.release("actions", server)
+
+    service.when_stopped = lambda: admin.hold("actions", server)
+    service.after_restart = warm_then_release
+    return service
+
+
 def _servers(config: ClusterConfig) -> list[ServiceProcess]:
     entry = config.entry
     layout = config.haproxy_layout()
     haproxy_file = write_config(layout, config.workdir / "haproxy.cfg")
+    admin = HAProxyAdmin(config.admin_socket)
+    actions = [
+        _held_until_warm(
+            action_service(entry, port=port, instance=n), admin, f"actions{n}", f"http://{HOST}:{port}"
+        )
+        for n, port in enumerate(config.action_ports, 1)
+    ]
     return [
         haproxy_service(layout, haproxy_file, entry.log_dir / "haproxy.log"),
         *(handoff_service(entry, port=port, instance=n) for n, port in enumerate(config.handoff_ports, 1)),
-        *(action_service(entry, port=port, instance=n) for n, port in enumerate(config.action_ports, 1)),
+        *actions,
         *(rasa_service(entry, port=port, instance=n) for n, port in enumerate(config.rasa_ports, 1)),
     ]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,8 @@ from stack.debian import ensure_packages
 from stack.process import ServiceProcess
 
 TEMPLATE = Path(__file__).with_name("haproxy.cfg.j2")
+
+logger = logging.getLogger(__name__)
 
 
 class HAProxyConfigError(RuntimeError):
@@ -40,6 +44,7 @@ class HAProxyLayout:
     bind_host: str = "127.0.0.1"
     check_interval_ms: int = 1000
     pidfile: str | None = None
+    admin_socket: str | None = None
 
 
 def render(layout: HAProxyLayout) -> str:
@@ -80,3 +85,32 @@ def haproxy_service(layout: HAProxyLayout, config_file: Path, log_file: Path) ->
         log_file=log_file,
         health_url=f"http://{layout.bind_host}:{layout.stats_port}/health",
     )
+
+
+@dataclass(frozen=True)
+class HAProxyAdmin:
+    """HAProxy's runtime API on its admin socket: take one server out of rotation and put it back."""
+
+    socket_path: Path
+
+    def _command(self, line: str) -> bool:
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+                connection.settimeout(5.0)
+                connection.connect(str(self.socket_path))
+                connection.sendall(line.encode() + b"\n")
+                answer = connection.recv(4096).decode(errors="replace").strip()
+        except OSError as error:
+            logger.warning("HAProxy did not take %r: %s", line, error)
+            return False
+        if answer:
+            logger.warning("HAProxy answered %r to %r", answer, line)
+            return False
+        return True
+
+    def hold(self, backend: str, server: str) -> bool:
+        """No new requests for `server` (maintenance) until `release`, whatever its health checks say."""
+        return self._command(f"set server {backend}/{server} state maint")
+
+    def release(self, backend: str, server: str) -> bool:
+        return self._command(f"set server {backend}/{server} state ready")

@@ -32,6 +32,9 @@ class ServiceProcess:
     stop_signal: signal.Signals = signal.SIGTERM
     # Run once the server is healthy again after a restart (e.g. warm the knowledge base up).
     after_restart: Callable[[], object] | None = None
+    # Run as soon as the supervisor notices the server stopped (e.g. keep HAProxy from sending it customers
+    # until `after_restart` has warmed it up again).
+    when_stopped: Callable[[], object] | None = None
     process: subprocess.Popen[bytes] | None = None
 
     def start(self, *, append_log: bool = False) -> None:

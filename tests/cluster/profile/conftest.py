@@ -23,7 +23,7 @@ RESTART_DELAY = "8"
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[LaunchedCluster]:
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LaunchedCluster]:
     # PostgreSQL runs as Debian's `postgres` user, which cannot enter pytest's private tmp folders.
     workdir = Path(tempfile.mkdtemp(prefix="assistant-cluster-"))
     workdir.chmod(0o755)
@@ -63,4 +63,8 @@ def cluster() -> Iterator[LaunchedCluster]:
         yield running
     finally:
         running.stop()
+        # The servers' logs stay with pytest's other temporary files (the last few runs are kept).
+        kept = tmp_path_factory.mktemp("cluster-logs")
+        shutil.copytree(workdir / "logs", kept, dirs_exist_ok=True)
+        shutil.copy(output, kept / "launcher.out")
         shutil.rmtree(workdir, ignore_errors=True)
