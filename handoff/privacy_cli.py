@@ -21,6 +21,7 @@ from pathlib import Path
 from handoff import db
 from handoff.errors import ConfigError
 from handoff.privacy_store import CustomerKey, PrivacyStore
+from handoff.settings import StorageSettings, load_storage_settings
 
 DEFAULT_RETENTION_DAYS = 90
 
@@ -59,14 +60,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sub.add_parser("audit", help="list exports, erasures and purges")
 
 
-async def _migrated(path: Path) -> None:
-    conn = await db.connect(path)
-    await conn.close()
+async def _migrated(storage: StorageSettings) -> None:
+    database = await db.open_database(storage)
+    await database.close()
 
 
 def run(args: argparse.Namespace) -> str:
-    handoff_db = Path(os.environ.get("HANDOFF_DB", "var/handoff.db"))
-    asyncio.run(_migrated(handoff_db))
+    storage = load_storage_settings()
+    asyncio.run(_migrated(storage))
+    handoff_db = storage.db
     store = PrivacyStore(handoff_db, tracker_db(getattr(args, "tracker_db", None)))
     if args.privacy_command == "export":
         data = json.dumps(

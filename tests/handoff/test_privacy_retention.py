@@ -10,8 +10,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from handoff.privacy_store import CustomerKey, PrivacyStore
 from tests.handoff.conftest import AUTH, handoff_body
+
+
+@pytest.fixture
+def engine() -> dict[str, Any]:
+    """These tests edit and read the SQLite files themselves."""
+    return {}
+
 
 # The table Rasa 3.6's SQLTrackerStore creates (rasa/core/tracker_store.py, SQLEvent).
 RASA_EVENTS = """CREATE TABLE events (id INTEGER NOT NULL, sender_id VARCHAR(255) NOT NULL,
