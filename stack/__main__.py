@@ -23,7 +23,7 @@ from stack.process import ServiceStartError
 from stack.secrets import load_or_create_secrets, stored_secret
 from stack.services import Stack, StackConfig, start_stack
 from stack.supervisor import RestartPolicy
-from stack.warmup import warm_up_action_server
+from stack.warmup import wait_then_warm_up
 
 logger = logging.getLogger("stack")
 
@@ -263,7 +263,7 @@ def main() -> int:
     if args.command == "run":
         return run(cluster_profile=args.cluster)
     if args.command == "warm-up":
-        return 0 if warm_up_action_server(args.action_url.rstrip("/")) else 1
+        return 0 if wait_then_warm_up(args.action_url.rstrip("/")) else 1
     if args.command == "haproxy-config":
         print(render(layout_for_hosts(args)), end="")
         return 0
