@@ -37,18 +37,20 @@ class StackConfig:
     handoff_port: int = 8300
     start_timeout: float = 240.0
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Where the three entry points are (this machine; HAProxy's address when the servers are spread out).
+    host: str = HOST
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{HOST}:{self.rasa_port}"
+        return f"http://{self.host}:{self.rasa_port}"
 
     @property
     def action_url(self) -> str:
-        return f"http://{HOST}:{self.action_port}"
+        return f"http://{self.host}:{self.action_port}"
 
     @property
     def handoff_url(self) -> str:
-        return f"http://{HOST}:{self.handoff_port}"
+        return f"http://{self.host}:{self.handoff_port}"
 
 
 def isolated_config(workdir: Path, extra_env: dict[str, str] | None = None) -> StackConfig:
@@ -92,7 +94,9 @@ def _suffix(instance: int | None) -> str:
     return "" if instance is None else str(instance)
 
 
-def handoff_service(config: StackConfig, *, port: int, instance: int | None = None) -> ServiceProcess:
+def handoff_service(
+    config: StackConfig, *, port: int, instance: int | None = None, host: str = HOST
+) -> ServiceProcess:
     """One handoff process listening on `port` (the entry point itself, or one instance behind HAProxy)."""
     return ServiceProcess(
         name=_numbered("handoff service", instance),
@@ -100,7 +104,7 @@ def handoff_service(config: StackConfig, *, port: int, instance: int | None = No
         env=offline_env(
             {
                 **shared_env(config),
-                "HANDOFF_HOST": HOST,
+                "HANDOFF_HOST": host,
                 "HANDOFF_PORT": str(port),
                 "HANDOFF_DB": str(config.handoff_db),
                 # Erasure and retention reach into Rasa's tracker store too.
@@ -111,13 +115,15 @@ def handoff_service(config: StackConfig, *, port: int, instance: int | None = No
         ),
         cwd=paths.REPO_ROOT,
         log_file=config.log_dir / f"handoff{_suffix(instance)}.log",
-        health_url=f"http://{HOST}:{port}/health",
+        health_url=f"http://{host}:{port}/health",
     )
 
 
-def action_service(config: StackConfig, *, port: int, instance: int | None = None) -> ServiceProcess:
+def action_service(
+    config: StackConfig, *, port: int, instance: int | None = None, host: str = HOST
+) -> ServiceProcess:
     """One action server on `port`; each keeps its own outbox of handoff requests waiting for the service."""
-    action_url = f"http://{HOST}:{port}"
+    action_url = f"http://{host}:{port}"
     outbox = config.handoff_db.with_name(f"handoff_outbox{_suffix(instance)}.json")
     return ServiceProcess(
         name=_numbered("action server", instance),
@@ -127,7 +133,7 @@ def action_service(config: StackConfig, *, port: int, instance: int | None = Non
                 **shared_env(config),
                 # Handoff requests kept while the handoff service is down (actions/handoff_outbox.py).
                 "HANDOFF_OUTBOX": str(outbox),
-                "SANIC_HOST": HOST,
+                "SANIC_HOST": host,
                 **config.extra_env,
             }
         ),
@@ -138,7 +144,9 @@ def action_service(config: StackConfig, *, port: int, instance: int | None = Non
     )
 
 
-def rasa_service(config: StackConfig, *, port: int, instance: int | None = None) -> ServiceProcess:
+def rasa_service(
+    config: StackConfig, *, port: int, instance: int | None = None, host: str = HOST
+) -> ServiceProcess:
     """One Rasa server on `port`, on the model file of `config` (every instance on the same file)."""
     secrets = config.secrets
     return ServiceProcess(
@@ -152,7 +160,7 @@ def rasa_service(config: StackConfig, *, port: int, instance: int | None = None)
             # One argument: a token may start with "-", which argparse would read as an option.
             f"--auth-token={secrets.rasa_auth_token}",
             "--interface",
-            HOST,
+            host,
             "--port",
             str(port),
             "--endpoints",
@@ -172,7 +180,7 @@ def rasa_service(config: StackConfig, *, port: int, instance: int | None = None)
         ),
         cwd=paths.REPO_ROOT,
         log_file=config.log_dir / f"rasa{_suffix(instance)}.log",
-        health_url=f"http://{HOST}:{port}/status?token={secrets.rasa_auth_token}",
+        health_url=f"http://{host}:{port}/status?token={secrets.rasa_auth_token}",
     )
 
 
