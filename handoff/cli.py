@@ -13,7 +13,7 @@ from aiohttp import web
 
 from handoff import db
 from handoff.app import create_app
-from handoff.errors import ConfigError, DatabaseUnavailable, DuplicateUser, UserNotFound
+from handoff.errors import ConfigError, DatabaseUnavailable, DuplicateUser, LiveStateUnavailable, UserNotFound
 from handoff.models import QUEUES
 from handoff.privacy_cli import add_parser as add_privacy_parser
 from handoff.privacy_cli import run as run_privacy
@@ -121,5 +121,9 @@ def main(argv: list[str]) -> int:
         )
         print(f"handoff: {message}", file=sys.stderr)
         return 2
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    try:
+        web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    except (DatabaseUnavailable, LiveStateUnavailable) as exc:
+        print(f"handoff: cannot start: {exc}", file=sys.stderr)
+        return 3
     return 0

@@ -89,30 +89,31 @@ class PostgresDatabase(Database):
         """Connect (waiting up to `wait` seconds for a database that is still starting) and migrate."""
         deadline = time.monotonic() + wait
         while True:
+            # min_size 0: connections open when needed, so an outage costs no background reconnect loop.
+            pool = await asyncpg.create_pool(
+                url,
+                min_size=0,
+                max_size=pool_size,
+                timeout=timeout,
+                command_timeout=timeout,
+                max_inactive_connection_lifetime=300,
+                server_settings={"application_name": "handoff"},
+            )
+            database = cls(pool, timeout)
             try:
-                pool = await asyncpg.create_pool(
-                    url,
-                    min_size=1,
-                    max_size=pool_size,
-                    timeout=timeout,
-                    command_timeout=timeout,
-                    max_inactive_connection_lifetime=300,
-                    server_settings={"application_name": "handoff"},
-                )
+                await database.migrate()
                 break
-            except _DOWN as exc:
+            except DatabaseUnavailable as exc:
+                await pool.close()
                 if time.monotonic() >= deadline:
                     raise DatabaseUnavailable(
                         f"PostgreSQL at {_where(url)} did not answer within {wait:.0f} s: {exc}"
                     ) from exc
-                log.warning("PostgreSQL at %s not ready (%s); retrying", _where(url), type(exc).__name__)
+                log.warning("PostgreSQL at %s not ready (%s); retrying", _where(url), exc)
                 await asyncio.sleep(1.0)
-        database = cls(pool, timeout)
-        try:
-            await database.migrate()
-        except BaseException:
-            await pool.close()
-            raise
+            except BaseException:
+                await pool.close()
+                raise
         return database
 
     @contextlib.asynccontextmanager
