@@ -8,7 +8,7 @@ differs: every server is told HAProxy's entry points as the others' URLs, and wh
 from __future__ import annotations
 
 import concurrent.futures
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from stack.cluster_env import DATABASES, cluster_env
@@ -37,7 +37,6 @@ class ClusterConfig:
     rasa_ports: tuple[int, ...]
     action_ports: tuple[int, ...]
     handoff_ports: tuple[int, ...]
-    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def instances(self) -> int:
@@ -115,7 +114,6 @@ def cluster_config(
         rasa_ports=tuple(free_port() for _ in range(instances)),
         action_ports=tuple(free_port() for _ in range(instances)),
         handoff_ports=tuple(free_port() for _ in range(instances)),
-        extra_env=env,
     )
 
 
