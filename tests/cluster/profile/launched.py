@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 
+from stack import paths
+
 READY_LINE = "The assistant is running."
 
 
@@ -95,6 +97,20 @@ class LaunchedCluster:
         reply.raise_for_status()
         found: list[dict[str, Any]] = reply.json()["handoffs"]
         return found
+
+    def create_agent(self, username: str, password: str) -> None:
+        """An agent account in the cluster's PostgreSQL, through the real `python -m handoff users` CLI."""
+        database = (
+            f"postgresql://assistant:{self.env['CLUSTER_POSTGRES_PASSWORD']}"
+            f"@127.0.0.1:{self.port('CLUSTER_POSTGRES_PORT')}/handoff"
+        )
+        command = [str(paths.APP_PYTHON), "-m", "handoff", "users", "create", username, "--role", "agent"]
+        command += ["--name", username.title(), "--password-env", "AGENT_PASSWORD"]
+        env = {**self.env, "HANDOFF_DATABASE_URL": database, "AGENT_PASSWORD": password}
+        done = subprocess.run(
+            command, cwd=paths.REPO_ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
 
     # --- HAProxy's view ----------------------------------------------------------------------------------
     def stats(self) -> dict[tuple[str, str], dict[str, str]]:
