@@ -62,8 +62,9 @@ async def _live_state(app: web.Application) -> AsyncIterator[None]:
         app[PRESENCE] = LocalPresence(hub)
         yield
         return
-    client = redis_client(settings.redis_url.get_secret_value(), settings.database_timeout_seconds)
-    relay = RedisRelay(client)
+    url, timeout = settings.redis_url.get_secret_value(), settings.database_timeout_seconds
+    client, subscriber = redis_client(url, timeout), redis_client(url, timeout, retries=0)
+    relay = RedisRelay(client, subscriber)
     presence = RedisPresence(client, settings.presence_ttl_seconds)
     hub.publish = relay.publish
     app[PRESENCE] = presence
@@ -79,6 +80,7 @@ async def _live_state(app: web.Application) -> AsyncIterator[None]:
     await asyncio.gather(*tasks, return_exceptions=True)
     await presence.close()
     await client.aclose()
+    await subscriber.aclose()
 
 
 async def _rasa(app: web.Application) -> AsyncIterator[None]:

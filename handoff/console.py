@@ -31,7 +31,7 @@ from handoff.errors import DatabaseUnavailable, LiveStateUnavailable, UserNotFou
 from handoff.hub import Connection
 from handoff.models import MAX_TEXT, QUEUES, Status, Ticket, utc_now
 from handoff.privacy_access import log_access
-from handoff.routing import can_see, queues_of
+from handoff.routing import can_see, queues_of, serves
 from handoff.satisfaction import summarize
 from handoff.service_levels import standing
 from handoff.state import DESK, HUB, PRESENCE, SETTINGS, STORE
@@ -156,10 +156,11 @@ async def queue(request: web.Request) -> web.Response:
     desk, store = request.app[DESK], request.app[STORE]
     now = utc_now()
     tickets = [t for t in await store.list_tickets(("waiting", "assigned", "offline")) if can_see(agent, t)]
-    online = {o.id for o in await desk.agents_online()}
+    online_agents = await desk.agents_online()  # once per page: Redis and the database are a network away
+    online = {o.id for o in online_agents}
     rows = [
         _row(t)
-        | (await desk.queue_info(t)).as_json()
+        | (await desk.queue_info(t, online_agents)).as_json()
         | {"waited_minutes": round((now - t.handoff_time).total_seconds() / 60, 1)}
         for t in tickets
     ]
@@ -167,7 +168,7 @@ async def queue(request: web.Request) -> web.Response:
         {
             "queue": name,
             "waiting": sum(1 for t in tickets if t.queue == name and t.status == "waiting"),
-            "agents_online": len(await desk.agents_online(name)),
+            "agents_online": sum(1 for a in online_agents if serves(a, name)),
         }
         for name in queues_of(agent)
     ]

@@ -79,8 +79,12 @@ class Desk:
         existing = await self.store.open_ticket_for_conversation(request.conversation_id)
         if existing is not None:
             if existing.status == "offline" and staffed:
-                existing = await self.store.transition(existing.ticket_id, ("offline",), "waiting")
-                await self._changed(existing.ticket_id)
+                try:
+                    existing = await self.store.transition(existing.ticket_id, ("offline",), "waiting")
+                except InvalidTransition:  # another process moved it at the same moment: its state counts
+                    existing = await self.store.get_ticket(existing.ticket_id, with_messages=False)
+                else:
+                    await self._changed(existing.ticket_id)
             return existing, await self.queue_info(existing), False
         status = "waiting" if staffed else "offline"
         try:
@@ -113,9 +117,13 @@ class Desk:
         await self.hub.broadcast({"type": "ticket_created", "ticket": _summary(ticket)}, queue=ticket.queue)
         return ticket, await self.queue_info(ticket), True
 
-    async def queue_info(self, ticket: Ticket) -> QueueInfo:
+    async def queue_info(self, ticket: Ticket, online_agents: list[Agent] | None = None) -> QueueInfo:
+        """`online_agents`: all agents online, when the caller has just read them (a whole queue page)."""
         now = utc_now()
-        online = len(await self.agents_online(ticket.queue))
+        if online_agents is None:
+            online = len(await self.agents_online(ticket.queue))
+        else:
+            online = sum(1 for a in online_agents if serves(a, ticket.queue))
         position = (await self.store.waiting_ahead(ticket)) + 1 if ticket.status == "waiting" else 0
         per = self.settings.service_levels.minutes_per_conversation
         wait = math.ceil(position * per / max(online, 1)) if position else 0
@@ -343,8 +351,9 @@ class Desk:
 
     async def _notify_positions(self) -> None:
         told = await self.store.notified_positions()
+        online_agents = await self.agents_online()
         for ticket in await self.store.list_tickets(("waiting",)):
-            info = await self.queue_info(ticket)
+            info = await self.queue_info(ticket, online_agents)
             last = told.get(ticket.ticket_id)
             if last != info.position:
                 await self.store.set_notified_position(ticket.ticket_id, info.position)

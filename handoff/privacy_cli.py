@@ -5,7 +5,7 @@
     python -m handoff privacy purge [--days 90]
     python -m handoff privacy audit
 
-The handoff DB is $HANDOFF_DB (var/handoff.db); Rasa's tracker DB is --tracker-db, else
+The handoff DB is the service's own ($HANDOFF_DATABASE_URL, else $HANDOFF_DB, var/handoff.db); Rasa's tracker DB is --tracker-db, else
 $HANDOFF_TRACKER_DB, else $TRACKER_DB, else var/rasa_tracker.db.
 """
 
@@ -60,20 +60,22 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sub.add_parser("audit", help="list exports, erasures and purges")
 
 
-async def _migrated(storage: StorageSettings) -> None:
-    database = await db.open_database(storage)
-    await database.close()
-
-
 def run(args: argparse.Namespace) -> str:
-    storage = load_storage_settings()
-    asyncio.run(_migrated(storage))
-    handoff_db = storage.db
-    store = PrivacyStore(handoff_db, tracker_db(getattr(args, "tracker_db", None)))
+    return asyncio.run(_run(args, load_storage_settings()))
+
+
+async def _run(args: argparse.Namespace, storage: StorageSettings) -> str:
+    database = await db.open_database(storage)
+    try:
+        return await _command(args, PrivacyStore(database, tracker_db(getattr(args, "tracker_db", None))))
+    finally:
+        await database.close()
+
+
+async def _command(args: argparse.Namespace, store: PrivacyStore) -> str:
     if args.privacy_command == "export":
-        data = json.dumps(
-            store.export(CustomerKey.parse(args.customer), args.actor), indent=2, ensure_ascii=False
-        )
+        customer = CustomerKey.parse(args.customer)
+        data = json.dumps(await store.export(customer, args.actor), indent=2, ensure_ascii=False)
         if args.out is None:
             return data
         args.out.write_text(data + "\n", encoding="utf-8")
@@ -82,16 +84,16 @@ def run(args: argparse.Namespace) -> str:
         customer = CustomerKey.parse(args.customer)
         if not args.yes:
             raise ConfigError("erasing cannot be undone: add --yes to confirm")
-        counts = store.erase(customer, args.actor)
+        counts = await store.erase(customer, args.actor)
         removed = ", ".join(f"{n} {what}" for what, n in counts.items() if n) or "nothing was held"
         return f"erased {customer.channel}:{customer.user_id}: {removed}"
     if args.privacy_command == "purge":
         days = args.days if args.days is not None else retention_days()
-        counts = store.purge_older_than(days, actor="retention command")
+        counts = await store.purge_older_than(days, actor="retention command")
         return f"purged data older than {days} days: " + (
             ", ".join(f"{n} {what}" for what, n in counts.items()) or "nothing that old"
         )
     return "\n".join(
         f"{row['at']}\t{row['action']}\t{row['actor']}\t{row['customer_hash'] or '-'}\t{row['details']}"
-        for row in store.audit_log()
+        for row in await store.audit_log()
     )

@@ -13,15 +13,16 @@ from redis.exceptions import RedisError
 from handoff.errors import LiveStateUnavailable
 
 
-def redis_client(url: str, timeout: float) -> aioredis.Redis:
-    """No silent retries inside the client: a failure reaches us at once, so the relay knows it may have
-    missed events (and tells the consoles) and the API answers 503 instead of hanging."""
+def redis_client(url: str, timeout: float, *, retries: int = 1) -> aioredis.Redis:
+    """`retries`: reconnect at once this many times when a pooled connection turns out dead (after a Redis
+    restart each stale connection would otherwise fail one request). The relay's subscriber uses 0: a
+    silent reconnect would hide the events lost in the gap, so it must see every break."""
     return aioredis.Redis.from_url(
         url,
         decode_responses=True,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
-        retry=Retry(NoBackoff(), 0),
+        retry=Retry(NoBackoff(), retries),
         health_check_interval=5,
     )
 

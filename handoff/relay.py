@@ -25,24 +25,41 @@ Deliver = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class RedisRelay:
-    def __init__(self, client: aioredis.Redis, retry_seconds: float = 1.0) -> None:
+    def __init__(
+        self, client: aioredis.Redis, subscriber: aioredis.Redis, retry_seconds: float = 1.0
+    ) -> None:
         self._redis = client
+        self._subscriber = subscriber  # a client that never reconnects silently (redis_client retries=0)
         self._retry = retry_seconds
         self.subscribed = asyncio.Event()
+        self._unsent = False  # an event of ours did not reach the other processes
 
     async def publish(self, envelope: dict[str, Any]) -> None:
-        with redis_errors():
-            await self._redis.publish(CHANNEL, json.dumps(envelope))
+        """Raises LiveStateUnavailable when Redis did not take it; the other processes' consoles are then
+        told to re-read (`resync`) as soon as this process reaches Redis again."""
+        try:
+            with redis_errors():
+                if self._unsent:
+                    await self._redis.publish(CHANNEL, json.dumps({"event": RESYNC}))
+                    self._unsent = False
+                await self._redis.publish(CHANNEL, json.dumps(envelope))
+        except LiveStateUnavailable:
+            self._unsent = True
+            raise
 
     async def run(self, deliver: Deliver, tell_all: Deliver) -> None:
         """Forever: subscribe, deliver, and on a break tell the consoles, wait, subscribe again."""
         interrupted = False
         while True:
-            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            pubsub = self._subscriber.pubsub(ignore_subscribe_messages=True)
             try:
                 with redis_errors():
                     await pubsub.subscribe(CHANNEL)
                 self.subscribed.set()
+                if self._unsent:
+                    with redis_errors():
+                        await self._redis.publish(CHANNEL, json.dumps({"event": RESYNC}))
+                    self._unsent = False
                 if interrupted:
                     log.info("console events between processes flow again; consoles re-read the queue")
                     await tell_all(RESYNC)

@@ -67,6 +67,7 @@ class SqliteDatabase(Database):
         self._conn = conn
         self._statements = _Statements(conn)
         self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[object] | None = None
 
     @classmethod
     async def open(cls, path: Path) -> SqliteDatabase:
@@ -75,6 +76,7 @@ class SqliteDatabase(Database):
         conn = await aiosqlite.connect(path)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA secure_delete = ON")  # erased customer text leaves no bytes behind
         if str(path) != ":memory:":
             await conn.execute("PRAGMA journal_mode = WAL")
         database = cls(conn)
@@ -85,12 +87,24 @@ class SqliteDatabase(Database):
     def connection(self) -> aiosqlite.Connection:
         return self._conn
 
-    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+    @contextlib.asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        if self._holder is not None and self._holder is asyncio.current_task():
+            # Waiting for our own lock would hang for ever: a bug, said at once.
+            raise RuntimeError("inside a transaction, run statements on the transaction, not the database")
         async with self._lock:
+            self._holder = asyncio.current_task()
+            try:
+                yield
+            finally:
+                self._holder = None
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._turn():
             return await self._statements.fetch(sql, params)
 
     async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._lock:
+        async with self._turn():
             return await self._statements.fetchrow(sql, params)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
@@ -107,7 +121,7 @@ class SqliteDatabase(Database):
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Queries]:
-        async with self._lock:
+        async with self._turn():
             try:
                 yield self._statements
             except BaseException:
