@@ -1,4 +1,5 @@
-"""`python -m stack run|prepare|train` — the commands behind `make run`."""
+"""`python -m stack run [--cluster]|prepare|train|warm-up|haproxy-config` — the commands behind `make run`
+and `make run-cluster`, and the two an operator of several machines needs (docs/deploy.md)."""
 
 from __future__ import annotations
 
@@ -126,7 +127,11 @@ def print_cluster(cluster: ClusterConfig) -> None:
         f"(data in {_shown(cluster.workdir)}/)\n"
         f"  Rasa instances:      {', '.join(str(port) for port in cluster.rasa_ports)}; "
         f"action servers {', '.join(str(port) for port in cluster.action_ports)}; "
-        f"handoff {', '.join(str(port) for port in cluster.handoff_ports)}\n",
+        f"handoff {', '.join(str(port) for port in cluster.handoff_ports)}\n"
+        "  Agent accounts:      the console's agents live in PostgreSQL here:\n"
+        f"    HANDOFF_DATABASE_URL=postgresql://assistant:PASSWORD@127.0.0.1:{cluster.postgres_port}/handoff "
+        ".venv/bin/python -m handoff users create NAME\n"
+        f"    (PASSWORD: $CLUSTER_POSTGRES_PASSWORD if set, else in {_shown(cluster.workdir)}/secrets.json)\n",
         flush=True,
     )
 

@@ -100,6 +100,9 @@ def test_the_cluster_comes_up_with_two_of_each_server_behind_haproxy(cluster: La
     assert f"Chat over REST:      POST {cluster.rasa_url}/webhooks/rest/webhook" in printed
     assert f"Agent console:       {cluster.handoff_url}/console" in printed
     assert "2 of each server behind HAProxy" in printed
+    # How to add an agent where the cluster's console looks for them (not the single box's SQLite file).
+    port = cluster.port("CLUSTER_POSTGRES_PORT")
+    assert f"HANDOFF_DATABASE_URL=postgresql://assistant:PASSWORD@127.0.0.1:{port}/handoff" in printed
     assert {kind: len(ports) for kind, ports in cluster.instance_ports.items()} == {
         "rasa": 2,
         "actions": 2,
