@@ -151,8 +151,10 @@ def _servers(config: ClusterConfig) -> list[ServiceProcess]:
         )
         for n, port in enumerate(config.action_ports, 1)
     ]
+    haproxy = haproxy_service(layout, haproxy_file, entry.log_dir / "haproxy.log")
+    haproxy.after_restart = admin.hold_again  # a restarted HAProxy would send customers to a cold server
     return [
-        haproxy_service(layout, haproxy_file, entry.log_dir / "haproxy.log"),
+        haproxy,
         *(handoff_service(entry, port=port, instance=n) for n, port in enumerate(config.handoff_ports, 1)),
         *actions,
         *(rasa_service(entry, port=port, instance=n) for n, port in enumerate(config.rasa_ports, 1)),

@@ -6,7 +6,7 @@ import logging
 import shutil
 import socket
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -87,11 +87,13 @@ def haproxy_service(layout: HAProxyLayout, config_file: Path, log_file: Path) ->
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class HAProxyAdmin:
-    """HAProxy's runtime API on its admin socket: take one server out of rotation and put it back."""
+    """HAProxy's runtime API on its admin socket: take one server out of rotation and put it back. A
+    restarted HAProxy forgets; `hold_again` repeats the holds not yet released."""
 
     socket_path: Path
+    held: set[tuple[str, str]] = field(default_factory=set)
 
     def _command(self, line: str) -> bool:
         try:
@@ -110,7 +112,12 @@ class HAProxyAdmin:
 
     def hold(self, backend: str, server: str) -> bool:
         """No new requests for `server` (maintenance) until `release`, whatever its health checks say."""
+        self.held.add((backend, server))
         return self._command(f"set server {backend}/{server} state maint")
 
     def release(self, backend: str, server: str) -> bool:
+        self.held.discard((backend, server))
         return self._command(f"set server {backend}/{server} state ready")
+
+    def hold_again(self) -> bool:
+        return all([self._command(f"set server {b}/{s} state maint") for b, s in sorted(self.held)])

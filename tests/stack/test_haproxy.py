@@ -129,3 +129,25 @@ def test_a_bad_cluster_setting_stops_the_start_with_one_clear_line(
     assert result.returncode != 0
     assert message in result.stderr
     assert "Starting" not in result.stdout
+
+
+def test_a_restarted_haproxy_is_told_again_which_servers_are_held(tmp_path: Path) -> None:
+    layout = _layout(tmp_path)
+    config = write_config(layout, tmp_path / "haproxy.cfg")
+    admin = HAProxyAdmin(Path(layout.admin_socket or ""))
+    for restart in range(2):
+        haproxy = subprocess.Popen([haproxy_bin(), "-W", "-db", "-f", str(config)], stdout=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 20
+            while not Path(layout.admin_socket or "").exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if restart == 0:
+                assert admin.hold("actions", "actions2")
+            else:  # a restarted HAProxy forgot; the launcher tells it again once it answers its health check
+                assert _states(layout, "actions")["actions2"] != "MAINT"
+                assert admin.hold_again()
+            assert _states(layout, "actions")["actions2"] == "MAINT"  # after the restart too
+        finally:
+            haproxy.terminate()
+            haproxy.wait(timeout=10)
+            Path(layout.admin_socket or "").unlink(missing_ok=True)

@@ -120,8 +120,9 @@ class LaunchedCluster:
         rows = csv.DictReader(io.StringIO(reply.text.lstrip("# ")))
         return {(row["pxname"], row["svname"]): row for row in rows}
 
-    def wait_all_up(self, timeout: float = 300.0) -> None:
-        """Every instance behind HAProxy passes its health check, and PostgreSQL and Redis listen."""
+    def wait_all_up(self, timeout: float = 300.0, backends: tuple[str, ...] | None = None) -> None:
+        """Every instance behind HAProxy (of `backends`, or all) passes its health check, and PostgreSQL and
+        Redis listen. A test that kills one kind of server needs only that kind back from the test before."""
         deadline = time.monotonic() + timeout
         down: list[str] = []
         while time.monotonic() < deadline:
@@ -130,7 +131,9 @@ class LaunchedCluster:
                 down = [
                     f"{backend}/{server}"
                     for (backend, server), row in stats.items()
-                    if server not in {"FRONTEND", "BACKEND"} and row["status"] != "UP"
+                    if server not in {"FRONTEND", "BACKEND"}
+                    and row["status"] != "UP"
+                    and (backends is None or backend in backends)
                 ]
             except httpx.HTTPError as error:
                 down = [f"HAProxy ({error})"]

@@ -216,7 +216,7 @@ async def test_an_agent_on_the_console_and_a_customer_on_the_website_chat_talk_t
 def test_an_action_server_killed_mid_conversation_costs_the_customer_nothing(
     cluster: LaunchedCluster, conversation_id: str
 ) -> None:
-    cluster.wait_all_up()
+    cluster.wait_all_up(backends=("actions",))
     first = cluster.send_text(conversation_id, KB_QUESTION)
     assert "password" in first.lower() and FAILURE_TEXT not in first
 
@@ -233,7 +233,7 @@ def test_an_action_server_killed_mid_conversation_costs_the_customer_nothing(
 def test_a_handoff_process_killed_mid_conversation_keeps_the_ticket_and_the_queue(
     cluster: LaunchedCluster, conversation_id: str
 ) -> None:
-    cluster.wait_all_up()
+    cluster.wait_all_up(backends=("handoff",))
     cluster.send_text(conversation_id, "hello there")
     asked = cluster.send_text(conversation_id, "I want to talk to a person")
     assert "problem on our side" not in asked
@@ -279,7 +279,7 @@ def test_haproxy_killed_is_a_clear_connection_error_then_the_chat_carries_on(
 def test_a_database_server_restarted_gives_a_clear_message_then_full_recovery(
     cluster: LaunchedCluster, conversation_id: str, engine: str
 ) -> None:
-    cluster.wait_all_up()
+    cluster.wait_all_up(backends=("rasa_rest",))
     before = ["hello", KB_QUESTION]
     for text in before:
         assert FAILURE_TEXT not in cluster.send_text(conversation_id, text)
@@ -313,7 +313,7 @@ def test_a_database_server_restarted_gives_a_clear_message_then_full_recovery(
 async def test_a_rasa_instance_killed_mid_conversation_the_other_answers_rest_and_website_chat(
     cluster: LaunchedCluster, conversation_id: str
 ) -> None:
-    await asyncio.to_thread(cluster.wait_all_up)
+    await asyncio.to_thread(cluster.wait_all_up, 300.0, ("rasa_rest", "rasa_socketio"))
     chat = WebChat(cluster, f"{conversation_id}-web", "websocket")
     await chat.open()
     try:
