@@ -328,7 +328,15 @@ async def test_a_rasa_instance_killed_mid_conversation_the_other_answers_rest_an
         holder = max(open_sockets, key=lambda server: open_sockets[server])
         assert open_sockets[holder] >= 1, open_sockets
         port = cluster.instance_ports["rasa"][int(holder.removeprefix("rasa")) - 1]
+        [other] = [each for each in cluster.instance_ports["rasa"] if each != port]
+        other_pid = await asyncio.to_thread(cluster.listener_pid, other)
         await asyncio.to_thread(cluster.kill, port)
+        # Killing one instance leaves the other one alone.
+        assert await asyncio.to_thread(cluster.listener_pid, other) == other_pid is not None, (
+            other_pid,
+            await asyncio.to_thread(cluster.listener_pid, other),
+            cluster.printed()[-1500:],
+        )
 
         rest = await asyncio.to_thread(cluster.send_text, conversation_id, KB_QUESTION)
         assert "password" in rest.lower() and FAILURE_TEXT not in rest, rest
