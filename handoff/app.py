@@ -59,6 +59,11 @@ async def _live_state(app: web.Application) -> AsyncIterator[None]:
     """Presence and console events: this process's memory, or Redis shared by every process."""
     settings, hub = app[SETTINGS], app[HUB]
     if settings.redis_url is None:
+        if settings.database_url is not None:
+            log.warning(
+                "HANDOFF_DATABASE_URL without HANDOFF_REDIS_URL: agent presence and console updates stay in this"
+                " process; set HANDOFF_REDIS_URL before running a second handoff process"
+            )
         app[PRESENCE] = LocalPresence(hub)
         yield
         return

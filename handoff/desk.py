@@ -366,13 +366,10 @@ class Desk:
                 )
 
     async def refresh_metrics(self) -> None:
-        waiting = await self.store.list_tickets(("waiting",))
-        counts: dict[str, int] = {}
-        for ticket in waiting:
-            counts[ticket.queue] = counts.get(ticket.queue, 0) + 1
-        for queue in {*counts, *QUEUES}:
-            self.metrics.queue_length.labels(queue=queue).set(counts.get(queue, 0))
-        oldest = min((t.handoff_time for t in waiting), default=None)
+        waiting = await self.store.waiting_by_queue()
+        for queue in {*waiting, *QUEUES}:
+            self.metrics.queue_length.labels(queue=queue).set(waiting[queue][0] if queue in waiting else 0)
+        oldest = min((since for _, since in waiting.values()), default=None)
         self.metrics.oldest_wait.set((utc_now() - oldest).total_seconds() if oldest else 0)
         self.metrics.agents_online.set(len(await self.agents_online()))
 

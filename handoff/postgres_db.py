@@ -42,6 +42,13 @@ def _translated() -> Iterator[None]:
         raise DatabaseUnavailable(f"PostgreSQL did not answer: {type(exc).__name__}") from exc
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """What a connection going back to the pool needs beyond asyncpg's own rollback of an open transaction:
+    nothing. The store never changes session settings, LISTENs or keeps cursors, and `exclusive` unlocks
+    its advisory lock itself; skipping asyncpg's default `RESET ALL; UNLISTEN *; ...` saves a round trip on
+    every statement."""
+
+
 def _count(status: str) -> int:
     """asyncpg's command tag, e.g. 'UPDATE 3' → 3."""
     last = status.rsplit(" ", 1)[-1]
@@ -98,6 +105,7 @@ class PostgresDatabase(Database):
                 command_timeout=timeout,
                 max_inactive_connection_lifetime=300,
                 server_settings={"application_name": "handoff"},
+                reset=_keep_session,
             )
             database = cls(pool, timeout)
             try:

@@ -160,6 +160,13 @@ class Store:
         )
         return [self._ticket(r, [], []) for r in rows]
 
+    async def waiting_by_queue(self) -> dict[str, tuple[int, dt.datetime]]:
+        """Per queue: how many tickets wait and since when the oldest (all of them, one query)."""
+        rows = await self._db.fetch(
+            "SELECT queue, COUNT(*), MIN(handoff_time) FROM tickets WHERE status = 'waiting' GROUP BY queue"
+        )
+        return {r[0]: (int(r[1]), _time(r[2]) or utc_now()) for r in rows}
+
     async def waiting_ahead(self, ticket: Ticket) -> int:
         """How many waiting tickets in the same queue come before this one (read from the database, so
         every handoff process tells the same place)."""

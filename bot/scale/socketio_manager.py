@@ -15,9 +15,11 @@ cannot be reached then; the message stays in the tracker.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import pickle
+from collections.abc import AsyncIterator
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -27,6 +29,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CHANNEL = "assistant-socketio"
 REDIS_TIMEOUT_SECONDS = 2.0
+# python-socketio waits 1, 2, 4 ... up to 60 s between attempts to subscribe again, so after a long Redis
+# outage an instance could miss every emit for a minute after Redis is back. Once a second costs nothing.
+RESUBSCRIBE_SECONDS = 1.0
 
 
 class LocalFallbackRedisManager(AsyncRedisManager):
@@ -48,6 +53,26 @@ class LocalFallbackRedisManager(AsyncRedisManager):
         if receivers == 0 and data.get("method") == "emit":
             await self._handle_emit(data)
         return receivers
+
+    async def _redis_listen_with_retries(self) -> AsyncIterator[Any]:
+        """The Redis channel's messages; after a failure, subscribe again every RESUBSCRIBE_SECONDS."""
+        connect = False
+        while True:
+            try:
+                if connect:
+                    self._redis_connect()
+                    await self.pubsub.subscribe(self.channel)
+                    log.info("socket.io subscribed to Redis again")
+                    connect = False
+                async for message in self.pubsub.listen():
+                    yield message
+            except (RedisError, OSError) as error:
+                if not connect:
+                    log.warning(
+                        "socket.io lost Redis (%s); subscribing again every %s s", error, RESUBSCRIBE_SECONDS
+                    )
+                connect = True
+                await asyncio.sleep(RESUBSCRIBE_SECONDS)
 
 
 def redis_manager_from_env() -> LocalFallbackRedisManager | None:

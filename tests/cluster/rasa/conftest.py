@@ -14,15 +14,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
+import httpx
 import pytest
 
+from handoff.rasa import RasaClient
 from stack import isolated_config
 from stack.engines import PostgresServer, RedisServer
 from stack.ports import free_port
 from stack.process import ServiceProcess
 from stack.services import StackConfig, build_services
 
+GREETING_START = "Hi! I'm the IT support assistant."
 START_TIMEOUT = 300.0  # two Rasa instances load at once on a shared 2-core machine
+
+
+def turns(events: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(user message tag, the events after it up to the next user message), in stored order."""
+    found: list[tuple[str, list[dict[str, Any]]]] = []
+    for event in events:
+        if event["event"] == "user":
+            found.append(((event.get("metadata") or {}).get("tag", "?"), []))
+        elif found:
+            found[-1][1].append(event)
+    return found
 
 
 @dataclass
@@ -55,6 +70,23 @@ class RasaCluster:
             check=True,
         )
         return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+    def say(self, instance: int, conversation: str, tag: str) -> list[str]:
+        """The customer says hello over REST through one instance (``tag`` goes in the message metadata);
+        returns the texts of the bot's answer."""
+        answer = httpx.post(
+            f"{self.rasa_url(instance)}/webhooks/rest/webhook",
+            json={"sender": conversation, "message": "hello", "metadata": {"tag": tag}},
+            timeout=60,
+        )
+        answer.raise_for_status()
+        return [message.get("text", "") for message in answer.json()]
+
+    async def agent_says(self, instance: int, conversation: str, text: str) -> None:
+        """An agent's message, recorded and delivered through one instance by the handoff service's client."""
+        async with aiohttp.ClientSession() as session:
+            client = RasaClient(session, self.rasa_url(instance), self.token, timeout=30)
+            await client.send_bot_message(conversation, text, {"handoff_role": "agent", "agent_name": "Sam"})
 
     def log_tails(self) -> str:
         return "\n".join(f"--- {s.name}\n{s.log_tail(15)}" for s in [*self.rasa, self.actions])

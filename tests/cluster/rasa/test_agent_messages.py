@@ -1,4 +1,4 @@
-"""Agent messages sent through the Rasa instance the customer's website chat is not connected to.
+"""Agent messages sent through the Rasa instance the customers' website chats are not connected to.
 
 The handoff service records an agent's message with ``tracker/events?output_channel=latest`` on whichever
 Rasa instance the load balancer picks (handoff/rasa.py). Rasa's socket.io sockets live in one process, so
@@ -8,66 +8,45 @@ without socket.io over Redis that call answers 200 and the customer never sees t
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import aiohttp
 import httpx
 import pytest
-import socketio
 
 from handoff.rasa import RasaClient
-from tests.cluster.rasa.conftest import RasaCluster
+from tests.cluster.rasa.conftest import GREETING_START, RasaCluster
+from tests.cluster.rasa.webchat_client import WebChat
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(240)]
 
-AGENT_MESSAGES = 500
+CUSTOMERS = 5
+MESSAGES_EACH = 100  # 500 agent messages in all
 
 
-class WebChat:
-    """A real socket.io client, as the website widget talks to Rasa."""
-
-    def __init__(self) -> None:
-        self.client = socketio.AsyncClient(reconnection=False)
-        self.messages: list[dict[str, Any]] = []
-        self.typing: list[dict[str, Any]] = []
-        self.confirmed = asyncio.Event()
-        self.client.on("bot_uttered", self.messages.append)
-        self.client.on("agent_typing", self.typing.append)
-        self.client.on("session_confirm", lambda _session: self.confirmed.set())
-
-    async def open(self, url: str, session_id: str) -> None:
-        await self.client.connect(url, socketio_path="/socket.io", transports=["websocket"], wait_timeout=30)
-        await self.client.emit("session_request", {"session_id": session_id})
-        await asyncio.wait_for(self.confirmed.wait(), timeout=30)
-
-    async def wait_for(self, predicate: Any, timeout: float) -> None:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not predicate():
-            if asyncio.get_running_loop().time() > deadline:
-                return
-            await asyncio.sleep(0.05)
-
-    def agent_texts(self) -> list[str]:
-        return [m["text"] for m in self.messages if (m.get("metadata") or {}).get("sender") == "agent"]
+def agent_lines(customer: int) -> list[str]:
+    return [
+        f"Agent message {n} for customer {customer}: please restart the router." for n in range(MESSAGES_EACH)
+    ]
 
 
-async def _agent_conversation(cluster: RasaCluster, conversation: str) -> tuple[WebChat, list[str]]:
+async def _customer(
+    cluster: RasaCluster, session: aiohttp.ClientSession, conversation: str, number: int
+) -> tuple[WebChat, list[str]]:
     chat = WebChat()
     await chat.open(cluster.rasa_url(0), conversation)  # the customer's socket is on instance A
     try:
         await chat.client.emit("user_uttered", {"session_id": conversation, "message": "hello"})
-        await chat.wait_for(lambda: bool(chat.messages), timeout=60)
+        await chat.wait_for(lambda: bool(chat.messages), timeout=90)
         assert chat.messages, "the customer got no answer on the website chat"
-
-        sent = [f"Agent message {n}: please restart the router." for n in range(AGENT_MESSAGES)]
-        async with aiohttp.ClientSession() as session:
-            # The handoff service's own client, talking to instance B.
-            rasa_b = RasaClient(session, cluster.rasa_url(1), cluster.token, timeout=30)
-            for text in sent:
-                await rasa_b.send_bot_message(
-                    conversation, text, {"handoff_role": "agent", "agent_name": "Sam"}
-                )
-        await chat.wait_for(lambda: len(chat.agent_texts()) >= AGENT_MESSAGES, timeout=60)
+        # The handoff service's own client, talking to instance B; one agent types one message at a time.
+        rasa_b = RasaClient(session, cluster.rasa_url(1), cluster.token, timeout=60)
+        for text in agent_lines(number):
+            await rasa_b.send_bot_message(conversation, text, {"handoff_role": "agent", "agent_name": "Sam"})
+        await chat.wait_for(lambda: len(chat.agent_texts()) >= MESSAGES_EACH, timeout=30)
+        arrived = len(chat.agent_texts())
+        assert arrived == MESSAGES_EACH, (
+            f"customer {number}: {arrived} of {MESSAGES_EACH} agent messages arrived"
+        )
 
         typing = httpx.post(
             f"{cluster.rasa_url(1)}/webhooks/socketio/typing",
@@ -77,16 +56,30 @@ async def _agent_conversation(cluster: RasaCluster, conversation: str) -> tuple[
         )
         typing.raise_for_status()
         await chat.wait_for(lambda: bool(chat.typing), timeout=30)
+
+        # The agent hands the chat back to the bot (handoff/desk.py): the bot's answer reaches A too.
+        before = len(chat.messages)
+        await rasa_b.trigger_intent(conversation, "greet", {})
+        await chat.wait_for(lambda: len(chat.messages) > before, timeout=60)
+        handed_back = chat.texts()[before:]
     finally:
         await chat.client.disconnect()
-    return chat, sent
+    return chat, handed_back
 
 
-def test_agent_messages_sent_through_the_other_instance_all_reach_the_customer(
+async def _all_customers(cluster: RasaCluster, conversation: str) -> list[tuple[WebChat, list[str]]]:
+    async with aiohttp.ClientSession() as session:
+        customers = [_customer(cluster, session, f"{conversation}-{n}", n) for n in range(CUSTOMERS)]
+        return await asyncio.wait_for(asyncio.gather(*customers), timeout=200)
+
+
+def test_agent_messages_sent_through_the_other_instance_all_reach_the_customers(
     rasa_cluster: RasaCluster, conversation_id: str
 ) -> None:
-    chat, sent = asyncio.run(_agent_conversation(rasa_cluster, conversation_id))
+    chats = asyncio.run(_all_customers(rasa_cluster, conversation_id))
 
-    assert chat.agent_texts() == sent
-    assert {m["metadata"]["agent_name"] for m in chat.messages if m.get("metadata")} == {"Sam"}
-    assert chat.typing == [{"name": "Sam", "typing": True}]
+    for number, (chat, handed_back) in enumerate(chats):
+        assert chat.agent_texts() == agent_lines(number)  # all of them, in order, to the right customer
+        assert {m["metadata"]["agent_name"] for m in chat.messages if m.get("metadata")} == {"Sam"}
+        assert chat.typing == [{"name": "Sam", "typing": True}]
+        assert handed_back and handed_back[0].startswith(GREETING_START)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 
 import aiohttp
@@ -74,6 +75,35 @@ async def test_the_same_handoff_sent_to_both_processes_at_once_opens_one_ticket(
     assert sorted(status for status, _ in answers) == [200] * 15 + [201]
     assert len({body["ticket_id"] for _, body in answers}) == 1
     assert [t["status"] for t in listed["handoffs"]] in (["waiting"], ["offline"])
+
+
+async def _csrf(session: aiohttp.ClientSession, base_url: str) -> str:
+    page = await (await session.get(f"{base_url}/console")).text()
+    match = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert match, page
+    return match.group(1)
+
+
+async def test_two_agents_claiming_one_ticket_on_two_processes_one_gets_it(cluster: Cluster) -> None:
+    a, b = (url_of(p) for p in cluster.processes)
+    async with aiohttp.ClientSession(headers=AUTH) as bot:
+        created = await (await bot.post(f"{a}/api/handoffs", json=handoff_body("claim-race"))).json()
+    nina, omar = await logged_in(a, "nina"), await logged_in(b, "omar")
+    try:
+        tokens = [await _csrf(nina, a), await _csrf(omar, b)]
+        path = f"/console/api/tickets/{created['ticket_id']}/claim"
+        answers = await asyncio.gather(
+            nina.post(f"{a}{path}", headers={"X-CSRF-Token": tokens[0]}),
+            omar.post(f"{b}{path}", headers={"X-CSRF-Token": tokens[1]}),
+        )
+        assert sorted(r.status for r in answers) == [200, 409]
+        winner = next(r for r in answers if r.status == 200)
+        owner = (await winner.json())["assigned_agent"]
+        ticket = await (await nina.get(f"{b}/console/api/tickets/{created['ticket_id']}")).json()
+        assert (ticket["status"], ticket["assigned_agent"]) == ("assigned", owner)
+    finally:
+        await nina.close()
+        await omar.close()
 
 
 async def test_an_agent_whose_process_died_goes_offline_by_itself(cluster: Cluster) -> None:
