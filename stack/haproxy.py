@@ -42,7 +42,7 @@ class HAProxyLayout:
     handoff: tuple[Backend, ...]
     actions: tuple[Backend, ...]
     bind_host: str = "127.0.0.1"
-    check_interval_ms: int = 1000
+    check_interval_ms: int = 2000
     pidfile: str | None = None
     admin_socket: str | None = None
 
