@@ -26,7 +26,9 @@ from stack.process import ServiceProcess
 from stack.services import StackConfig, build_services
 
 GREETING_START = "Hi! I'm the IT support assistant."
-START_TIMEOUT = 300.0  # two Rasa instances load at once on a shared 2-core machine
+# Two Rasa instances load at once on a shared 2-core machine (up to 190 s seen at load 10). The tests'
+# own time limits leave this out (func_only), so the first test in the package is not cut short.
+START_TIMEOUT = 300.0
 
 
 def turns(events: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -17,7 +17,7 @@ from handoff.rasa import RasaClient
 from tests.cluster.rasa.conftest import GREETING_START, RasaCluster
 from tests.cluster.rasa.webchat_client import WebChat
 
-pytestmark = [pytest.mark.cluster, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(240, func_only=True)]
 
 CUSTOMERS = 5
 MESSAGES_EACH = 100  # 500 agent messages in all

@@ -13,7 +13,7 @@ import pytest
 
 from stack import paths
 
-pytestmark = [pytest.mark.cluster, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(120, func_only=True)]
 
 PROBE = """
 import json, os

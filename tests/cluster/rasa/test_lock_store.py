@@ -17,7 +17,7 @@ from stack import paths
 from stack.engines import RedisServer
 from stack.ports import free_port
 
-pytestmark = [pytest.mark.cluster, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(120, func_only=True)]
 
 LEASE = 3.0  # seconds; short, so a dead holder's lock lapses quickly in the test
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.cluster.rasa.conftest import GREETING_START, START_TIMEOUT, RasaCluster, turns
 
-pytestmark = [pytest.mark.cluster, pytest.mark.timeout(400)]
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(400, func_only=True)]
 
 LEASE_SECONDS = 20  # bot/scale/lock_store.py DEFAULT_LEASE_SECONDS (that module needs Rasa's venv)
 

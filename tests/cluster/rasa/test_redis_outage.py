@@ -18,7 +18,7 @@ from bot.scale.socketio_manager import DEFAULT_CHANNEL
 from tests.cluster.rasa.conftest import GREETING_START, RasaCluster
 from tests.cluster.rasa.webchat_client import WebChat
 
-pytestmark = [pytest.mark.cluster, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(240, func_only=True)]
 
 
 def wait_until_subscribed(cluster: RasaCluster, timeout: float = 30) -> None:

@@ -17,7 +17,7 @@ from bot.channels.failure_message import STORAGE_FAILURE_TEXT
 from handoff.errors import ServiceUnavailable
 from tests.cluster.rasa.conftest import GREETING_START, RasaCluster
 
-pytestmark = [pytest.mark.cluster, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(240, func_only=True)]
 
 
 def test_a_conversation_store_outage_is_told_and_nothing_said_before_is_lost(

@@ -20,7 +20,7 @@ import pytest
 from bot.channels.failure_message import FAILURE_TEXT, STORAGE_FAILURE_TEXT
 from tests.cluster.rasa.conftest import GREETING_START, RasaCluster, turns
 
-pytestmark = [pytest.mark.cluster, pytest.mark.timeout(360)]
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(360, func_only=True)]
 
 CONVERSATIONS = 20
 MESSAGES_PER_STREAM = 25  # x 2 streams x 20 conversations = 1,000 messages
