@@ -57,11 +57,20 @@ def _token_of_running_stack() -> str:
 
 
 @contextmanager
-def _own_assistant(workdir: Path) -> Iterator[tuple[str, str]]:
+def _own_assistant(workdir: Path) -> Iterator[tuple[str, str, dict[str, int]]]:
     config = isolated_config(workdir / "assistant")
     stack = start_stack(config)
     try:
-        yield config.rasa_url, config.secrets.rasa_auth_token
+        pids = {
+            short: service.process.pid
+            for short, name in (
+                ("rasa", "Rasa server"),
+                ("actions", "action server"),
+                ("handoff", "handoff service"),
+            )
+            if (service := stack.service(name)).process is not None
+        }
+        yield config.rasa_url, config.secrets.rasa_auth_token, pids
     finally:
         stack.stop()
 
@@ -108,6 +117,13 @@ def _mixes(spec: str) -> list[Mix]:
         raise argparse.ArgumentTypeError(str(problem)) from None
 
 
+def _watch_pid(spec: str) -> tuple[str, int]:
+    name, _, pid = spec.partition("=")
+    if not name or not pid.isdigit():
+        raise argparse.ArgumentTypeError(f"give NAME=PID (e.g. rasa=1234), got {spec!r}")
+    return name, int(pid)
+
+
 def _positive(kind: type) -> Any:
     def parse(raw: str) -> Any:
         value = kind(raw)
@@ -136,6 +152,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--channels", type=_channels, default=list(CHANNELS), help="rest,socketio")
     parser.add_argument(
         "--turn-timeout", type=_positive(float), default=30.0, help="seconds a customer waits"
+    )
+    parser.add_argument(
+        "--watch-pid",
+        type=_watch_pid,
+        action="append",
+        default=[],
+        help="with --url: NAME=PID of a server on this machine whose CPU per message to measure (rasa=1234)",
     )
     parser.add_argument("--no-vanilla", action="store_true", help="skip the `rasa init` starter bot")
     parser.add_argument("--no-assistant", action="store_true", help="measure only the starter bot")
@@ -166,14 +189,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not args.no_assistant:
             if args.url:
-                target = Target("assistant", args.url.rstrip("/"), _token_of_running_stack(), args.mix)
+                url = args.url.rstrip("/")
+                target = Target("assistant", url, _token_of_running_stack(), args.mix, dict(args.watch_pid))
                 result["runs"] += measure(target, args)
             else:
-                with _own_assistant(workdir) as (url, token):
-                    result["runs"] += measure(Target("assistant", url, token, args.mix), args)
+                with _own_assistant(workdir) as (url, token, pids):
+                    result["runs"] += measure(Target("assistant", url, token, args.mix, pids), args)
         if not args.no_vanilla:
-            with running_vanilla_bot(workdir / "vanilla") as (url, token):
-                vanilla = Target("vanilla_rasa_init", url, token, list(VANILLA_MIXES.values()))
+            with running_vanilla_bot(workdir / "vanilla") as (url, token, pid):
+                vanilla = Target("vanilla_rasa_init", url, token, list(VANILLA_MIXES.values()), {"rasa": pid})
                 result["runs"] += measure(vanilla, args)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

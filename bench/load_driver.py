@@ -9,11 +9,12 @@ like a message that got no reply.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import secrets
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
@@ -21,6 +22,7 @@ import aiohttp
 from bench.load_channels import Channel, NoReply, RestChannel, SocketIOChannel
 from bench.load_mixes import Mix
 from bench.load_stats import TurnRecord, by_key, error_samples, summarise
+from bench.process_cpu import cpu_seconds
 from bot.channels.failure_message import FAILURE_TEXT
 
 CHANNELS = ("rest", "socketio")
@@ -34,6 +36,8 @@ class Target:
     rasa_url: str
     rasa_token: str
     mixes: Sequence[Mix]
+    # server name -> pid, when the servers run on this machine: their CPU seconds per message are measured
+    pids: Mapping[str, int] = field(default_factory=dict)
 
 
 def load_average() -> list[float]:
@@ -140,6 +144,24 @@ async def _mark_stored(
     return marked
 
 
+def cpu_report(cpu_used: Mapping[str, float], answered: int, elapsed: float) -> dict[str, Any]:
+    """CPU milliseconds each server spent per answered message, and the messages/s those costs allow on
+    this machine's cores if nothing else ran (the ceiling a shared machine hides)."""
+    if not cpu_used or not answered:
+        return {}
+    per_message = {name: round(1000 * used / answered, 1) for name, used in cpu_used.items()}
+    total_ms = sum(per_message.values())
+    return {
+        "ms_per_message": per_message,
+        "cores_busy": {name: round(used / elapsed, 2) for name, used in cpu_used.items()},
+        "ceiling_messages_per_second": {
+            "all_cores": round(1000 * (os.cpu_count() or 1) / total_ms, 1) if total_ms else None,
+            # one Rasa process runs its event loop on one core: its own cost caps it, whatever the cores
+            "one_rasa_process": round(1000 / per_message["rasa"], 1) if per_message.get("rasa") else None,
+        },
+    }
+
+
 async def run_load(
     target: Target, conversations: int, seconds: float, channels: Sequence[str], turn_timeout: float
 ) -> dict[str, Any]:
@@ -148,6 +170,7 @@ async def run_load(
     load_before = load_average()
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as http:
+        cpu_before = {name: cpu_seconds(pid) for name, pid in target.pids.items()}
         started = time.perf_counter()
         deadline = started + seconds
         opened: list[Channel] = []
@@ -161,10 +184,12 @@ async def run_load(
             customers.append(_customer(index, run_id, mix, channel, deadline, turn_timeout))
         logs = await asyncio.gather(*customers)
         elapsed = time.perf_counter() - started
+        cpu_used = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in target.pids.items()}
         load_after = load_average()
         records = await _mark_stored(http, target, [r for log in logs for r in log.records])
     connect_errors = [problem for log in logs for problem in log.connect_errors]
     unreadable = sum(r.stored is None for r in records)
+    answered = sum(r.outcome in ("ok", "failure_reply") for r in records)
     return {
         "target": target.name,
         "conversations": conversations,
@@ -172,6 +197,7 @@ async def run_load(
         "load_average_before": load_before,
         "load_average_after": load_after,
         "total": summarise(records, elapsed),
+        "cpu": cpu_report(cpu_used, answered, elapsed),
         "by_mix": by_key(records, "mix", elapsed),
         "by_channel": by_key(records, "channel", elapsed),
         "trackers_unreadable": unreadable,

@@ -48,8 +48,8 @@ def ensure_vanilla_model(project: Path = VANILLA_DIR) -> Path:
 
 
 @contextmanager
-def running_vanilla_bot(log_dir: Path, start_timeout: float = 300.0) -> Iterator[tuple[str, str]]:
-    """Serve the starter bot; yields (Rasa URL, auth token)."""
+def running_vanilla_bot(log_dir: Path, start_timeout: float = 300.0) -> Iterator[tuple[str, str, int]]:
+    """Serve the starter bot; yields (Rasa URL, auth token, pid)."""
     model = ensure_vanilla_model()
     port, token = free_port(), new_secret()
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -79,6 +79,7 @@ def running_vanilla_bot(log_dir: Path, start_timeout: float = 300.0) -> Iterator
     rasa.start()
     try:
         rasa.wait_healthy(start_timeout)
-        yield f"http://{HOST}:{port}", token
+        assert rasa.process is not None  # started above
+        yield f"http://{HOST}:{port}", token, rasa.process.pid
     finally:
         rasa.stop()
