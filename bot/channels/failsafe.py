@@ -27,6 +27,7 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 
+from bot.channels.action_response_check import validate_action_responses_once
 from bot.channels.failure_message import FAILSAFE_METADATA, FAILURE_TEXT
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ async def tell_customer_we_failed(message: UserMessage, output: OutputChannel) -
 def guard_message_handler(on_new_message: MessageHandler) -> MessageHandler:
     """Wrap Rasa's message handler so a failure on our side is answered, never silent."""
     limit_action_timeout()
+    validate_action_responses_once()  # not a failsafe, but every channel starts here (docs/performance.md)
 
     async def handle(message: UserMessage) -> None:
         output = message.output_channel
