@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import aiohttp
 
-SOCKETIO_QUIET_SECONDS = 0.3
+SOCKETIO_QUIET_SECONDS = 0.5
 CONNECT_TIMEOUT_SECONDS = 30.0
 
 
