@@ -29,6 +29,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 
 from bot.channels.action_response_check import validate_action_responses_once
 from bot.channels.failure_message import FAILSAFE_METADATA, FAILURE_TEXT
+from bot.sqlite_tracker_store import tune_sqlite_tracker_store
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +134,9 @@ async def tell_customer_we_failed(message: UserMessage, output: OutputChannel) -
 def guard_message_handler(on_new_message: MessageHandler) -> MessageHandler:
     """Wrap Rasa's message handler so a failure on our side is answered, never silent."""
     limit_action_timeout()
-    validate_action_responses_once()  # not a failsafe, but every channel starts here (docs/performance.md)
+    # Not failsafes, but every channel starts here, before Rasa loads the model (docs/performance.md).
+    validate_action_responses_once()
+    tune_sqlite_tracker_store()
 
     async def handle(message: UserMessage) -> None:
         output = message.output_channel
