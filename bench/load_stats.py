@@ -66,9 +66,12 @@ def error_samples(records: Iterable[TurnRecord], limit: int = 5) -> list[str]:
     """A few distinct problems, so a run with errors says what they were."""
     seen: list[str] = []
     for record in records:
-        if record.outcome == "ok":
+        if record.outcome == "ok" and record.stored is not False:
             continue
-        line = f"{record.outcome} ({record.channel}, {record.mix}, {record.text!r}): {record.detail}"[:300]
+        what = record.outcome if record.stored is not False else f"{record.outcome}, not stored"
+        line = f"{what} ({record.channel}, {record.mix}, {record.sender}, {record.text!r}): {record.detail}"[
+            :300
+        ]
         if line not in seen:
             seen.append(line)
         if len(seen) >= limit:
