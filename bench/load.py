@@ -42,6 +42,8 @@ from bench.load_driver import CHANNELS, Target, load_average, make_channel, run_
 from bench.load_mixes import ASSISTANT_MIXES, VANILLA_MIXES, Mix, parse_mixes
 from bench.vanilla_bot import running_vanilla_bot
 from stack import isolated_config, paths, start_stack
+from stack.ports import free_port
+from stack.secrets import new_secret
 
 WARM_UP_TIMEOUT = 120.0
 
@@ -56,21 +58,57 @@ def _token_of_running_stack() -> str:
     return value
 
 
+SHORT_NAMES = {"Rasa server": "rasa", "action server": "actions", "handoff service": "handoff"}
+
+
+def _short_name(service_name: str) -> str:
+    """ "Rasa server 2" -> "rasa-2", "PostgreSQL" -> "postgresql": the CPU report sums each kind."""
+    for long, short in SHORT_NAMES.items():
+        if service_name.startswith(long):
+            number = service_name[len(long) :].strip()
+            return f"{short}-{number}" if number else short
+    return service_name.lower().replace(" ", "-")
+
+
 @contextmanager
 def _own_assistant(workdir: Path) -> Iterator[tuple[str, str, dict[str, int]]]:
     config = isolated_config(workdir / "assistant")
     stack = start_stack(config)
     try:
         pids = {
-            short: service.process.pid
-            for short, name in (
-                ("rasa", "Rasa server"),
-                ("actions", "action server"),
-                ("handoff", "handoff service"),
-            )
-            if (service := stack.service(name)).process is not None
+            _short_name(service.name): service.process.pid
+            for service in stack.services
+            if service.process is not None
         }
         yield config.rasa_url, config.secrets.rasa_auth_token, pids
+    finally:
+        stack.stop()
+
+
+@contextmanager
+def _own_cluster(workdir: Path, instances: int) -> Iterator[tuple[str, str, dict[str, int]]]:
+    """The cluster profile as `python -m stack run --cluster` starts it (PostgreSQL, Redis, HAProxy and
+    `instances` of each server), on free ports with its own data under `workdir`; yields HAProxy's Rasa URL."""
+    from stack.cluster import cluster_config, start_cluster
+
+    base = isolated_config(workdir / "entry")
+    cluster = cluster_config(
+        base,
+        workdir / "cluster",
+        postgres_port=free_port(),
+        redis_port=free_port(),
+        stats_port=free_port(),
+        postgres_password=new_secret(),
+        instances=instances,
+    )
+    stack = start_cluster(cluster)
+    try:
+        pids = {
+            _short_name(service.name): service.process.pid
+            for service in stack.services
+            if service.process is not None
+        }
+        yield cluster.entry.rasa_url, cluster.entry.secrets.rasa_auth_token, pids
     finally:
         stack.stop()
 
@@ -142,7 +180,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--conversations", type=_positive(int), nargs="+", default=[50], help="N, one run each"
     )
     parser.add_argument("--minutes", type=_positive(float), default=1.0, help="length of each run")
-    parser.add_argument("--profile", choices=("single", "cluster"), default="single")
+    parser.add_argument(
+        "--profile",
+        choices=("single", "cluster"),
+        default="single",
+        help="which stack to start (ignored with --url, where it only labels the result)",
+    )
+    parser.add_argument("--instances", type=_positive(int), default=2, help="cluster profile: of each server")
     parser.add_argument(
         "--url", help="Rasa (or load balancer) URL of a running assistant; default: start one"
     )
@@ -167,8 +211,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", action="store_true", help="print the result as one line of JSON")
     args = parser.parse_args(argv)
-    if args.profile == "cluster" and not args.url:
-        parser.error("--profile cluster needs --url: start the cluster (python -m stack run --cluster) first")
     return args
 
 
@@ -177,6 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     result: dict[str, Any] = {
         "benchmark": "load",
         "profile": args.profile,
+        "instances": args.instances if args.profile == "cluster" else 1,
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
         "load_average_at_start": load_average(),
@@ -193,7 +236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 target = Target("assistant", url, _token_of_running_stack(), args.mix, dict(args.watch_pid))
                 result["runs"] += measure(target, args)
             else:
-                with _own_assistant(workdir) as (url, token, pids):
+                start = (
+                    _own_assistant(workdir)
+                    if args.profile == "single"
+                    else _own_cluster(workdir, args.instances)
+                )
+                with start as (url, token, pids):
                     result["runs"] += measure(Target("assistant", url, token, args.mix, pids), args)
         if not args.no_vanilla:
             with running_vanilla_bot(workdir / "vanilla") as (url, token, pid):

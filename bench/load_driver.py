@@ -178,13 +178,18 @@ def cpu_report(cpu_used: Mapping[str, float], answered: int, elapsed: float) -> 
         return {}
     per_message = {name: round(1000 * used / answered, 1) for name, used in cpu_used.items()}
     total_ms = sum(ms for name, ms in per_message.items() if name != "load_generator")
+    by_kind: dict[str, float] = {}
+    for name, ms in per_message.items():  # "rasa-1" and "rasa-2" are both rasa
+        kind = name.split("-")[0]
+        by_kind[kind] = round(by_kind.get(kind, 0.0) + ms, 1)
     return {
         "ms_per_message": per_message,
+        "ms_per_message_by_kind": by_kind,
         "cores_busy": {name: round(used / elapsed, 2) for name, used in cpu_used.items()},
         "ceiling_messages_per_second": {
             "all_cores": round(1000 * (os.cpu_count() or 1) / total_ms, 1) if total_ms else None,
             # one Rasa process runs its event loop on one core: its own cost caps it, whatever the cores
-            "one_rasa_process": round(1000 / per_message["rasa"], 1) if per_message.get("rasa") else None,
+            "one_rasa_process": round(1000 / by_kind["rasa"], 1) if by_kind.get("rasa") else None,
         },
     }
 
