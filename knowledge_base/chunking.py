@@ -25,9 +25,14 @@ class Chunk:
     url: str | None
     updated: str | None
     text: str
+    # A customer's phrasing of the question (Document.asked_as), not article text: matched, never quoted.
+    asked: bool = False
 
     def embed_text(self) -> str:
-        """What the embedder sees: the title and section give a short chunk its topic."""
+        """What the embedder sees: the title and section give a short chunk its topic; a phrasing is
+        compared as it is, question to question."""
+        if self.asked:
+            return self.text
         head = f"{self.title}. {self.section}." if self.section else f"{self.title}."
         return f"{head}\n{self.text}"
 
@@ -83,7 +88,7 @@ def chunk_document(doc: Document, max_chars: int = DEFAULT_MAX_CHARS) -> list[Ch
         raise ValueError("max_chars must be at least 50")
     chunks: list[Chunk] = []
 
-    def emit(section: str, text: str) -> None:
+    def emit(section: str, text: str, asked: bool = False) -> None:
         chunks.append(
             Chunk(
                 chunk_id=f"{doc.doc_id}#{len(chunks)}",
@@ -94,6 +99,7 @@ def chunk_document(doc: Document, max_chars: int = DEFAULT_MAX_CHARS) -> list[Ch
                 url=doc.url,
                 updated=doc.updated,
                 text=text,
+                asked=asked,
             )
         )
 
@@ -110,4 +116,6 @@ def chunk_document(doc: Document, max_chars: int = DEFAULT_MAX_CHARS) -> list[Ch
             emit(section.heading, current)
     if not chunks:
         emit("", doc.title)
+    for phrasing in doc.asked_as:  # after the text, so the first chunk stays the article's own words
+        emit("", phrasing, asked=True)
     return chunks

@@ -26,6 +26,8 @@ class Document:
     updated: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
     diagnostic_id: str | None = None
+    # Other ways customers ask for this article ("is this email legit?"): searched like the title, never shown.
+    asked_as: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def text(self) -> str:

@@ -115,7 +115,16 @@ def parse_markdown(text: str, source: str, doc_id: str) -> Document:
         updated=_as_date(meta.get("updated")),
         tags=tuple(str(t) for t in tags),
         diagnostic_id=str(meta["diagnostic"]) if meta.get("diagnostic") else None,
+        asked_as=_phrasings(meta.get("asked_as")),
     )
+
+
+def _phrasings(value: object) -> tuple[str, ...]:
+    """`asked_as` from front matter or a FAQ column: a list, or one string with phrasings split by "|"."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list | tuple) else str(value).split("|")
+    return tuple(dict.fromkeys(str(item).strip() for item in items if str(item).strip()))
 
 
 def parse_html(text: str, source: str, doc_id: str) -> Document:
@@ -202,14 +211,20 @@ def parse_pdf(raw: bytes, source: str, doc_id: str) -> Document:
     )
 
 
-def _faq_rows(raw: str, path: Path) -> Iterator[tuple[str, str, str | None]]:
+def _faq_rows(raw: str, path: Path) -> Iterator[tuple[str, str, str | None, object]]:
+    """(question, answer, url, asked_as) for each row of a FAQ file."""
     if path.suffix == ".csv":
         reader = csv.DictReader(io.StringIO(raw))
         fields = {f.lower(): f for f in reader.fieldnames or []}
         if "question" not in fields or "answer" not in fields:
             raise IngestError(f"{path}: FAQ CSV needs 'question' and 'answer' columns")
         for row in reader:
-            yield row[fields["question"]] or "", row[fields["answer"]] or "", row.get(fields.get("url", ""))
+            yield (
+                row[fields["question"]] or "",
+                row[fields["answer"]] or "",
+                row.get(fields.get("url", "")),
+                row.get(fields.get("asked_as", "")),
+            )
         return
     for n, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
@@ -220,14 +235,14 @@ def _faq_rows(raw: str, path: Path) -> Iterator[tuple[str, str, str | None]]:
             raise IngestError(f"{path}:{n}: malformed JSON: {exc.msg}") from exc
         if not isinstance(obj, dict) or "question" not in obj or "answer" not in obj:
             raise IngestError(f"{path}:{n}: each line needs 'question' and 'answer'")
-        yield str(obj["question"]), str(obj["answer"]), obj.get("url")
+        yield str(obj["question"]), str(obj["answer"]), obj.get("url"), obj.get("asked_as")
 
 
 def parse_faq(raw: str, path: Path, source: str, stem_id: str) -> list[Document]:
     docs = []
     seen: set[str] = set()
     incomplete = 0
-    for question, answer, given_url in _faq_rows(raw, path):
+    for question, answer, given_url, asked in _faq_rows(raw, path):
         question, answer, url = question.strip(), answer.strip(), _web_url(given_url, source)
         if not question or not answer:
             incomplete += 1
@@ -242,8 +257,9 @@ def parse_faq(raw: str, path: Path, source: str, stem_id: str) -> list[Document]
                 title=question,
                 source=source,
                 sections=(Section("", tuple(_blocks(answer))),),
-                content_hash=content_hash(question, answer, url or ""),
+                content_hash=content_hash(question, answer, url or "", *_phrasings(asked)),
                 url=url,
+                asked_as=_phrasings(asked),
             )
         )
     if incomplete:

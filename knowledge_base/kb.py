@@ -77,6 +77,8 @@ class KnowledgeBase:
 
     def _hit(self, chunk_row: int, score: float) -> Hit:
         chunk = self._stored.chunks[chunk_row]
+        if chunk.asked:  # matched a customer's phrasing: show the article's own first chunk
+            chunk = self._stored.chunks[self._rows_by_doc[chunk.doc_id][0]]
         doc = self._stored.docs[chunk.doc_id]
         return Hit(
             doc_id=doc.doc_id,

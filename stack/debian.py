@@ -19,7 +19,11 @@ def postgres_bin(program: str) -> str | None:
 
 
 def _installed(program: str) -> bool:
-    return postgres_bin(program) is not None if program in {"initdb", "pg_ctl", "postgres"} else bool(shutil.which(program))
+    return (
+        postgres_bin(program) is not None
+        if program in {"initdb", "pg_ctl", "postgres"}
+        else bool(shutil.which(program))
+    )
 
 
 def ensure_packages(programs: dict[str, str]) -> None:
@@ -45,4 +49,6 @@ def ensure_packages(programs: dict[str, str]) -> None:
     )
     still = sorted({package for program, package in programs.items() if not _installed(program)})
     if still:
-        raise MissingPackageError(f"apt-get installed {', '.join(missing)} but {', '.join(still)} is still missing")
+        raise MissingPackageError(
+            f"apt-get installed {', '.join(missing)} but {', '.join(still)} is still missing"
+        )

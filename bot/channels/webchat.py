@@ -12,6 +12,9 @@ Typing while a person owns the chat:
   once per session every 2 s) to ``POST {HANDOFF_URL}/api/conversations/{id}/typing``.
 Without ``HANDOFF_URL``/``HANDOFF_API_TOKEN`` in the environment both are switched off.
 
+With ``REDIS_URL`` set, emits go through Redis (``bot/scale/socketio_manager.py``), so a reply, an agent
+message or a typing notice reaches the customer's socket from whichever Rasa instance sends it.
+
 Customer messages get the same checks as the REST channel (``customer_text.screen_customer_text``); a bad
 one is answered in the chat with what to fix, and never reaches NLU.
 """
@@ -46,6 +49,7 @@ from bot.channels.customer_text import (
 from bot.channels.failsafe import guard_message_handler
 from bot.channels.privacy_notice import opening_notice
 from bot.channels.websocket_frames import keep_incoming_websocket_frames
+from bot.scale.socketio_manager import share_through_redis
 
 log = logging.getLogger(__name__)
 ROLE_KEY = "handoff_role"
@@ -140,6 +144,7 @@ class WebChatInput(SocketIOInput):
         webhook = super().blueprint(guard_message_handler(on_new_message))
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
+        share_through_redis(sio)  # several Rasa instances: any of them reaches any socket
         relay = TypingRelay.from_env()
         pending: set[asyncio.Task[None]] = set()
 

@@ -173,3 +173,26 @@ def test_a_blank_query_in_an_eval_set_counts_as_an_abstention_not_a_crash(kb: Kn
     assert metrics["n_queries"] == 3
     assert metrics["unanswerable_abstained"] == 1.0  # q2: no answer in the corpus, and none given
     assert metrics["p_at_1"] == 0.5  # q3 is answerable but blank: nothing to rank, so a miss
+
+
+def test_a_customer_phrasing_finds_its_article_and_is_never_shown(
+    tmp_path: Path, test_calibration: Calibration
+) -> None:
+    """`asked_as` phrasings are matched like titles, but the answer is the article's own words."""
+    (tmp_path / "phishing.md").write_text(
+        "---\ntitle: Report a suspicious email\nasked_as:\n  - is this zebra message legit\n---\n"
+        "# Report a suspicious email\n\nUse the Report button in your mail app.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "faq.csv").write_text(
+        "question,answer,asked_as\nWhat are the support hours?,We answer 8 am to 6 pm.,when do you close | open on saturday\n",
+        encoding="utf-8",
+    )
+    kb = build_in_memory(load_folder(tmp_path), HashingEmbedder(), test_calibration)
+    hit = kb.search("is this zebra message legit", k=1)[0]
+    assert hit.doc_id == "phishing"
+    assert "zebra" not in hit.text and "zebra" not in hit.answer
+    assert hit.answer.startswith("Use the Report button")
+    faq = kb.search("open on saturday", k=1)[0]
+    assert faq.doc_id.startswith("faq-what-are-the-support-hours")
+    assert faq.answer == "We answer 8 am to 6 pm."

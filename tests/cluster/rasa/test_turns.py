@@ -1,0 +1,87 @@
+"""1,000 customer messages to a few conversations, sent at the same time through both Rasa instances.
+
+Each conversation gets two streams of messages, one through each instance, each stream waiting for its
+reply before sending the next. Without locks that are atomic across instances two turns of one
+conversation run at once and Rasa's SQL tracker store drops or interleaves their events; here every
+message must be stored once, after the one its stream sent before, followed by its own bot turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.channels.failure_message import FAILURE_TEXT, STORAGE_FAILURE_TEXT
+from tests.cluster.rasa.conftest import RasaCluster
+
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(360)]
+
+CONVERSATIONS = 10
+MESSAGES_PER_STREAM = 50  # x 2 streams x 10 conversations = 1,000 messages
+GREETING_START = "Hi! I'm the IT support assistant."
+
+
+async def _stream(
+    client: httpx.AsyncClient, url: str, conversation: str, stream: str, replies: list[list[dict[str, Any]]]
+) -> None:
+    for number in range(MESSAGES_PER_STREAM):
+        answer = await client.post(
+            f"{url}/webhooks/rest/webhook",
+            json={"sender": conversation, "message": "hello", "metadata": {"tag": f"{stream}-{number:03d}"}},
+        )
+        answer.raise_for_status()
+        replies.append(answer.json())
+
+
+async def _send_all(cluster: RasaCluster, run: str) -> list[list[dict[str, Any]]]:
+    replies: list[list[dict[str, Any]]] = []
+    async with httpx.AsyncClient(timeout=httpx.Timeout(90.0)) as client:
+        streams = [
+            _stream(client, cluster.rasa_url(instance), f"{run}-{c}", f"{'ab'[instance]}", replies)
+            for c in range(CONVERSATIONS)
+            for instance in (0, 1)
+        ]
+        await asyncio.wait_for(asyncio.gather(*streams), timeout=300)
+    return replies
+
+
+def turns(events: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(user message tag, the events after it up to the next user message), in stored order."""
+    found: list[tuple[str, list[dict[str, Any]]]] = []
+    for event in events:
+        if event["event"] == "user":
+            found.append(((event.get("metadata") or {}).get("tag", "?"), []))
+        elif found:
+            found[-1][1].append(event)
+    return found
+
+
+def test_messages_through_both_instances_are_stored_once_in_order_each_with_its_answer(
+    rasa_cluster: RasaCluster, conversation_id: str
+) -> None:
+    replies = asyncio.run(_send_all(rasa_cluster, conversation_id))
+
+    assert len(replies) == 2 * CONVERSATIONS * MESSAGES_PER_STREAM
+    texts = [message.get("text", "") for reply in replies for message in reply]
+    assert FAILURE_TEXT not in texts and STORAGE_FAILURE_TEXT not in texts
+    assert all(any(m.get("text", "").startswith(GREETING_START) for m in reply) for reply in replies)
+
+    expected = {f"{s}-{n:03d}" for s in "ab" for n in range(MESSAGES_PER_STREAM)}
+    for c in range(CONVERSATIONS):
+        stored = turns(rasa_cluster.stored_events(f"{conversation_id}-{c}"))
+        tags = [tag for tag, _ in stored]
+        assert sorted(tags) == sorted(expected), f"conversation {c}: messages lost or stored twice"
+        for stream in "ab":
+            mine = [tag for tag in tags if tag.startswith(stream)]
+            assert mine == sorted(mine), f"conversation {c}: stream {stream} stored out of order"
+        for tag, after in stored:
+            kinds = [(e["event"], e.get("name")) for e in after]
+            assert ("action", "utter_greet") in kinds, f"conversation {c}, {tag}: no answer stored"
+            assert any(e["event"] == "bot" for e in after), f"conversation {c}, {tag}: no bot message"
+            # A turn ends by listening, once: two turns of one conversation never overlap.
+            assert (
+                kinds[-1] == ("action", "action_listen") and kinds.count(("action", "action_listen")) == 1
+            ), f"conversation {c}, {tag}: turn interleaved with another: {kinds}"
