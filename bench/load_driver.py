@@ -170,6 +170,13 @@ def _all_found(sent: list[str], stored: list[str] | None) -> bool:
     return True
 
 
+LOAD_GENERATOR = "load_generator"
+
+
+def _cpu(name: str, pid: int) -> float:
+    return cpu_seconds(pid, children=name != LOAD_GENERATOR)
+
+
 def cpu_report(cpu_used: Mapping[str, float], answered: int, elapsed: float) -> dict[str, Any]:
     """CPU milliseconds each server (and this load generator) spent per answered message, and the messages/s
     the servers' costs allow on this machine's cores if nothing else ran (the ceiling a shared machine
@@ -177,7 +184,7 @@ def cpu_report(cpu_used: Mapping[str, float], answered: int, elapsed: float) -> 
     if not cpu_used or not answered:
         return {}
     per_message = {name: round(1000 * used / answered, 1) for name, used in cpu_used.items()}
-    total_ms = sum(ms for name, ms in per_message.items() if name != "load_generator")
+    total_ms = sum(ms for name, ms in per_message.items() if name != LOAD_GENERATOR)
     by_kind: dict[str, float] = {}
     for name, ms in per_message.items():  # "rasa-1" and "rasa-2" are both rasa
         kind = name.split("-")[0]
@@ -202,8 +209,9 @@ async def run_load(
     load_before = load_average()
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as http:
-        watched = {**target.pids, "load_generator": os.getpid()} if target.pids else {}
-        cpu_before = {name: cpu_seconds(pid) for name, pid in watched.items()}
+        # The servers with their children; this process alone (the stack it started is its children).
+        watched = {**target.pids, LOAD_GENERATOR: os.getpid()} if target.pids else {}
+        cpu_before = {name: _cpu(name, pid) for name, pid in watched.items()}
         started = time.perf_counter()
         deadline = started + seconds
         opened: list[Channel] = []
@@ -217,7 +225,7 @@ async def run_load(
             customers.append(_customer(index, run_id, mix, channel, deadline, turn_timeout))
         logs = await asyncio.gather(*customers)
         elapsed = time.perf_counter() - started
-        cpu_used = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in watched.items()}
+        cpu_used = {name: _cpu(name, pid) - cpu_before[name] for name, pid in watched.items()}
         load_after = load_average()
         records = await _mark_stored(http, target, [r for log in logs for r in log.records])
     connect_errors = [problem for log in logs for problem in log.connect_errors]

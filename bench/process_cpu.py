@@ -25,8 +25,12 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of `pid` and its live descendants (0.0 once it is gone)."""
+def cpu_seconds(pid: int, *, children: bool = True) -> float:
+    """User + system CPU seconds of `pid` and (unless `children=False`) its live descendants; 0.0 once it is
+    gone."""
+    if not children:
+        fields = _stat(pid)
+        return 0.0 if fields is None else (int(fields[11]) + int(fields[12])) / _TICKS
     total, todo, seen = 0.0, [pid], set()
     while todo:
         current = todo.pop()
