@@ -91,6 +91,7 @@ def _own_cluster(workdir: Path, instances: int) -> Iterator[tuple[str, str, dict
     `instances` of each server), on free ports with its own data under `workdir`; yields HAProxy's Rasa URL."""
     from stack.cluster import cluster_config, start_cluster
 
+    workdir.chmod(0o755)  # PostgreSQL runs as its own user and must reach its data folder inside
     base = isolated_config(workdir / "entry")
     cluster = cluster_config(
         base,

@@ -29,6 +29,7 @@ CHANNELS = ("rest", "socketio")
 START_SPREAD_SECONDS = 2.0  # customers arrive over the first seconds, not in one burst
 TRACKER_READERS = 8
 STORE_SETTLE_SECONDS = 60.0
+ERROR_PAUSE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,10 @@ async def _customer(
             for text in mix.turns:
                 if time.perf_counter() >= deadline:
                     break
-                log.records.append(await _turn(channel, mix, text, timeout))
+                record = await _turn(channel, mix, text, timeout)
+                log.records.append(record)
+                if record.outcome == "error":  # a person reads the error before trying again
+                    await asyncio.sleep(ERROR_PAUSE_SECONDS)
             conversation += 1
     finally:
         await channel.close()
