@@ -32,9 +32,11 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 
+from bot.channels.action_response_check import validate_action_responses_once
 from bot.channels.failure_message import FAILSAFE_METADATA, FAILURE_TEXT, STORAGE_FAILURE_TEXT
 from bot.scale.storage_failure import is_storage_failure
 from bot.scale.tracker_failures import install_on_server_start, make_tracker_failures_loud
+from bot.sqlite_tracker_store import tune_sqlite_tracker_store
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +151,9 @@ async def tell_customer_we_failed(
 def guard_message_handler(on_new_message: MessageHandler) -> MessageHandler:
     """Wrap Rasa's message handler so a failure on our side is answered, never silent."""
     limit_action_timeout()
+    # Not failsafes, but every channel starts here, before Rasa loads the model (docs/performance.md).
+    validate_action_responses_once()
+    tune_sqlite_tracker_store()
     app = _app()
     if app is not None:
         install_on_server_start(app)

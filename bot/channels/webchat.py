@@ -48,6 +48,7 @@ from bot.channels.customer_text import (
 )
 from bot.channels.failsafe import guard_message_handler
 from bot.channels.privacy_notice import opening_notice
+from bot.channels.websocket_frames import keep_incoming_websocket_frames
 from bot.scale.socketio_manager import share_through_redis
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,7 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        keep_incoming_websocket_frames()  # a message typed while Rasa is busy is not dropped
         # A failure on our side (action server down or slow) is answered in the chat, never silent.
         webhook = super().blueprint(guard_message_handler(on_new_message))
         sio = self.sio
