@@ -33,10 +33,12 @@ def retention_days() -> int:
     return int(raw)
 
 
-def tracker_db(given: str | None = None) -> Path:
-    return Path(
+def tracker_db(given: str | None = None) -> Path | str:
+    """Rasa's tracker store: a SQLite file, or the postgresql:// URL Rasa itself uses in the cluster."""
+    value = (
         given or os.environ.get("HANDOFF_TRACKER_DB") or os.environ.get("TRACKER_DB") or "var/rasa_tracker.db"
     )
+    return value if value.startswith(("postgresql://", "postgres://")) else Path(value)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -2,8 +2,8 @@
 erasure and retention.
 
 The handoff DB is the service's own (SQLite or PostgreSQL, through handoff/database.py). Rasa 3.6 has no way
-to delete a conversation from its tracker store, so its SQLite `events` table is edited directly with the
-standard library's sqlite3 (in a thread). On SQLite, after deleting, `secure_delete` has already zeroed the
+to delete a conversation from its tracker store, so its `events` table is edited directly
+(handoff/tracker_events.py: a SQLite file, or PostgreSQL when `TRACKER_DB` is a postgresql:// URL). On SQLite, after deleting, `secure_delete` has already zeroed the
 freed pages; VACUUM rebuilds the file and a TRUNCATE checkpoint empties the write-ahead log, so the
 customer's words are in no byte of any file (tests/handoff/test_privacy_stack.py searches them). On
 PostgreSQL the rows are gone for every reader at once and VACUUM reclaims their space later (PostgreSQL gives
@@ -18,18 +18,16 @@ analytics added by other parts) are exported and erased with them.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import sqlite3
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from handoff.database import Database
+from handoff.tracker_events import tracker_events
 
 # Tables that hold our own configuration or logs, never customer records.
 _NOT_CUSTOMER_TABLES = {
@@ -58,116 +56,15 @@ class CustomerKey:
         return hashlib.sha256(f"{self.channel}:{self.user_id}".encode()).hexdigest()
 
 
-@contextlib.contextmanager
-def _open(path: Path | None) -> Iterator[sqlite3.Connection | None]:
-    if path is None or not path.exists():
-        yield None
-        return
-    conn = sqlite3.connect(path, timeout=30)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA secure_delete = ON")
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
 def _placeholders(values: list[Any]) -> str:
     return ",".join("?" * len(values))
 
 
-# ---- Rasa's tracker (SQLite file, run in a thread) -------------------------------------------------
-def _tracker_has_user(path: Path | None, customer: CustomerKey) -> bool:
-    with _open(path) as tracker:
-        if tracker is None:
-            return False
-        for row in tracker.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (customer.user_id,)
-        ):
-            if json.loads(row[0] or "{}").get("input_channel") in (customer.channel, None):
-                return True
-    return False
-
-
-def _tracker_conversations(path: Path | None, conversation_ids: list[str]) -> list[dict[str, Any]]:
-    conversations: list[dict[str, Any]] = []
-    with _open(path) as tracker:
-        if tracker is None:
-            return conversations
-        for conversation_id in conversation_ids:
-            events = [
-                json.loads(r["data"] or "{}")
-                for r in tracker.execute(
-                    "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (conversation_id,)
-                )
-            ]
-            conversations.append(
-                {
-                    "conversation_id": conversation_id,
-                    "messages": [
-                        {
-                            "from": "you" if e.get("event") == "user" else "assistant",
-                            "text": e.get("text"),
-                            "time": _when(e.get("timestamp")),
-                        }
-                        for e in events
-                        if e.get("event") in ("user", "bot") and e.get("text")
-                    ],
-                }
-            )
-    return conversations
-
-
-def _tracker_erase(path: Path | None, conversation_ids: list[str]) -> int | None:
-    with _open(path) as tracker:
-        if tracker is None or not conversation_ids:
-            return None
-        deleted = tracker.execute(
-            f"DELETE FROM events WHERE sender_id IN ({_placeholders(conversation_ids)})", conversation_ids
-        ).rowcount
-        tracker.commit()
-        _compact(tracker)
-        return deleted
-
-
-def _tracker_purge(path: Path | None, cutoff: dt.datetime) -> int:
-    with _open(path) as tracker:
-        if tracker is None:
-            return 0
-        old = [
-            r[0]
-            for r in tracker.execute(
-                "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < ?",
-                (cutoff.timestamp(),),
-            )
-        ]
-        if old:
-            for start in range(0, len(old), 500):
-                chunk = old[start : start + 500]
-                tracker.execute(f"DELETE FROM events WHERE sender_id IN ({_placeholders(chunk)})", chunk)
-            tracker.commit()
-            _compact(tracker)
-        return len(old)
-
-
-def _compact(conn: sqlite3.Connection) -> None:
-    """Rebuild the file and empty the write-ahead log, so deleted text is in no free page or WAL frame."""
-    conn.execute("VACUUM")
-    # Until a checkpoint completes, the old pages are still in the main file. Another connection (the
-    # running service) can hold it up briefly: retry, then say so.
-    for _ in range(50):
-        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-        if not busy:
-            return
-        time.sleep(0.1)
-    raise sqlite3.OperationalError("could not checkpoint the write-ahead log: another process holds the DB")
-
-
 # ---- the handoff DB (the service's own, SQLite or PostgreSQL) ----------------------------------------
 class PrivacyStore:
-    def __init__(self, handoff: Database, tracker_db: Path | None) -> None:
+    def __init__(self, handoff: Database, tracker_db: Path | str | None) -> None:
         self.handoff = handoff
-        self.tracker_db = tracker_db
+        self.tracker = tracker_events(tracker_db)
 
     async def _rows(self, sql: str, params: list[Any] | tuple[Any, ...]) -> list[dict[str, Any]]:
         return [dict(row) for row in await self.handoff.fetch(sql, params)]
@@ -193,14 +90,14 @@ class PrivacyStore:
             (customer.channel, customer.user_id),
         )
         found = {r[0] for r in rows}
-        if await asyncio.to_thread(_tracker_has_user, self.tracker_db, customer):
+        if await self.tracker.has_user(customer.channel, customer.user_id):
             found.add(customer.user_id)
         return sorted(found)
 
     # ---- export --------------------------------------------------------------------------------
     async def export(self, customer: CustomerKey, actor: str) -> dict[str, Any]:
         conversation_ids = await self._conversation_ids(customer)
-        conversations = await asyncio.to_thread(_tracker_conversations, self.tracker_db, conversation_ids)
+        conversations = await self.tracker.conversations(conversation_ids)
         ids = await self._ticket_ids(customer)
         tickets: list[dict[str, Any]] = []
         if ids:
@@ -241,7 +138,7 @@ class PrivacyStore:
     async def erase(self, customer: CustomerKey, actor: str) -> dict[str, int]:
         counts: dict[str, int] = {}
         conversation_ids = await self._conversation_ids(customer)
-        deleted = await asyncio.to_thread(_tracker_erase, self.tracker_db, conversation_ids)
+        deleted = await self.tracker.erase(conversation_ids)
         if deleted is not None:
             counts["tracker_events"] = deleted
         ids = await self._ticket_ids(customer)
@@ -272,7 +169,7 @@ class PrivacyStore:
             raise ValueError("the retention period must be at least 1 day")
         cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=days)
         counts: dict[str, int] = {}
-        if old := await asyncio.to_thread(_tracker_purge, self.tracker_db, cutoff):
+        if old := await self.tracker.purge(cutoff):
             counts["conversations"] = old
         rows = await self.handoff.fetch(
             "SELECT id FROM tickets WHERE handoff_time < ? AND status NOT IN ('waiting', 'assigned')"
@@ -332,10 +229,3 @@ class PrivacyStore:
 
     async def audit_log(self, limit: int = 200) -> list[dict[str, Any]]:
         return await self._rows("SELECT * FROM privacy_audit ORDER BY id DESC LIMIT ?", (limit,))
-
-
-def _when(stamp: Any) -> str | None:
-    try:
-        return dt.datetime.fromtimestamp(float(stamp), dt.UTC).isoformat()
-    except (TypeError, ValueError):
-        return None

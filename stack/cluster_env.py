@@ -16,6 +16,8 @@ def cluster_env(postgres_urls: Mapping[str, str], redis_url: str) -> dict[str, s
         # console events in Redis.
         "HANDOFF_DATABASE_URL": postgres_urls["handoff"],
         "HANDOFF_REDIS_URL": redis_url,
+        # Privacy export, erasure and retention edit Rasa's conversations too (handoff/tracker_events.py).
+        "HANDOFF_TRACKER_DB": postgres_urls["rasa"],
         # Rasa (bot/endpoints.yml, bot/scale/): trackers in PostgreSQL; conversation locks and socket.io
         # messages between instances through Redis.
         "TRACKER_DB": postgres_urls["rasa"],
