@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from analytics.settings import AnalyticsError, AnalyticsSettings
 from analytics.tracker_source import EVENTS_SCHEMA
-from handoff.errors import DuplicateUser
+from handoff.errors import DuplicateUser, OpenTicketExists
 from handoff.models import Customer, HandoffRequest, TranscriptEntry
 from handoff.sqlite_db import SqliteDatabase
 from handoff.store import Store
@@ -448,7 +448,10 @@ async def _ticket(
     if end - when < dt.timedelta(days=2) and rng.random() < 0.3:  # the last days leave a backlog
         first = resolved = end + dt.timedelta(days=1)
         status = "waiting"
-    ticket_id = await store.create_ticket(request, "waiting", when)
+    try:
+        ticket_id = await store.create_ticket(request, "waiting", when)
+    except OpenTicketExists:
+        return  # the customer's earlier ticket is still open: the service would add to that one, not open another
     columns: dict[str, Any] = {"status": status}
     if status != "waiting":
         columns["assigned_agent_id"] = rng.choice(agent_ids)
