@@ -18,6 +18,7 @@ from aiohttp_session import setup as setup_session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from handoff import db
+from handoff.attachment_files import AttachmentFiles
 from handoff.desk import Desk
 from handoff.help_center import HELP_CENTER, HelpCenter
 from handoff.hub import Hub
@@ -28,7 +29,7 @@ from handoff.privacy_retention import retention_loop
 from handoff.rasa import RasaClient
 from handoff.routes import setup_routes
 from handoff.settings import Settings
-from handoff.state import DESK, HUB, METRICS, RASA, SETTINGS, STORE
+from handoff.state import DESK, FILES, HUB, METRICS, RASA, SETTINGS, STORE
 from handoff.store import Store
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[errors_middleware], client_max_size=settings.max_body_bytes + 1024)
     app[SETTINGS] = settings
     app[HUB] = Hub()
+    app[FILES] = AttachmentFiles(settings.files_dir)
     app[METRICS] = Metrics.create()
     setup_session(
         app,

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8300, ge=0, le=65535)
     db: Path = Path("var/handoff.db")
+    # Customers' files (a photo of an error): default "attachments" next to the database file. Several
+    # handoff processes must share this folder (the table says which files exist, the bytes are here).
+    attachments_dir: Path | None = None
     api_token: SecretStr = Field(min_length=16)
     session_secret: SecretStr | None = Field(default=None, min_length=16)
     rasa_url: str = Field(
@@ -79,6 +82,10 @@ class Settings(BaseSettings):
     public_rasa_url: str | None = None  # Rasa as the customer's browser reaches it (default: rasa_url)
     kb_dir: Path = Path("data/kb")  # the articles served as help pages at /help (the KB index's source)
     report_file: Path | None = None  # the latest `python -m analytics report` output, linked for supervisors
+
+    @property
+    def files_dir(self) -> Path:
+        return self.attachments_dir or self.db.parent / "attachments"
 
     @cached_property
     def zone(self) -> ZoneInfo:

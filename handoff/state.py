@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from handoff.attachment_files import AttachmentFiles
 from handoff.settings import Settings
 from handoff.store import Store
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey("store", Store)
+FILES = web.AppKey("files", AttachmentFiles)
 HUB: web.AppKey[Hub] = web.AppKey("hub")
 RASA: web.AppKey[RasaClient] = web.AppKey("rasa")
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")

@@ -13,6 +13,7 @@ import aiosqlite
 from handoff.errors import DuplicateUser, InvalidTransition, TicketNotFound, UserNotFound
 from handoff.models import (
     OPEN_STATUSES,
+    Attachment,
     Customer,
     HandoffRequest,
     Message,
@@ -96,14 +97,19 @@ class Store:
             raise TicketNotFound(ticket_id)
         if not with_messages:
             return self._ticket(row, [], [])
-        return self._ticket(row, await self.messages(ticket_id), await self.notes(ticket_id))
+        return await self._full_ticket(row)
+
+    async def _full_ticket(self, row: aiosqlite.Row) -> Ticket:
+        ticket_id = int(row["id"])
+        ticket = self._ticket(row, await self.messages(ticket_id), await self.notes(ticket_id))
+        return ticket.model_copy(update={"attachments": await self.attachments(ticket_id)})
 
     async def tickets_for_conversation(self, conversation_id: str) -> list[Ticket]:
         async with self._conn.execute(
             f"{_TICKET_SELECT} WHERE t.conversation_id = ? ORDER BY t.id", (conversation_id,)
         ) as cursor:
             rows = await cursor.fetchall()
-        return [self._ticket(r, await self.messages(r["id"]), await self.notes(r["id"])) for r in rows]
+        return [await self._full_ticket(r) for r in rows]
 
     async def tickets_for_customer(self, channel_user_id: str, limit: int = 20) -> list[Ticket]:
         """The customer's newest tickets first, without messages (what a status question needs)."""
@@ -260,6 +266,56 @@ class Store:
     async def canned_responses(self) -> list[dict[str, Any]]:
         async with self._conn.execute("SELECT id, title, text FROM canned_responses ORDER BY id") as cursor:
             return [dict(r) for r in await cursor.fetchall()]
+
+    # ---- customers' files (metadata only; the bytes are in handoff/attachment_files.py) ----------
+    async def add_attachment(self, conversation_id: str, channel: str, item: Attachment, sha256: str) -> None:
+        await self._conn.execute(
+            "INSERT INTO attachments (id, conversation_id, ticket_id, channel, name, content_type, size,"
+            " sha256, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                item.id,
+                conversation_id,
+                item.ticket_id,
+                channel,
+                item.name,
+                item.content_type,
+                item.size,
+                sha256,
+                _iso(item.received_at),
+            ),
+        )
+        await self._conn.commit()
+
+    async def link_attachments(self, conversation_id: str, ticket_id: int) -> int:
+        """Give the conversation's files sent before there was a ticket to this ticket; how many."""
+        cursor = await self._conn.execute(
+            "UPDATE attachments SET ticket_id = ? WHERE conversation_id = ? AND ticket_id IS NULL",
+            (ticket_id, conversation_id),
+        )
+        await self._conn.commit()
+        return cursor.rowcount
+
+    async def attachments(self, ticket_id: int) -> list[Attachment]:
+        async with self._conn.execute(
+            "SELECT * FROM attachments WHERE ticket_id = ? ORDER BY received_at, id", (ticket_id,)
+        ) as cursor:
+            return [self._attachment(r) for r in await cursor.fetchall()]
+
+    async def get_attachment(self, attachment_id: str) -> Attachment | None:
+        async with self._conn.execute("SELECT * FROM attachments WHERE id = ?", (attachment_id,)) as cursor:
+            row = await cursor.fetchone()
+        return self._attachment(row) if row else None
+
+    @staticmethod
+    def _attachment(row: aiosqlite.Row) -> Attachment:
+        return Attachment(
+            id=row["id"],
+            name=row["name"],
+            content_type=row["content_type"],
+            size=row["size"],
+            received_at=_time(row["received_at"]),
+            ticket_id=row["ticket_id"],
+        )
 
     # ---- agents --------------------------------------------------------------------------------
     async def create_user(
