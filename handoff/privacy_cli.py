@@ -67,7 +67,10 @@ async def _migrated(path: Path) -> None:
 def run(args: argparse.Namespace) -> str:
     handoff_db = Path(os.environ.get("HANDOFF_DB", "var/handoff.db"))
     asyncio.run(_migrated(handoff_db))
-    store = PrivacyStore(handoff_db, tracker_db(getattr(args, "tracker_db", None)))
+    files = os.environ.get("HANDOFF_ATTACHMENTS_DIR")
+    store = PrivacyStore(
+        handoff_db, tracker_db(getattr(args, "tracker_db", None)), Path(files) if files else None
+    )
     if args.privacy_command == "export":
         data = json.dumps(
             store.export(CustomerKey.parse(args.customer), args.actor), indent=2, ensure_ascii=False

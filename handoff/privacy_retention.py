@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 async def retention_loop(app: web.Application) -> AsyncIterator[None]:
     days = retention_days()
     pause = float(os.environ.get("HANDOFF_RETENTION_CHECK_SECONDS", "3600"))
-    store = PrivacyStore(app[SETTINGS].db, tracker_db())
+    store = PrivacyStore(app[SETTINGS].db, tracker_db(), app[SETTINGS].files_dir)
 
     async def loop() -> None:
         while True:

@@ -86,10 +86,24 @@ def _placeholders(values: list[Any]) -> str:
     return ",".join("?" * len(values))
 
 
+def _file_ids(conn: sqlite3.Connection, where: str, params: list[Any]) -> list[str]:
+    """Ids of customers' files (handoff/attachment_files.py) whose rows match, before they are deleted."""
+    if not params or not _tables_with(conn, "sha256"):
+        return []
+    return [r[0] for r in conn.execute(f"SELECT id FROM attachments WHERE {where}", params)]
+
+
 class PrivacyStore:
-    def __init__(self, handoff_db: Path, tracker_db: Path | None) -> None:
+    def __init__(self, handoff_db: Path, tracker_db: Path | None, files_dir: Path | None = None) -> None:
         self.handoff_db = handoff_db
         self.tracker_db = tracker_db
+        # Customers' files on disk: the service's HANDOFF_ATTACHMENTS_DIR (default next to the database).
+        self.files_dir = files_dir or handoff_db.parent / "attachments"
+
+    def _delete_files(self, file_ids: list[str]) -> int:
+        for file_id in file_ids:
+            (self.files_dir / file_id).unlink(missing_ok=True)
+        return len(file_ids)
 
     # ---- finding a customer's records ----------------------------------------------------------
     @staticmethod
@@ -204,6 +218,12 @@ class PrivacyStore:
                 _compact(tracker)
             if handoff is not None:
                 ids = self._ticket_ids(handoff, customer)
+                files = _file_ids(
+                    handoff,
+                    f"ticket_id IN ({_placeholders(ids) or 'NULL'})"
+                    f" OR conversation_id IN ({_placeholders(conversation_ids) or 'NULL'})",
+                    [*ids, *conversation_ids],
+                )
                 counts.update(self._delete_related(handoff, ids, conversation_ids))
                 if ids:
                     counts["tickets"] = handoff.execute(
@@ -211,6 +231,8 @@ class PrivacyStore:
                     ).rowcount
                 self._audit(handoff, "erase", customer, actor, counts)
                 handoff.commit()
+                if files:
+                    counts["files"] = self._delete_files(files)
                 _compact(handoff)
         return counts
 
@@ -264,6 +286,7 @@ class PrivacyStore:
                         (cutoff.isoformat(),),
                     )
                 ]
+                files = _file_ids(handoff, f"ticket_id IN ({_placeholders(ids)})", ids) if ids else []
                 if ids:
                     counts.update(self._delete_text(handoff, ids))
                     counts["tickets_anonymised"] = handoff.execute(
@@ -274,9 +297,13 @@ class PrivacyStore:
                         f" WHERE id IN ({_placeholders(ids)})",
                         ids,
                     ).rowcount
+                if files:
+                    handoff.execute(f"DELETE FROM attachments WHERE id IN ({_placeholders(files)})", files)
                 if counts:
                     self._audit(handoff, "retention_purge", None, actor, {"days": days, **counts})
                 handoff.commit()
+                if files:
+                    counts["files"] = self._delete_files(files)
                 if ids:
                     _compact(handoff)
         return counts

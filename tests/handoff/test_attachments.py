@@ -3,12 +3,14 @@ bytes, keeps it for the ticket, and an agent who may read the transcript downloa
 
 from __future__ import annotations
 
+import asyncio
 import struct
 import zlib
 
 from aiohttp.test_utils import TestClient
 
-from handoff.state import STORE
+from handoff.privacy_store import CustomerKey, PrivacyStore
+from handoff.state import SETTINGS, STORE
 from handoff.users import hash_password
 from tests.handoff.conftest import AUTH, handoff_body
 from tests.handoff.test_console import PASSWORD, log_in
@@ -77,3 +79,15 @@ async def test_only_agents_who_may_read_the_transcript_download_the_file(client:
     assert (await client.get(path)).status == 403
     other = await client.get(f"/console/tickets/{ticket['ticket_id']}/files/{'x' * 24}")
     assert other.status in (403, 404)
+
+
+async def test_erasing_the_customer_deletes_their_files_from_disk(client: TestClient) -> None:
+    await client.post("/api/handoffs", json=handoff_body("conv-z"), headers=AUTH)
+    item = (await (await upload(client, "conv-z", tiny_png(), "me.png")).json())["attachment"]
+    settings = client.app[SETTINGS]
+    on_disk = settings.files_dir / item["id"]
+    assert on_disk.is_file()
+    store = PrivacyStore(settings.db, None, settings.files_dir)
+    counts = await asyncio.to_thread(store.erase, CustomerKey("socketio", "conv-z"), "test")
+    assert counts["files"] == 1 and counts["attachments"] == 1
+    assert not on_disk.exists()
