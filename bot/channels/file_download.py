@@ -8,6 +8,7 @@ Telegram file address holds the bot token)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -89,7 +90,7 @@ async def download(
                 if "text/html" in (response.headers.get("Content-Type") or ""):
                     raise FileNotFetched("the app answered with a web page (a sign-in page?), not the file")
                 return await _read(response, max_bytes)
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise FileNotFetched(f"the app could not be reached ({type(exc).__name__})") from None
     raise FileNotFetched("too many redirects")
 
@@ -107,7 +108,9 @@ async def _read(response: aiohttp.ClientResponse, max_bytes: int) -> Downloaded:
             looked = True
             if not might_be_accepted(bytes(data[:_SNIFF_AT])):
                 raise FileNotAccepted("its first bytes are not a picture, PDF or text")
-    kind = kind_of(bytes(data))
+    whole = bytes(data)
+    # A big text file takes tens of milliseconds to check: not on the event loop.
+    kind = await asyncio.to_thread(kind_of, whole) if len(whole) > 256 * 1024 else kind_of(whole)
     if kind is None:
         raise FileNotAccepted("not a picture, PDF or text file")
-    return Downloaded(bytes(data), kind)
+    return Downloaded(whole, kind)

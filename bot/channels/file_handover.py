@@ -4,6 +4,7 @@ file again; its 413 / 415 mean refused, anything else means it could not be stor
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Any
 from urllib.parse import quote
@@ -40,5 +41,5 @@ async def hand_over(
             if response.status == 415:
                 raise FileNotAccepted(str(error))
             raise FileNotFetched(f"the handoff service answered {response.status}: {error}")
-    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
         raise FileNotFetched(f"the handoff service could not be reached ({type(exc).__name__})") from None
