@@ -12,10 +12,11 @@ APP_PY := $(APP_VENV)/bin/python
 RASA_PY := $(RASA_VENV)/bin/python
 STAMPS := .stamps
 
-.PHONY: help setup browser run test lint format train kb onnx bench clean
+.PHONY: help setup browser run run-cluster test lint format train kb onnx bench clean
 
 help:
 	@echo "make run   - set up what is missing, then start the assistant (Rasa, actions, handoff)"
+	@echo "make run-cluster - the same on PostgreSQL and Redis, two of each server behind HAProxy (docs/deploy.md)"
 	@echo "make test  - lint, validate and run the whole test suite"
 
 setup: $(STAMPS)/app $(STAMPS)/rasa
@@ -61,6 +62,9 @@ train: setup
 
 run: setup
 	@$(APP_PY) -m stack run
+
+run-cluster: setup
+	@$(APP_PY) -m stack run --cluster
 
 lint: $(STAMPS)/app
 	$(APP_VENV)/bin/ruff check .

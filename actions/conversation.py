@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import problems
+from actions import privacy_request, problems
 from actions.diagnostics.actions import INTRO
 from actions.diagnostics.catalog import get_engine
 from actions.knowledge import get_knowledge_base, show_article
@@ -87,6 +87,10 @@ class ActionAnswerOffer(Action):
         if offer == PROBLEM:
             dispatcher.utter_message(text="OK. If you want to look at it later, just tell me.")
             return [SlotSet(OFFER_SLOT, None), SlotSet(problems.PENDING_SLOT, [])]
+        if offer == privacy_request.ERASURE:
+            if intent == "affirm":
+                return await privacy_request.log_erasure_request(dispatcher, tracker)
+            return privacy_request.declined(dispatcher)
         if offer == PERSON and intent == "affirm":
             return [SlotSet(OFFER_SLOT, None), FollowupAction("action_request_human")]
         if offer == PERSON:

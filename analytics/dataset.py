@@ -30,5 +30,6 @@ def attach_tickets(conversations: list[Conversation], tickets: list[TicketRecord
 
 def load(settings: AnalyticsSettings, since: dt.datetime, until: dt.datetime) -> list[Conversation]:
     conversations = list(read_conversations(settings.tracker_db, since, until))
-    attach_tickets(conversations, read_tickets(settings.handoff_db))
+    url = settings.handoff_database_url
+    attach_tickets(conversations, read_tickets(settings.handoff_db, url.get_secret_value() if url else None))
     return conversations

@@ -20,9 +20,9 @@ from tqdm import tqdm
 
 from analytics.settings import AnalyticsError, AnalyticsSettings
 from analytics.tracker_source import EVENTS_SCHEMA
-from handoff import db
 from handoff.errors import DuplicateUser
 from handoff.models import Customer, HandoffRequest, TranscriptEntry
+from handoff.sqlite_db import SqliteDatabase
 from handoff.store import Store
 from handoff.users import hash_password
 
@@ -293,9 +293,9 @@ async def _generate(
         )
     plan = _plan(rng, start, days, count, labelled_messages())
     tracker = _Tracker(settings.tracker_db)
-    conn = await db.connect(settings.handoff_db)
-    await conn.execute("PRAGMA synchronous = OFF")
-    store = Store(conn)
+    database = await SqliteDatabase.open(settings.handoff_db)  # demo data: always a scratch SQLite file
+    await database.execute("PRAGMA synchronous = OFF")
+    store = Store(database)
     agent_ids = []
     for username, display in AGENTS:
         try:
@@ -312,7 +312,7 @@ async def _generate(
                 tracker.flush()
     finally:
         tracker.close()
-        await conn.close()
+        await database.close()
     return len(plan)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handoff.settings import BusinessHours, ServiceLevels
@@ -34,6 +34,10 @@ class AnalyticsSettings(BaseSettings):
     model_config = SettingsConfigDict(env_nested_delimiter="__", frozen=True, extra="ignore")
 
     handoff_db: Path = Field(default=Path("var/handoff.db"), validation_alias=AliasChoices("HANDOFF_DB"))
+    # The handoff service on PostgreSQL (docs/handoff-cluster.md): tickets are read from there instead.
+    handoff_database_url: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("HANDOFF_DATABASE_URL")
+    )
     tracker_db: Path = Field(default=Path("var/rasa_tracker.db"), validation_alias=AliasChoices("TRACKER_DB"))
     kb_dir: Path = Field(default=Path("data/kb"), validation_alias=AliasChoices("HANDOFF_KB_DIR"))
     hours: BusinessHours = Field(default=BusinessHours(), validation_alias=AliasChoices("HANDOFF_HOURS"))

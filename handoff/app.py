@@ -20,16 +20,21 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from handoff import db
 from handoff.attachment_files import AttachmentFiles
 from handoff.desk import Desk
+from handoff.errors import DatabaseUnavailable, LiveStateUnavailable
 from handoff.help_center import HELP_CENTER, HelpCenter
 from handoff.hub import Hub
 from handoff.metrics import Metrics
 from handoff.middleware import errors_middleware
+from handoff.presence import LocalPresence
 from handoff.privacy_access import access_log_ctx
 from handoff.privacy_retention import retention_loop
 from handoff.rasa import RasaClient
+from handoff.redis_client import redis_client
+from handoff.redis_presence import RedisPresence
+from handoff.relay import RedisRelay
 from handoff.routes import setup_routes
 from handoff.settings import Settings
-from handoff.state import DESK, FILES, HUB, METRICS, RASA, SETTINGS, STORE
+from handoff.state import DATABASE, DESK, FILES, HUB, METRICS, PRESENCE, RASA, SETTINGS, STORE
 from handoff.store import Store
 
 log = logging.getLogger(__name__)
@@ -44,10 +49,44 @@ def _session_key(settings: Settings) -> bytes:
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
-    conn = await db.connect(app[SETTINGS].db)
-    app[STORE] = Store(conn)
+    database = await db.open_database(app[SETTINGS])
+    app[DATABASE] = database
+    app[STORE] = Store(database)
     yield
-    await conn.close()
+    await database.close()
+
+
+async def _live_state(app: web.Application) -> AsyncIterator[None]:
+    """Presence and console events: this process's memory, or Redis shared by every process."""
+    settings, hub = app[SETTINGS], app[HUB]
+    if settings.redis_url is None:
+        if settings.database_url is not None:
+            log.warning(
+                "HANDOFF_DATABASE_URL without HANDOFF_REDIS_URL: agent presence and console updates stay in this"
+                " process; set HANDOFF_REDIS_URL before running a second handoff process"
+            )
+        app[PRESENCE] = LocalPresence(hub)
+        yield
+        return
+    url, timeout = settings.redis_url.get_secret_value(), settings.database_timeout_seconds
+    client, subscriber = redis_client(url, timeout), redis_client(url, timeout, retries=0)
+    relay = RedisRelay(client, subscriber)
+    presence = RedisPresence(client, settings.presence_ttl_seconds)
+    hub.publish = relay.publish
+    app[PRESENCE] = presence
+    tasks = [
+        asyncio.create_task(relay.run(hub.deliver, hub.tell_all), name="handoff-relay"),
+        asyncio.create_task(presence.run(), name="handoff-presence"),
+    ]
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(relay.subscribed.wait(), timeout=settings.database_timeout_seconds)
+    yield
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await presence.close()
+    await client.aclose()
+    await subscriber.aclose()
 
 
 async def _rasa(app: web.Application) -> AsyncIterator[None]:
@@ -61,7 +100,7 @@ async def _rasa(app: web.Application) -> AsyncIterator[None]:
             settings.rasa_timeout_seconds,
             channel_token=settings.api_token.get_secret_value(),
         )
-        app[DESK] = Desk(app[STORE], settings, app[HUB], app[METRICS], app[RASA])
+        app[DESK] = Desk(app[STORE], settings, app[HUB], app[METRICS], app[PRESENCE], app[RASA])
         yield
 
 
@@ -70,7 +109,12 @@ async def _sync_loop(app: web.Application) -> AsyncIterator[None]:
         desk, pause = app[DESK], app[SETTINGS].tracker_poll_seconds
         while True:
             try:
-                await desk.sync_conversations()
+                # One process at a time copies Rasa's messages and tells customers their place.
+                async with app[DATABASE].exclusive("handoff-conversation-sync") as mine:
+                    if mine:
+                        await desk.sync_conversations()
+            except (DatabaseUnavailable, LiveStateUnavailable) as exc:
+                log.warning("conversation sync paused: %s; retrying", exc)
             except Exception:
                 log.exception("conversation sync failed; retrying")
             await asyncio.sleep(pause)
@@ -109,7 +153,7 @@ def create_app(settings: Settings) -> web.Application:
     )
     app[HELP_CENTER] = HelpCenter.load(settings.kb_dir)
     # The retention loop opens the DB itself, after _database has migrated it.
-    app.cleanup_ctx.extend([_database, access_log_ctx, _rasa, _sync_loop, retention_loop])
+    app.cleanup_ctx.extend([_database, access_log_ctx, _live_state, _rasa, _sync_loop, retention_loop])
     app.on_shutdown.append(_close_sockets)
     setup_routes(app)
     return app

@@ -8,18 +8,17 @@ import getpass
 import logging
 import os
 import sys
-from pathlib import Path
 
 from aiohttp import web
 
 from handoff import db
 from handoff.app import create_app
-from handoff.errors import ConfigError, DuplicateUser, UserNotFound
+from handoff.errors import ConfigError, DatabaseUnavailable, DuplicateUser, LiveStateUnavailable, UserNotFound
 from handoff.models import QUEUES
 from handoff.privacy_cli import add_parser as add_privacy_parser
 from handoff.privacy_cli import run as run_privacy
 from handoff.routing import unknown_skills
-from handoff.settings import load_settings
+from handoff.settings import load_settings, load_storage_settings
 from handoff.store import Store
 from handoff.users import ROLES, hash_password
 
@@ -71,10 +70,10 @@ def _password(var: str | None) -> str:
     return first
 
 
-async def _users(path: Path, args: argparse.Namespace) -> str:
-    conn = await db.connect(path)
+async def _users(args: argparse.Namespace) -> str:
+    database = await db.open_database(load_storage_settings())
     try:
-        store = Store(conn)
+        store = Store(database)
         if args.users_command == "create":
             skills = _skills(args.skills)
             agent = await store.create_user(
@@ -98,7 +97,7 @@ async def _users(path: Path, args: argparse.Namespace) -> str:
             for a in await store.list_users()
         )
     finally:
-        await conn.close()
+        await database.close()
 
 
 def main(argv: list[str]) -> int:
@@ -110,17 +109,21 @@ def main(argv: list[str]) -> int:
     try:
         if args.command == "users":
             # Account management needs only the database, not the service's secrets.
-            print(asyncio.run(_users(Path(os.environ.get("HANDOFF_DB", "var/handoff.db")), args)))
+            print(asyncio.run(_users(args)))
             return 0
         if args.command == "privacy":
             print(run_privacy(args))
             return 0
         settings = load_settings()
-    except (ConfigError, ValueError, DuplicateUser, UserNotFound) as exc:
+    except (ConfigError, ValueError, DuplicateUser, UserNotFound, DatabaseUnavailable) as exc:
         message = (
             str(exc) if not isinstance(exc, DuplicateUser | UserNotFound) else f"{type(exc).__name__}: {exc}"
         )
         print(f"handoff: {message}", file=sys.stderr)
         return 2
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    try:
+        web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    except (DatabaseUnavailable, LiveStateUnavailable) as exc:
+        print(f"handoff: cannot start: {exc}", file=sys.stderr)
+        return 3
     return 0

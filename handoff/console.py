@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import uuid
 from typing import Any, get_args
 
 import aiohttp_jinja2
@@ -25,14 +26,15 @@ from handoff.auth import (
 )
 from handoff.body import read_model
 from handoff.customer_history import history_json
-from handoff.errors import UserNotFound
+from handoff.desk import Desk
+from handoff.errors import DatabaseUnavailable, LiveStateUnavailable, UserNotFound
 from handoff.hub import Connection
 from handoff.models import MAX_TEXT, QUEUES, Status, Ticket, utc_now
 from handoff.privacy_access import log_access
-from handoff.routing import can_see, queues_of
+from handoff.routing import can_see, queues_of, serves
 from handoff.satisfaction import summarize
 from handoff.service_levels import standing
-from handoff.state import DESK, HUB, SETTINGS, STORE
+from handoff.state import DESK, HUB, PRESENCE, SETTINGS, STORE
 from handoff.suggestions import SuggestionsUnavailable, suggest
 from handoff.users import Agent, verify_password
 
@@ -154,10 +156,11 @@ async def queue(request: web.Request) -> web.Response:
     desk, store = request.app[DESK], request.app[STORE]
     now = utc_now()
     tickets = [t for t in await store.list_tickets(("waiting", "assigned", "offline")) if can_see(agent, t)]
-    online = {o.id for o in await desk.agents_online()}
+    online_agents = await desk.agents_online()  # once per page: Redis and the database are a network away
+    online = {o.id for o in online_agents}
     rows = [
         _row(t)
-        | (await desk.queue_info(t)).as_json()
+        | (await desk.queue_info(t, online_agents)).as_json()
         | {"waited_minutes": round((now - t.handoff_time).total_seconds() / 60, 1)}
         for t in tickets
     ]
@@ -165,7 +168,7 @@ async def queue(request: web.Request) -> web.Response:
         {
             "queue": name,
             "waiting": sum(1 for t in tickets if t.queue == name and t.status == "waiting"),
-            "agents_online": len(await desk.agents_online(name)),
+            "agents_online": sum(1 for a in online_agents if serves(a, name)),
         }
         for name in queues_of(agent)
     ]
@@ -346,15 +349,25 @@ async def websocket(request: web.Request) -> web.StreamResponse:
         raise web.HTTPForbidden(text="cross-origin websocket refused")
     ws = web.WebSocketResponse(heartbeat=30)
     await ws.prepare(request)
-    hub, desk = request.app[HUB], request.app[DESK]
-    connection = Connection(ws=ws, agent=agent)
+    hub, desk, presence = request.app[HUB], request.app[DESK], request.app[PRESENCE]
+    connection, key = Connection(ws=ws, agent=agent), uuid.uuid4().hex
     hub.add(connection)
-    await desk.refresh_metrics()
+    await presence.connected(key, agent.id)
+    await _refresh_metrics(desk)
     try:
         async for message in ws:
             if message.type == WSMsgType.ERROR:
                 break
     finally:
         hub.remove(connection)
-        await desk.refresh_metrics()
+        await presence.disconnected(key)
+        await _refresh_metrics(desk)
     return ws
+
+
+async def _refresh_metrics(desk: Desk) -> None:
+    """Gauges only: a database or Redis outage must not close an agent's console."""
+    try:
+        await desk.refresh_metrics()
+    except (DatabaseUnavailable, LiveStateUnavailable) as exc:
+        log.info("metrics not refreshed: %s", exc)

@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from handoff import hours
-from handoff.errors import InvalidTransition, NotYourQueue, ServiceUnavailable
+from handoff.errors import InvalidTransition, NotYourQueue, OpenTicketExists, ServiceUnavailable
 from handoff.hub import Hub
 from handoff.metrics import Metrics
 from handoff.models import OPEN_STATUSES, QUEUES, HandoffRequest, Message, Ticket, utc_now
+from handoff.presence import Presence
 from handoff.privacy_text import redacted, redacted_callback, redacted_handoff
 from handoff.rasa import NotDelivered, RasaClient
 from handoff.routing import can_see, checked_route, serves
@@ -55,13 +56,13 @@ class Desk:
     settings: Settings
     hub: Hub
     metrics: Metrics
+    presence: Presence
     rasa: RasaClient | None = None
-    notified_position: dict[int, int] = field(default_factory=dict)
 
     # ---- opening and queueing ------------------------------------------------------------------
     async def agents_online(self, queue: str | None = None) -> list[Agent]:
-        """Agents with a console open and presence online (who work `queue`, when given)."""
-        connected = self.hub.online_user_ids()
+        """Agents with a console open (on any handoff process) and presence online (who work `queue`)."""
+        connected = await self.presence.online_user_ids()
         return [
             a
             for a in await self.store.list_users()
@@ -78,11 +79,25 @@ class Desk:
         existing = await self.store.open_ticket_for_conversation(request.conversation_id)
         if existing is not None:
             if existing.status == "offline" and staffed:
-                existing = await self.store.transition(existing.ticket_id, ("offline",), "waiting")
-                await self._changed(existing.ticket_id)
+                try:
+                    existing = await self.store.transition(existing.ticket_id, ("offline",), "waiting")
+                except InvalidTransition:  # another process moved it at the same moment: its state counts
+                    existing = await self.store.get_ticket(existing.ticket_id, with_messages=False)
+                else:
+                    await self._changed(existing.ticket_id)
             return existing, await self.queue_info(existing), False
         status = "waiting" if staffed else "offline"
-        ticket_id = await self.store.create_ticket(request, status, now)
+        try:
+            ticket_id = await self.store.create_ticket(request, status, now)
+        except OpenTicketExists:
+            # The same request at the same moment (another process, a retry) made the ticket first.
+            existing = await self.store.open_ticket_for_conversation(request.conversation_id)
+            if existing is None:
+                raise
+            log.info(
+                "conversation %s: already has open ticket %s", request.conversation_id, existing.ticket_id
+            )
+            return existing, await self.queue_info(existing), False
         # Files the customer sent while the bot was answering go with the ticket (the bot said it cannot
         # read them and offered a person).
         await self.store.link_attachments(request.conversation_id, ticket_id)
@@ -105,9 +120,13 @@ class Desk:
         await self.hub.broadcast({"type": "ticket_created", "ticket": _summary(ticket)}, queue=ticket.queue)
         return ticket, await self.queue_info(ticket), True
 
-    async def queue_info(self, ticket: Ticket) -> QueueInfo:
+    async def queue_info(self, ticket: Ticket, online_agents: list[Agent] | None = None) -> QueueInfo:
+        """`online_agents`: all agents online, when the caller has just read them (a whole queue page)."""
         now = utc_now()
-        online = len(await self.agents_online(ticket.queue))
+        if online_agents is None:
+            online = len(await self.agents_online(ticket.queue))
+        else:
+            online = sum(1 for a in online_agents if serves(a, ticket.queue))
         position = (await self.store.waiting_ahead(ticket)) + 1 if ticket.status == "waiting" else 0
         per = self.settings.service_levels.minutes_per_conversation
         wait = math.ceil(position * per / max(online, 1)) if position else 0
@@ -135,7 +154,7 @@ class Desk:
             ticket_id, ("waiting", "offline"), "assigned", assigned_agent_id=agent.id
         )
         self.metrics.wait_seconds.observe((utc_now() - ticket.handoff_time).total_seconds())
-        self.notified_position.pop(ticket_id, None)
+        await self.store.set_notified_position(ticket_id, None)
         log.info(
             "conversation %s: ticket %s claimed by %s", ticket.conversation_id, ticket_id, agent.username
         )
@@ -277,7 +296,7 @@ class Desk:
         ticket = await self.store.transition(
             ticket_id, ("waiting", "offline"), "cancelled", resolution_time=utc_now()
         )
-        self.notified_position.pop(ticket_id, None)
+        await self.store.set_notified_position(ticket_id, None)
         await self._changed(ticket_id)
         return ticket
 
@@ -334,10 +353,13 @@ class Desk:
             await self.store.update(ticket.ticket_id, tracker_cursor=newest)
 
     async def _notify_positions(self) -> None:
+        told = await self.store.notified_positions()
+        online_agents = await self.agents_online()
         for ticket in await self.store.list_tickets(("waiting",)):
-            info = await self.queue_info(ticket)
-            last = self.notified_position.get(ticket.ticket_id)
-            self.notified_position[ticket.ticket_id] = info.position
+            info = await self.queue_info(ticket, online_agents)
+            last = told.get(ticket.ticket_id)
+            if last != info.position:
+                await self.store.set_notified_position(ticket.ticket_id, info.position)
             if last is not None and info.position < last:
                 await self._say(
                     ticket,
@@ -347,13 +369,10 @@ class Desk:
                 )
 
     async def refresh_metrics(self) -> None:
-        waiting = await self.store.list_tickets(("waiting",))
-        counts: dict[str, int] = {}
-        for ticket in waiting:
-            counts[ticket.queue] = counts.get(ticket.queue, 0) + 1
-        for queue in {*counts, *QUEUES}:
-            self.metrics.queue_length.labels(queue=queue).set(counts.get(queue, 0))
-        oldest = min((t.handoff_time for t in waiting), default=None)
+        waiting = await self.store.waiting_by_queue()
+        for queue in {*waiting, *QUEUES}:
+            self.metrics.queue_length.labels(queue=queue).set(waiting[queue][0] if queue in waiting else 0)
+        oldest = min((since for _, since in waiting.values()), default=None)
         self.metrics.oldest_wait.set((utc_now() - oldest).total_seconds() if oldest else 0)
         self.metrics.agents_online.set(len(await self.agents_online()))
 

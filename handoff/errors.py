@@ -42,3 +42,23 @@ class RequestRejected(HandoffError):
         super().__init__(f"{status}: {message}")
         self.status = status
         self.message = message
+
+
+class DatabaseUnavailable(HandoffError):
+    """The ticket database did not answer (down, restarting, out of connections): the API answers 503."""
+
+
+class LiveStateUnavailable(HandoffError):
+    """Redis (agent presence and console updates between handoff processes) did not answer: 503."""
+
+
+class UniqueViolation(HandoffError):
+    """A row broke a unique index of the database; `constraint` names it when the driver says."""
+
+    def __init__(self, constraint: str | None) -> None:
+        super().__init__(constraint or "unique constraint")
+        self.constraint = constraint
+
+
+class OpenTicketExists(HandoffError):
+    """The conversation already has an open incident ticket (the database allows one): use that one."""

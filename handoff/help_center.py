@@ -17,6 +17,7 @@ from aiohttp import web
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from handoff.privacy_cli import retention_days
 from knowledge_base.documents import Document
 from knowledge_base.errors import IngestError
 from knowledge_base.ingest import load_folder
@@ -57,6 +58,11 @@ HELP_CENTER = web.AppKey("help_center", HelpCenter)
 async def index(request: web.Request) -> web.StreamResponse:
     articles = list(request.app[HELP_CENTER].documents.values())
     return aiohttp_jinja2.render_template("help_index.html", request, {"articles": articles})
+
+
+async def privacy_notice(request: web.Request) -> web.StreamResponse:
+    """The full privacy notice that every conversation's first reply links to."""
+    return aiohttp_jinja2.render_template("help_privacy.html", request, {"days": retention_days()})
 
 
 async def article(request: web.Request) -> web.StreamResponse:

@@ -1,18 +1,29 @@
-"""Live updates for agent consoles: a registry of open websockets, removed in `finally`."""
+"""Live updates for agent consoles: the open websockets of this process, removed in `finally`.
+
+`broadcast` reaches every console of the desk. With one process it delivers here at once; with several a
+relay (handoff/relay.py, Redis pub/sub) carries each event to every process, which delivers it to its own
+sockets. When the relay was cut off, consoles are told to re-read the queue (`resync`), so an event lost
+in the gap is never missed silently."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSCloseCode, web
 
+from handoff.errors import LiveStateUnavailable
 from handoff.routing import serves
 from handoff.users import Agent
 
 log = logging.getLogger(__name__)
+Publish = Callable[[dict[str, Any]], Awaitable[None]]
+# What consoles get when updates from other processes may have been lost, and when they flow again.
+RELAY_DOWN = {"type": "live_interrupted", "message": "Live updates from the other desks are interrupted."}
+RESYNC = {"type": "resync"}
 
 
 @dataclass(eq=False)
@@ -28,6 +39,7 @@ class Connection:
 @dataclass
 class Hub:
     connections: set[Connection] = field(default_factory=set)
+    publish: Publish | None = None  # None: this process is the whole desk
 
     def add(self, connection: Connection) -> None:
         self.connections.add(connection)
@@ -41,9 +53,22 @@ class Hub:
     async def broadcast(
         self, event: dict[str, Any], *, queue: str | None = None, user_id: int | None = None
     ) -> None:
-        """Send one event to every open console (or those working `queue`, or one agent's consoles).
+        """Send one event to every open console (or those working `queue`, or one agent's consoles)."""
+        envelope = {"event": event, "queue": queue, "user_id": user_id}
+        if self.publish is None:
+            await self.deliver(envelope)
+            return
+        try:
+            await self.publish(envelope)
+        except LiveStateUnavailable as exc:
+            # The change is saved; this process's consoles see it now, the others re-read when the relay
+            # is back (it sends them `resync`).
+            log.warning("console event %s not relayed to other processes: %s", event.get("type"), exc)
+            await self.deliver(envelope)
 
-        A dead socket is dropped, never fatal."""
+    async def deliver(self, envelope: dict[str, Any]) -> None:
+        """Send an event to the matching consoles of this process. A dead socket is dropped, never fatal."""
+        event, queue, user_id = envelope["event"], envelope.get("queue"), envelope.get("user_id")
         targets = [
             c
             for c in self.connections
@@ -54,6 +79,10 @@ class Hub:
             if isinstance(result, Exception):
                 log.info("dropping console socket of user %s: %s", connection.user_id, type(result).__name__)
                 self.connections.discard(connection)
+
+    async def tell_all(self, event: dict[str, Any]) -> None:
+        """This process's consoles only (relay down / back)."""
+        await self.deliver({"event": event})
 
     async def close_all(self) -> None:
         for connection in list(self.connections):

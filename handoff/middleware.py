@@ -7,7 +7,15 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from handoff.errors import DuplicateUser, InvalidTransition, NotYourQueue, TicketNotFound, UserNotFound
+from handoff.errors import (
+    DatabaseUnavailable,
+    DuplicateUser,
+    InvalidTransition,
+    LiveStateUnavailable,
+    NotYourQueue,
+    TicketNotFound,
+    UserNotFound,
+)
 from handoff.state import SETTINGS
 
 log = logging.getLogger(__name__)
@@ -72,6 +80,21 @@ def _error(request: web.Request, status: int, message: str) -> web.Response:
     return web.Response(text=f"{status}: {message}", status=status, content_type="text/plain")
 
 
+DATABASE_DOWN = (
+    "The ticket database is not answering right now. Nothing you saved before is lost; try again in a minute."
+)
+LIVE_STATE_DOWN = (
+    "Live agent status (who is online) is not answering right now. Tickets are safe; try again in a minute."
+)
+RETRY_AFTER_SECONDS = 5
+
+
+def _unavailable(request: web.Request, message: str) -> web.Response:
+    response = _error(request, 503, message)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 @web.middleware
 async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
@@ -84,6 +107,12 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         return _error(request, 409, str(exc))
     except DuplicateUser:
         return _error(request, 409, "user exists")
+    except DatabaseUnavailable as exc:
+        log.warning("%s %s: %s", request.method, request.path, exc)
+        return _unavailable(request, DATABASE_DOWN)
+    except LiveStateUnavailable as exc:
+        log.warning("%s %s: %s", request.method, request.path, exc)
+        return _unavailable(request, LIVE_STATE_DOWN)
     except web.HTTPException as exc:
         if exc.status < 400:
             _harden(request, exc)  # redirects carry the login's session cookie

@@ -10,47 +10,44 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp_jinja2
-import aiosqlite
 from aiohttp import web
 
-from handoff import db
 from handoff.auth import require_supervisor
+from handoff.database import Database
 from handoff.models import utc_now
-from handoff.state import SETTINGS
+from handoff.state import DATABASE
 from handoff.users import Agent
 
 ACTIONS = ("opened_transcript", "exported_json", "exported_html", "downloaded_file")
 
 
 class AccessLog:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     async def record(self, agent: Agent, action: str, ticket_id: int | None) -> None:
-        await self._conn.execute(
+        await self._db.execute(
             "INSERT INTO access_log (at, user_id, username, action, ticket_id) VALUES (?, ?, ?, ?, ?)",
             (utc_now().isoformat(), agent.id, agent.username, action, ticket_id),
         )
-        await self._conn.commit()
 
     async def recent(self, limit: int = 500, username: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT at, username, action, ticket_id FROM access_log"
         params: tuple[Any, ...] = ()
         if username:
             sql, params = sql + " WHERE username = ?", (username,)
-        async with self._conn.execute(sql + " ORDER BY id DESC LIMIT ?", (*params, limit)) as cursor:
-            return [dict(row) for row in await cursor.fetchall()]
+        return [
+            dict(row) for row in await self._db.fetch(sql + " ORDER BY id DESC LIMIT ?", (*params, limit))
+        ]
 
 
 ACCESS_LOG = web.AppKey("access_log", AccessLog)
 
 
 async def access_log_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Its own connection, opened after the main one has migrated the DB."""
-    conn = await db.connect(app[SETTINGS].db)
-    app[ACCESS_LOG] = AccessLog(conn)
+    """On the service's database (opened and migrated before)."""
+    app[ACCESS_LOG] = AccessLog(app[DATABASE])
     yield
-    await conn.close()
 
 
 async def log_access(request: web.Request, agent: Agent, action: str, ticket_id: int) -> None:

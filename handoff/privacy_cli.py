@@ -5,7 +5,7 @@
     python -m handoff privacy purge [--days 90]
     python -m handoff privacy audit
 
-The handoff DB is $HANDOFF_DB (var/handoff.db); Rasa's tracker DB is --tracker-db, else
+The handoff DB is the service's own ($HANDOFF_DATABASE_URL, else $HANDOFF_DB, var/handoff.db); Rasa's tracker DB is --tracker-db, else
 $HANDOFF_TRACKER_DB, else $TRACKER_DB, else var/rasa_tracker.db.
 """
 
@@ -21,6 +21,7 @@ from pathlib import Path
 from handoff import db
 from handoff.errors import ConfigError
 from handoff.privacy_store import CustomerKey, PrivacyStore
+from handoff.settings import StorageSettings, load_storage_settings
 
 DEFAULT_RETENTION_DAYS = 90
 
@@ -32,10 +33,12 @@ def retention_days() -> int:
     return int(raw)
 
 
-def tracker_db(given: str | None = None) -> Path:
-    return Path(
+def tracker_db(given: str | None = None) -> Path | str:
+    """Rasa's tracker store: a SQLite file, or the postgresql:// URL Rasa itself uses in the cluster."""
+    value = (
         given or os.environ.get("HANDOFF_TRACKER_DB") or os.environ.get("TRACKER_DB") or "var/rasa_tracker.db"
     )
+    return value if value.startswith(("postgresql://", "postgres://")) else Path(value)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -59,22 +62,23 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sub.add_parser("audit", help="list exports, erasures and purges")
 
 
-async def _migrated(path: Path) -> None:
-    conn = await db.connect(path)
-    await conn.close()
-
-
 def run(args: argparse.Namespace) -> str:
-    handoff_db = Path(os.environ.get("HANDOFF_DB", "var/handoff.db"))
-    asyncio.run(_migrated(handoff_db))
-    files = os.environ.get("HANDOFF_ATTACHMENTS_DIR")
-    store = PrivacyStore(
-        handoff_db, tracker_db(getattr(args, "tracker_db", None)), Path(files) if files else None
-    )
+    return asyncio.run(_run(args, load_storage_settings()))
+
+
+async def _run(args: argparse.Namespace, storage: StorageSettings) -> str:
+    database = await db.open_database(storage)
+    try:
+        store = PrivacyStore(database, tracker_db(getattr(args, "tracker_db", None)), storage.files_dir)
+        return await _command(args, store)
+    finally:
+        await database.close()
+
+
+async def _command(args: argparse.Namespace, store: PrivacyStore) -> str:
     if args.privacy_command == "export":
-        data = json.dumps(
-            store.export(CustomerKey.parse(args.customer), args.actor), indent=2, ensure_ascii=False
-        )
+        customer = CustomerKey.parse(args.customer)
+        data = json.dumps(await store.export(customer, args.actor), indent=2, ensure_ascii=False)
         if args.out is None:
             return data
         args.out.write_text(data + "\n", encoding="utf-8")
@@ -83,16 +87,16 @@ def run(args: argparse.Namespace) -> str:
         customer = CustomerKey.parse(args.customer)
         if not args.yes:
             raise ConfigError("erasing cannot be undone: add --yes to confirm")
-        counts = store.erase(customer, args.actor)
+        counts = await store.erase(customer, args.actor)
         removed = ", ".join(f"{n} {what}" for what, n in counts.items() if n) or "nothing was held"
         return f"erased {customer.channel}:{customer.user_id}: {removed}"
     if args.privacy_command == "purge":
         days = args.days if args.days is not None else retention_days()
-        counts = store.purge_older_than(days, actor="retention command")
+        counts = await store.purge_older_than(days, actor="retention command")
         return f"purged data older than {days} days: " + (
             ", ".join(f"{n} {what}" for what, n in counts.items()) or "nothing that old"
         )
     return "\n".join(
         f"{row['at']}\t{row['action']}\t{row['actor']}\t{row['customer_hash'] or '-'}\t{row['details']}"
-        for row in store.audit_log()
+        for row in await store.audit_log()
     )

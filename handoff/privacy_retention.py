@@ -13,7 +13,7 @@ from aiohttp import web
 
 from handoff.privacy_cli import retention_days, tracker_db
 from handoff.privacy_store import PrivacyStore
-from handoff.state import SETTINGS
+from handoff.state import DATABASE, SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +21,14 @@ log = logging.getLogger(__name__)
 async def retention_loop(app: web.Application) -> AsyncIterator[None]:
     days = retention_days()
     pause = float(os.environ.get("HANDOFF_RETENTION_CHECK_SECONDS", "3600"))
-    store = PrivacyStore(app[SETTINGS].db, tracker_db(), app[SETTINGS].files_dir)
+    store = PrivacyStore(app[DATABASE], tracker_db(), app[SETTINGS].files_dir)
 
     async def loop() -> None:
         while True:
             try:
-                counts = await asyncio.to_thread(store.purge_older_than, days, "retention schedule")
+                # Several handoff processes: one purges, the others skip this round.
+                async with app[DATABASE].exclusive("handoff-retention") as mine:
+                    counts = await store.purge_older_than(days, "retention schedule") if mine else {}
                 if counts:
                     log.info("retention: purged data older than %d days: %s", days, counts)
             except Exception:

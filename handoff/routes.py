@@ -27,6 +27,7 @@ def setup_console_routes(app: web.Application) -> None:
     app.router.add_get("/widget.js", widget.script)
     app.router.add_get("/demo", widget.demo)
     app.router.add_get("/help", help_center.index)
+    app.router.add_get("/help/privacy", help_center.privacy_notice)  # before the article route
     app.router.add_get("/help/{doc_id}", help_center.article)
     app.router.add_static("/static", widget.STATIC_DIR, append_version=True)
     app.router.add_static("/web", widget.WEB_DIR)

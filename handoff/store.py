@@ -1,5 +1,5 @@
-"""Ticket and agent storage. Every SQL statement of the service lives here, so another database
-(PostgreSQL through asyncpg) means another implementation of this one class."""
+"""Ticket and agent storage. Every SQL statement of the service lives here, in SQL that SQLite and
+PostgreSQL both run (handoff/database.py: `?` placeholders, one interface for both)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import aiosqlite
-
-from handoff.errors import DuplicateUser, InvalidTransition, TicketNotFound, UserNotFound
+from handoff.database import Database, Queries, Row
+from handoff.errors import (
+    DuplicateUser,
+    InvalidTransition,
+    OpenTicketExists,
+    TicketNotFound,
+    UniqueViolation,
+    UserNotFound,
+)
 from handoff.models import (
     OPEN_STATUSES,
     Attachment,
@@ -42,12 +48,31 @@ def _time(value: str | None) -> dt.datetime | None:
 class Store:
     """Async access to tickets, messages, notes, agents and canned responses."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    @property
+    def database(self) -> Database:
+        return self._db
 
     # ---- tickets -------------------------------------------------------------------------------
     async def create_ticket(self, request: HandoffRequest, status: Status, now: dt.datetime) -> int:
-        cursor = await self._conn.execute(
+        """The new ticket's id. An incident for a conversation that has an open one raises OpenTicketExists
+        (a unique index: two requests at once on two processes still make one ticket)."""
+        try:
+            async with self._db.transaction() as tx:
+                ticket_id = await self._insert_ticket(tx, request, status, now)
+                await tx.executemany(
+                    "INSERT INTO messages (ticket_id, role, text, timestamp, author) VALUES (?, ?, ?, ?, ?)",
+                    [(ticket_id, e.role, e.text, _iso(e.timestamp), e.author) for e in request.transcript],
+                )
+        except UniqueViolation as exc:
+            raise OpenTicketExists(request.conversation_id) from exc
+        return ticket_id
+
+    @staticmethod
+    async def _insert_ticket(tx: Queries, request: HandoffRequest, status: Status, now: dt.datetime) -> int:
+        return await tx.insert(
             "INSERT INTO tickets (conversation_id, status, channel, customer_channel_user_id, customer_name,"
             " customer_email, summary, category, reason, escalation_type, queue, priority, contact_time,"
             " handoff_time, actions_taken, tracker_cursor, ticket_type, request_type, request_details,"
@@ -82,121 +107,128 @@ class Store:
                 request.language,
             ),
         )
-        ticket_id = int(cursor.lastrowid or 0)
-        await self._conn.executemany(
-            "INSERT INTO messages (ticket_id, role, text, timestamp, author) VALUES (?, ?, ?, ?, ?)",
-            [(ticket_id, e.role, e.text, _iso(e.timestamp), e.author) for e in request.transcript],
-        )
-        await self._conn.commit()
-        return ticket_id
 
     async def get_ticket(self, ticket_id: int, *, with_messages: bool = True) -> Ticket:
-        async with self._conn.execute(f"{_TICKET_SELECT} WHERE t.id = ?", (ticket_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchrow(f"{_TICKET_SELECT} WHERE t.id = ?", (ticket_id,))
         if row is None:
             raise TicketNotFound(ticket_id)
         if not with_messages:
             return self._ticket(row, [], [])
         return await self._full_ticket(row)
 
-    async def _full_ticket(self, row: aiosqlite.Row) -> Ticket:
+    async def _full_ticket(self, row: Row) -> Ticket:
         ticket_id = int(row["id"])
         ticket = self._ticket(row, await self.messages(ticket_id), await self.notes(ticket_id))
         return ticket.model_copy(update={"attachments": await self.attachments(ticket_id)})
 
     async def tickets_for_conversation(self, conversation_id: str) -> list[Ticket]:
-        async with self._conn.execute(
+        rows = await self._db.fetch(
             f"{_TICKET_SELECT} WHERE t.conversation_id = ? ORDER BY t.id", (conversation_id,)
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [await self._full_ticket(r) for r in rows]
 
     async def tickets_for_customer(self, channel_user_id: str, limit: int = 20) -> list[Ticket]:
         """The customer's newest tickets first, without messages (what a status question needs)."""
-        async with self._conn.execute(
+        rows = await self._db.fetch(
             f"{_TICKET_SELECT} WHERE t.customer_channel_user_id = ? ORDER BY t.id DESC LIMIT ?",
             (channel_user_id, limit),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [self._ticket(r, [], []) for r in rows]
 
     async def open_ticket_for_conversation(self, conversation_id: str) -> Ticket | None:
-        async with self._conn.execute(
+        row = await self._db.fetchrow(
             f"{_TICKET_SELECT} WHERE t.conversation_id = ? AND t.ticket_type = 'incident'"
             " AND t.status IN ('waiting', 'assigned', 'offline')"
             " ORDER BY t.id DESC LIMIT 1",
             (conversation_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return self._ticket(row, [], []) if row else None
 
     async def list_tickets(self, statuses: Sequence[Status], limit: int = 200) -> list[Ticket]:
         marks = ", ".join("?" for _ in statuses)
-        async with self._conn.execute(
+        rows = await self._db.fetch(
             f"{_TICKET_SELECT} WHERE t.status IN ({marks}) ORDER BY {_PRIORITY_ORDER} LIMIT ?",
             (*statuses, limit),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [self._ticket(r, [], []) for r in rows]
 
     async def recent_closed(self, limit: int = 50) -> list[Ticket]:
-        async with self._conn.execute(
+        rows = await self._db.fetch(
             f"{_TICKET_SELECT} WHERE t.status NOT IN ('waiting', 'assigned') ORDER BY t.id DESC LIMIT ?",
             (limit,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [self._ticket(r, [], []) for r in rows]
 
     async def rated_tickets(self, limit: int = 1000) -> list[Ticket]:
         """Tickets with a satisfaction rating, newest first."""
-        async with self._conn.execute(
+        rows = await self._db.fetch(
             f"{_TICKET_SELECT} WHERE t.satisfaction_rating IS NOT NULL ORDER BY t.id DESC LIMIT ?", (limit,)
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [self._ticket(r, [], []) for r in rows]
 
+    async def waiting_by_queue(self) -> dict[str, tuple[int, dt.datetime]]:
+        """Per queue: how many tickets wait and since when the oldest (all of them, one query)."""
+        rows = await self._db.fetch(
+            "SELECT queue, COUNT(*), MIN(handoff_time) FROM tickets WHERE status = 'waiting' GROUP BY queue"
+        )
+        return {r[0]: (int(r[1]), _time(r[2]) or utc_now()) for r in rows}
+
     async def waiting_ahead(self, ticket: Ticket) -> int:
-        """How many waiting tickets in the same queue come before this one."""
-        async with self._conn.execute(
-            f"SELECT t.id FROM tickets t WHERE t.status = 'waiting' AND t.queue = ?"
-            f" ORDER BY {_PRIORITY_ORDER}",
+        """How many waiting tickets in the same queue come before this one (read from the database, so
+        every handoff process tells the same place)."""
+        rows = await self._db.fetch(
+            f"SELECT t.id FROM tickets t WHERE t.status = 'waiting' AND t.queue = ? ORDER BY {_PRIORITY_ORDER}",
             (ticket.queue,),
-        ) as cursor:
-            ids = [int(r[0]) for r in await cursor.fetchall()]
+        )
+        ids = [int(r[0]) for r in rows]
         return ids.index(ticket.ticket_id) if ticket.ticket_id in ids else 0
 
     async def transition(
         self, ticket_id: int, allowed_from: Sequence[Status], to: Status, **columns: Any
     ) -> Ticket:
-        """Move a ticket to `to` if its status is one of `allowed_from`; set extra columns on the way."""
-        ticket = await self.get_ticket(ticket_id, with_messages=False)
-        if ticket.status not in allowed_from:
-            raise InvalidTransition(f"ticket {ticket_id} is {ticket.status}")
+        """Move a ticket to `to` if its status is one of `allowed_from`; set extra columns on the way.
+
+        One conditional UPDATE: of two agents claiming the same ticket on two processes, one wins and the
+        other gets InvalidTransition."""
         sets = ", ".join(f"{name} = ?" for name in ["status", *columns])
         values = [to, *(_iso(v) if isinstance(v, dt.datetime) else v for v in columns.values())]
-        await self._conn.execute(f"UPDATE tickets SET {sets} WHERE id = ?", (*values, ticket_id))
-        await self._conn.commit()
-        return await self.get_ticket(ticket_id, with_messages=False)
+        marks = ", ".join("?" for _ in allowed_from)
+        changed = await self._db.execute(
+            f"UPDATE tickets SET {sets} WHERE id = ? AND status IN ({marks})",
+            (*values, ticket_id, *allowed_from),
+        )
+        ticket = await self.get_ticket(ticket_id, with_messages=False)
+        if not changed:
+            raise InvalidTransition(f"ticket {ticket_id} is {ticket.status}")
+        return ticket
 
     async def update(self, ticket_id: int, **columns: Any) -> None:
         await self.get_ticket(ticket_id, with_messages=False)
         sets = ", ".join(f"{name} = ?" for name in columns)
         values = [_iso(v) if isinstance(v, dt.datetime) else v for v in columns.values()]
-        await self._conn.execute(f"UPDATE tickets SET {sets} WHERE id = ?", (*values, ticket_id))
-        await self._conn.commit()
+        await self._db.execute(f"UPDATE tickets SET {sets} WHERE id = ?", (*values, ticket_id))
 
     async def mark_first_response(self, ticket_id: int, now: dt.datetime) -> bool:
-        cursor = await self._conn.execute(
+        changed = await self._db.execute(
             "UPDATE tickets SET first_agent_response_time = ? WHERE id = ? AND first_agent_response_time IS NULL",
             (_iso(now), ticket_id),
         )
-        await self._conn.commit()
-        return cursor.rowcount > 0
+        return changed > 0
 
     async def tracker_cursor(self, ticket_id: int) -> float:
-        async with self._conn.execute("SELECT tracker_cursor FROM tickets WHERE id = ?", (ticket_id,)) as cur:
-            row = await cur.fetchone()
+        row = await self._db.fetchrow("SELECT tracker_cursor FROM tickets WHERE id = ?", (ticket_id,))
         return float(row[0]) if row else 0.0
+
+    async def notified_positions(self) -> dict[int, int]:
+        """The queue place each waiting customer was last told, by ticket (kept in the database, so a
+        customer hears each better place once, whichever process runs the queue updates)."""
+        rows = await self._db.fetch(
+            "SELECT id, notified_position FROM tickets WHERE status = 'waiting' AND notified_position IS NOT NULL"
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    async def set_notified_position(self, ticket_id: int, position: int | None) -> None:
+        await self._db.execute("UPDATE tickets SET notified_position = ? WHERE id = ?", (position, ticket_id))
 
     # ---- messages and notes --------------------------------------------------------------------
     async def add_message(
@@ -208,28 +240,25 @@ class Store:
         author: str | None = None,
     ) -> Message:
         when = timestamp or utc_now()
-        cursor = await self._conn.execute(
+        message_id = await self._db.insert(
             "INSERT INTO messages (ticket_id, role, text, timestamp, author) VALUES (?, ?, ?, ?, ?)",
             (ticket_id, role, text, _iso(when), author),
         )
-        await self._conn.commit()
-        return Message(id=int(cursor.lastrowid or 0), role=role, text=text, timestamp=when, author=author)
+        return Message(id=message_id, role=role, text=text, timestamp=when, author=author)
 
     async def set_delivery(self, message: Message, error: str | None) -> Message:
         """Record whether an agent's message reached the customer (error None) or why it did not."""
         status = "failed" if error else "delivered"
-        await self._conn.execute(
+        await self._db.execute(
             "UPDATE messages SET delivery_status = ?, delivery_error = ? WHERE id = ?",
             (status, error, message.id),
         )
-        await self._conn.commit()
         return message.model_copy(update={"delivery_status": status, "delivery_error": error})
 
     async def messages(self, ticket_id: int) -> list[Message]:
-        async with self._conn.execute(
+        rows = await self._db.fetch(
             "SELECT * FROM messages WHERE ticket_id = ? ORDER BY timestamp, id", (ticket_id,)
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [
             Message(
                 id=r["id"],
@@ -246,30 +275,27 @@ class Store:
     async def add_note(self, ticket_id: int, author: str, text: str) -> Note:
         await self.get_ticket(ticket_id, with_messages=False)
         now = utc_now()
-        cursor = await self._conn.execute(
+        note_id = await self._db.insert(
             "INSERT INTO notes (ticket_id, author, text, created_at) VALUES (?, ?, ?, ?)",
             (ticket_id, author, text, _iso(now)),
         )
-        await self._conn.commit()
-        return Note(id=int(cursor.lastrowid or 0), author=author, text=text, created_at=now)
+        return Note(id=note_id, author=author, text=text, created_at=now)
 
     async def notes(self, ticket_id: int) -> list[Note]:
-        async with self._conn.execute(
-            "SELECT * FROM notes WHERE ticket_id = ? ORDER BY id", (ticket_id,)
-        ) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._db.fetch("SELECT * FROM notes WHERE ticket_id = ? ORDER BY id", (ticket_id,))
         return [
             Note(id=r["id"], author=r["author"], text=r["text"], created_at=_time(r["created_at"]))
             for r in rows
         ]
 
     async def canned_responses(self) -> list[dict[str, Any]]:
-        async with self._conn.execute("SELECT id, title, text FROM canned_responses ORDER BY id") as cursor:
-            return [dict(r) for r in await cursor.fetchall()]
+        return [
+            dict(r) for r in await self._db.fetch("SELECT id, title, text FROM canned_responses ORDER BY id")
+        ]
 
     # ---- customers' files (metadata only; the bytes are in handoff/attachment_files.py) ----------
     async def add_attachment(self, conversation_id: str, channel: str, item: Attachment, sha256: str) -> None:
-        await self._conn.execute(
+        await self._db.execute(
             "INSERT INTO attachments (id, conversation_id, ticket_id, channel, name, content_type, size,"
             " sha256, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -284,30 +310,26 @@ class Store:
                 _iso(item.received_at),
             ),
         )
-        await self._conn.commit()
 
     async def link_attachments(self, conversation_id: str, ticket_id: int) -> int:
         """Give the conversation's files sent before there was a ticket to this ticket; how many."""
-        cursor = await self._conn.execute(
+        return await self._db.execute(
             "UPDATE attachments SET ticket_id = ? WHERE conversation_id = ? AND ticket_id IS NULL",
             (ticket_id, conversation_id),
         )
-        await self._conn.commit()
-        return cursor.rowcount
 
     async def attachments(self, ticket_id: int) -> list[Attachment]:
-        async with self._conn.execute(
+        rows = await self._db.fetch(
             "SELECT * FROM attachments WHERE ticket_id = ? ORDER BY received_at, id", (ticket_id,)
-        ) as cursor:
-            return [self._attachment(r) for r in await cursor.fetchall()]
+        )
+        return [self._attachment(r) for r in rows]
 
     async def get_attachment(self, attachment_id: str) -> Attachment | None:
-        async with self._conn.execute("SELECT * FROM attachments WHERE id = ?", (attachment_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchrow("SELECT * FROM attachments WHERE id = ?", (attachment_id,))
         return self._attachment(row) if row else None
 
     @staticmethod
-    def _attachment(row: aiosqlite.Row) -> Attachment:
+    def _attachment(row: Row) -> Attachment:
         return Attachment(
             id=row["id"],
             name=row["name"],
@@ -322,51 +344,44 @@ class Store:
         self, username: str, display_name: str, password_hash: str, role: str, skills: Sequence[str] = ()
     ) -> Agent:
         try:
-            cursor = await self._conn.execute(
+            user_id = await self._db.insert(
                 "INSERT INTO users (username, display_name, password_hash, role, skills, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (username, display_name, password_hash, role, json.dumps(list(skills)), _iso(utc_now())),
             )
-        except aiosqlite.IntegrityError as exc:
+        except UniqueViolation as exc:
             raise DuplicateUser(username) from exc
-        await self._conn.commit()
-        return await self.get_user(int(cursor.lastrowid or 0))
+        return await self.get_user(user_id)
 
     async def get_user(self, user_id: int) -> Agent:
-        async with self._conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchrow("SELECT * FROM users WHERE id = ?", (user_id,))
         if row is None:
             raise UserNotFound(user_id)
         return self._agent(row)
 
     async def find_user(self, username: str) -> Agent:
-        async with self._conn.execute("SELECT * FROM users WHERE username = ?", (username,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchrow("SELECT * FROM users WHERE username = ?", (username,))
         if row is None:
             raise UserNotFound(username)
         return self._agent(row)
 
     async def list_users(self) -> list[Agent]:
-        async with self._conn.execute("SELECT * FROM users ORDER BY username") as cursor:
-            return [self._agent(r) for r in await cursor.fetchall()]
+        return [self._agent(r) for r in await self._db.fetch("SELECT * FROM users ORDER BY username")]
 
     async def set_password(self, user_id: int, password_hash: str) -> None:
-        await self._conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
-        await self._conn.commit()
+        await self._db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
 
     async def set_skills(self, user_id: int, skills: Sequence[str]) -> None:
-        await self._conn.execute(
+        await self._db.execute(
             "UPDATE users SET skills = ? WHERE id = ?", (json.dumps(list(skills)), user_id)
         )
-        await self._conn.commit()
 
     async def set_presence(self, user_id: int, presence: str) -> None:
-        await self._conn.execute("UPDATE users SET presence = ? WHERE id = ?", (presence, user_id))
-        await self._conn.commit()
+        await self._db.execute("UPDATE users SET presence = ? WHERE id = ?", (presence, user_id))
 
     # ---- row mapping ---------------------------------------------------------------------------
     @staticmethod
-    def _agent(row: aiosqlite.Row) -> Agent:
+    def _agent(row: Row) -> Agent:
         return Agent(
             id=row["id"],
             username=row["username"],
@@ -378,7 +393,7 @@ class Store:
         )
 
     @staticmethod
-    def _ticket(row: aiosqlite.Row, messages: list[Message], notes: list[Note]) -> Ticket:
+    def _ticket(row: Row, messages: list[Message], notes: list[Note]) -> Ticket:
         return Ticket(
             ticket_id=row["id"],
             conversation_id=row["conversation_id"],

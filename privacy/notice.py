@@ -35,6 +35,10 @@ class NoticeMemory:
         self._told: OrderedDict[str, None] = OrderedDict()
         self._limit = limit
 
+    def seen(self, conversation_id: str) -> bool:
+        """Whether `conversation_id` is remembered, without remembering it."""
+        return conversation_id in self._told
+
     def first_time(self, conversation_id: str) -> bool:
         if conversation_id in self._told:
             self._told.move_to_end(conversation_id)

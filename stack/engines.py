@@ -30,15 +30,15 @@ class EngineError(RuntimeError):
     """A database server could not be set up or did not come up."""
 
 
-def _wait_for_port(port: int, timeout: float, name: str) -> None:
+def _wait_for_port(port: int, timeout: float, name: str, host: str = HOST) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             probe.settimeout(0.5)
-            if probe.connect_ex((HOST, port)) == 0:
+            if probe.connect_ex((host, port)) == 0:
                 return
         time.sleep(0.1)
-    raise EngineError(f"{name} did not listen on {HOST}:{port} within {timeout:.0f} s")
+    raise EngineError(f"{name} did not listen on {host}:{port} within {timeout:.0f} s")
 
 
 @dataclass
@@ -51,6 +51,9 @@ class PostgresServer:
     password: str = "assistant"
     user: str = "assistant"
     log_file: Path | None = None
+    # The address it listens on, and a network (CIDR) whose hosts may log in with the password besides it.
+    host: str = HOST
+    client_network: str | None = None
     _run_as: list[str] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -64,7 +67,7 @@ class PostgresServer:
             self.log_file = self.data_dir.parent / "postgres.log"
 
     def url(self, database: str) -> str:
-        return f"postgresql://{self.user}:{self.password}@{HOST}:{self.port}/{database}"
+        return f"postgresql://{self.user}:{self.password}@{self.host}:{self.port}/{database}"
 
     def _chown(self, path: Path) -> None:
         if self._run_as:
@@ -98,29 +101,67 @@ class PostgresServer:
         pwfile.unlink()
         if result.returncode != 0:
             raise EngineError(f"initdb failed: {result.stderr.strip() or result.stdout.strip()}")
+        if self.client_network is not None:  # initdb lets in this machine only
+            with (self.data_dir / "pg_hba.conf").open("a", encoding="utf-8") as hba:
+                hba.write(f"host all all {self.client_network} scram-sha-256\n")
 
-    def start(self, timeout: float = 30.0) -> None:
+    def prepare(self) -> None:
+        """Create the data folder on first use; later starts reuse it (crash recovery replays the WAL)."""
         assert self.data_dir is not None and self.log_file is not None
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb()
         if self.log_file.exists():
             self._chown(self.log_file)
-        options = f"-c listen_addresses={HOST} -c port={self.port} -c unix_socket_directories={self.data_dir.parent}"
-        options += " -c max_connections=200 -c fsync=on"
-        pg_ctl = [
-            *self._run_as,
-            str(postgres_bin("pg_ctl")),
-            "-D",
-            str(self.data_dir),
-            "-l",
-            str(self.log_file),
+
+    def _settings(self) -> list[str]:
+        assert self.data_dir is not None
+        settings = [
+            f"listen_addresses={self.host}",
+            f"port={self.port}",
+            f"unix_socket_directories={self.data_dir.parent}",
         ]
+        return [*settings, "max_connections=200", "fsync=on"]
+
+    def server_command(self) -> list[str]:
+        """`postgres` in the foreground, for a supervisor that restarts it (stack/engine_services.py)."""
+        self.prepare()
+        assert self.data_dir is not None
+        options = [arg for setting in self._settings() for arg in ("-c", setting)]
+        return [*self._run_as, str(postgres_bin("postgres")), "-D", str(self.data_dir), *options]
+
+    def is_ready(self) -> bool:
+        """Accepting connections (not just listening: crash recovery refuses them until it is done)."""
+        ready = subprocess.run(
+            [str(postgres_bin("pg_isready")), "-q", "-h", self.host, "-p", str(self.port), "-t", "2"],
+            capture_output=True,
+        )
+        return ready.returncode == 0
+
+    def start(self, timeout: float = 30.0) -> None:
+        assert self.data_dir is not None and self.log_file is not None
+        self.prepare()
+        options = " ".join(f"-c {setting}" for setting in self._settings())
         result = subprocess.run(
-            [*pg_ctl, "-o", options, "-w", "-t", str(int(timeout)), "start"], capture_output=True, text=True
+            [
+                *self._run_as,
+                str(postgres_bin("pg_ctl")),
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_file),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                str(int(timeout)),
+                "start",
+            ],
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             raise EngineError(f"PostgreSQL did not start: {result.stderr.strip()}\n{self.log_tail()}")
-        _wait_for_port(self.port, timeout, "PostgreSQL")
+        _wait_for_port(self.port, timeout, "PostgreSQL", self.host)
 
     def stop(self, mode: str = "fast") -> None:
         assert self.data_dir is not None
@@ -157,7 +198,7 @@ class PostgresServer:
         psql = [
             str(shutil.which("psql")),
             "-h",
-            HOST,
+            self.host,
             "-p",
             str(self.port),
             "-U",
@@ -203,29 +244,53 @@ class RedisServer:
     data_dir: Path | None = None
     log_file: Path | None = None
     process: subprocess.Popen[bytes] | None = None
+    # The address it listens on; a password is needed by clients from other machines.
+    host: str = HOST
+    password: str | None = None
 
     def __post_init__(self) -> None:
         ensure_packages({"redis-server": "redis-server"})
 
     @property
     def url(self) -> str:
-        return f"redis://{HOST}:{self.port}/0"
+        credentials = f":{self.password}@" if self.password else ""
+        return f"redis://{credentials}{self.host}:{self.port}/0"
 
-    def start(self, timeout: float = 15.0) -> None:
-        command = [str(shutil.which("redis-server")), "--bind", HOST, "--port", str(self.port)]
+    def server_command(self) -> list[str]:
+        """`redis-server` in the foreground; with `data_dir`, every write is in its append-only file."""
+        command = [str(shutil.which("redis-server")), "--bind", self.host, "--port", str(self.port)]
         command += ["--protected-mode", "yes", "--save", ""]
+        if self.password:
+            command += ["--requirepass", self.password]
         if self.data_dir is not None:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             command += ["--dir", str(self.data_dir), "--appendonly", "yes"]
         else:
             command += ["--appendonly", "no"]
+        return command
+
+    def is_ready(self) -> bool:
+        """Answers PING (a loaded append-only file: it answers LOADING until then)."""
+        try:
+            with socket.create_connection((self.host, self.port), timeout=2.0) as connection:
+                if self.password:
+                    connection.sendall(f"AUTH {self.password}\r\n".encode())
+                    if not connection.recv(64).startswith(b"+OK"):
+                        return False
+                connection.sendall(b"PING\r\n")
+                return connection.recv(64).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def start(self, timeout: float = 15.0) -> None:
+        command = self.server_command()
         log = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
         )
         if self.log_file:
             log.close()  # type: ignore[union-attr]
-        _wait_for_port(self.port, timeout, "Redis")
+        _wait_for_port(self.port, timeout, "Redis", self.host)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

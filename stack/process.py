@@ -24,10 +24,17 @@ class ServiceProcess:
     env: dict[str, str]
     cwd: Path
     log_file: Path
-    health_url: str
+    health_url: str = ""
     health_headers: dict[str, str] = field(default_factory=dict)
+    # For a server that speaks no HTTP (PostgreSQL, Redis): its own readiness probe instead of health_url.
+    health_check: Callable[[], bool] | None = None
+    # What asks the server to stop (PostgreSQL's fast shutdown is SIGINT; SIGTERM waits for every client).
+    stop_signal: signal.Signals = signal.SIGTERM
     # Run once the server is healthy again after a restart (e.g. warm the knowledge base up).
     after_restart: Callable[[], object] | None = None
+    # Run as soon as the supervisor notices the server stopped (e.g. keep HAProxy from sending it customers
+    # until `after_restart` has warmed it up again).
+    when_stopped: Callable[[], object] | None = None
     process: subprocess.Popen[bytes] | None = None
 
     def start(self, *, append_log: bool = False) -> None:
@@ -61,6 +68,8 @@ class ServiceProcess:
         return None if self.process is None else self.process.poll()
 
     def is_healthy(self) -> bool:
+        if self.health_check is not None:
+            return self.health_check()
         try:
             return httpx.get(self.health_url, headers=self.health_headers, timeout=2.0).status_code == 200
         except httpx.HTTPError:
@@ -73,7 +82,7 @@ class ServiceProcess:
         if self.process is None or self.process.poll() is not None:
             return
         try:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, self.stop_signal)
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)

@@ -44,12 +44,27 @@ def load_or_create_secrets(path: Path) -> Secrets:
             changed = True
         values[name] = value
     if changed:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(stored, handle, indent=2)
+        _write_private(path, stored)
     return Secrets(
         rasa_auth_token=values["RASA_AUTH_TOKEN"],
         handoff_api_token=values["HANDOFF_API_TOKEN"],
         handoff_session_secret=values["HANDOFF_SESSION_SECRET"],
     )
+
+
+def stored_secret(path: Path, name: str) -> str:
+    """One more secret in the same kind of file (e.g. the cluster's PostgreSQL password): the environment's
+    value wins, else the stored one, else a new one that is stored for the next start."""
+    stored: dict[str, str] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    value = os.environ.get(name) or stored.get(name)
+    if not value:
+        value = stored[name] = new_secret()
+        _write_private(path, stored)
+    return value
+
+
+def _write_private(path: Path, stored: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(stored, handle, indent=2)

@@ -37,18 +37,20 @@ class StackConfig:
     handoff_port: int = 8300
     start_timeout: float = 240.0
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Where the three entry points are (this machine; HAProxy's address when the servers are spread out).
+    host: str = HOST
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{HOST}:{self.rasa_port}"
+        return f"http://{self.host}:{self.rasa_port}"
 
     @property
     def action_url(self) -> str:
-        return f"http://{HOST}:{self.action_port}"
+        return f"http://{self.host}:{self.action_port}"
 
     @property
     def handoff_url(self) -> str:
-        return f"http://{HOST}:{self.handoff_port}"
+        return f"http://{self.host}:{self.handoff_port}"
 
 
 def isolated_config(workdir: Path, extra_env: dict[str, str] | None = None) -> StackConfig:
@@ -69,56 +71,86 @@ def isolated_config(workdir: Path, extra_env: dict[str, str] | None = None) -> S
     )
 
 
-def build_services(config: StackConfig) -> list[ServiceProcess]:
+def shared_env(config: StackConfig) -> dict[str, str]:
+    """What every server of the assistant is told: where the others are (the entry points) and the tokens.
+    Each server's own settings follow, then `config.extra_env`, which wins (the cluster's database URLs)."""
     secrets = config.secrets
-    shared = {
+    return {
         "RASA_URL": config.rasa_url,
         "RASA_AUTH_TOKEN": secrets.rasa_auth_token,
         "HANDOFF_URL": config.handoff_url,
         "HANDOFF_API_TOKEN": secrets.handoff_api_token,
         "KB_INDEX_DIR": str(config.kb_index_dir),
         "HELP_CENTER_URL": f"{config.handoff_url}/help",
-        # Handoff requests kept while the handoff service is down (actions/handoff_outbox.py).
-        "HANDOFF_OUTBOX": str(config.handoff_db.with_name("handoff_outbox.json")),
-        **config.extra_env,
     }
-    handoff = ServiceProcess(
-        name="handoff service",
+
+
+def _numbered(name: str, instance: int | None) -> str:
+    """`name`, or `name N` for instance N of several (the cluster profile); logs use the same number."""
+    return name if instance is None else f"{name} {instance}"
+
+
+def _suffix(instance: int | None) -> str:
+    return "" if instance is None else str(instance)
+
+
+def handoff_service(
+    config: StackConfig, *, port: int, instance: int | None = None, host: str = HOST
+) -> ServiceProcess:
+    """One handoff process listening on `port` (the entry point itself, or one instance behind HAProxy)."""
+    return ServiceProcess(
+        name=_numbered("handoff service", instance),
         command=[str(paths.APP_PYTHON), "-m", "handoff"],
         env=offline_env(
             {
-                **shared,
-                "HANDOFF_HOST": HOST,
-                "HANDOFF_PORT": str(config.handoff_port),
+                **shared_env(config),
+                "HANDOFF_HOST": host,
+                "HANDOFF_PORT": str(port),
                 "HANDOFF_DB": str(config.handoff_db),
                 # Erasure and retention reach into Rasa's tracker store too.
                 "HANDOFF_TRACKER_DB": str(config.tracker_db),
-                "HANDOFF_SESSION_SECRET": secrets.handoff_session_secret,
+                "HANDOFF_SESSION_SECRET": config.secrets.handoff_session_secret,
+                **config.extra_env,
             }
         ),
         cwd=paths.REPO_ROOT,
-        log_file=config.log_dir / "handoff.log",
-        health_url=f"{config.handoff_url}/health",
+        log_file=config.log_dir / f"handoff{_suffix(instance)}.log",
+        health_url=f"http://{host}:{port}/health",
     )
-    actions = ServiceProcess(
-        name="action server",
-        command=[
-            str(paths.APP_PYTHON),
-            "-m",
-            "rasa_sdk",
-            "--actions",
-            "actions",
-            "--port",
-            str(config.action_port),
-        ],
-        env=offline_env({**shared, "SANIC_HOST": HOST}),
+
+
+def action_service(
+    config: StackConfig, *, port: int, instance: int | None = None, host: str = HOST
+) -> ServiceProcess:
+    """One action server on `port`; each keeps its own outbox of handoff requests waiting for the service."""
+    action_url = f"http://{host}:{port}"
+    outbox = config.handoff_db.with_name(f"handoff_outbox{_suffix(instance)}.json")
+    return ServiceProcess(
+        name=_numbered("action server", instance),
+        command=[str(paths.APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        env=offline_env(
+            {
+                **shared_env(config),
+                # Handoff requests kept while the handoff service is down (actions/handoff_outbox.py).
+                "HANDOFF_OUTBOX": str(outbox),
+                "SANIC_HOST": host,
+                **config.extra_env,
+            }
+        ),
         cwd=paths.REPO_ROOT,
-        log_file=config.log_dir / "actions.log",
-        health_url=f"{config.action_url}/health",
-        after_restart=lambda: warm_up_action_server(config.action_url),
+        log_file=config.log_dir / f"actions{_suffix(instance)}.log",
+        health_url=f"{action_url}/health",
+        after_restart=lambda: warm_up_action_server(action_url),
     )
-    rasa = ServiceProcess(
-        name="Rasa server",
+
+
+def rasa_service(
+    config: StackConfig, *, port: int, instance: int | None = None, host: str = HOST
+) -> ServiceProcess:
+    """One Rasa server on `port`, on the model file of `config` (every instance on the same file)."""
+    secrets = config.secrets
+    return ServiceProcess(
+        name=_numbered("Rasa server", instance),
         command=[
             str(paths.RASA_BIN),
             "run",
@@ -128,9 +160,9 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
             # One argument: a token may start with "-", which argparse would read as an option.
             f"--auth-token={secrets.rasa_auth_token}",
             "--interface",
-            HOST,
+            host,
             "--port",
-            str(config.rasa_port),
+            str(port),
             "--endpoints",
             str(paths.ENDPOINTS_FILE),
             "--credentials",
@@ -140,16 +172,24 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
         ],
         env=offline_env(
             {
-                **shared,
+                **shared_env(config),
                 "ACTION_ENDPOINT_URL": f"{config.action_url}/webhook",
                 "TRACKER_DB": str(config.tracker_db),
+                **config.extra_env,
             }
         ),
         cwd=paths.REPO_ROOT,
-        log_file=config.log_dir / "rasa.log",
-        health_url=f"{config.rasa_url}/status?token={secrets.rasa_auth_token}",
+        log_file=config.log_dir / f"rasa{_suffix(instance)}.log",
+        health_url=f"http://{host}:{port}/status?token={secrets.rasa_auth_token}",
     )
-    return [handoff, actions, rasa]
+
+
+def build_services(config: StackConfig) -> list[ServiceProcess]:
+    return [
+        handoff_service(config, port=config.handoff_port),
+        action_service(config, port=config.action_port),
+        rasa_service(config, port=config.rasa_port),
+    ]
 
 
 def reply_text(messages: list[dict[str, Any]]) -> str:
@@ -214,7 +254,12 @@ class Stack:
         self, username: str, password: str, *, name: str | None = None, role: str = "agent"
     ) -> None:
         """Create an agent account in this stack's handoff DB through the real `python -m handoff users` CLI."""
-        env = {**os.environ, "HANDOFF_DB": str(self.config.handoff_db), "AGENT_PASSWORD": password}
+        env = {
+            **os.environ,
+            **self.config.extra_env,  # the cluster profile's HANDOFF_DATABASE_URL
+            "HANDOFF_DB": str(self.config.handoff_db),
+            "AGENT_PASSWORD": password,
+        }
         command = [str(paths.APP_PYTHON), "-m", "handoff", "users", "create", username, "--role", role]
         command += ["--name", name or username, "--password-env", "AGENT_PASSWORD"]
         done = subprocess.run(

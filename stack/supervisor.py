@@ -119,6 +119,11 @@ class Supervisor:
             record.restarts + 1,
             service.log_file,
         )
+        if service.when_stopped is not None:
+            try:
+                service.when_stopped()
+            except Exception:  # a hook must never stop the supervisor from restarting the server
+                logger.exception("Preparing the restart of the %s failed", service.name)
 
     def _restart(self, service: ServiceProcess, record: ChildRecord, now: float) -> None:
         record.restart_at = None

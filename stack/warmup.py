@@ -9,6 +9,7 @@ tracker store.
 from __future__ import annotations
 
 import logging
+import time
 
 import httpx
 
@@ -59,3 +60,18 @@ def warm_up_scripts(action_url: str, timeout: float = 120.0) -> bool:
 
 def warm_up_action_server(action_url: str) -> bool:
     return warm_up_knowledge_base(action_url) and warm_up_scripts(action_url)
+
+
+def wait_then_warm_up(action_url: str, timeout: float = 300.0) -> bool:
+    """For systemd's ExecStartPost (docs/deploy.md): wait until the action server answers its health check,
+    then warm it up. False when it never came up or the warm-up failed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{action_url}/health", timeout=2.0).status_code == 200:
+                return warm_up_action_server(action_url)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    logger.warning("The action server at %s did not answer within %.0f s; not warmed up", action_url, timeout)
+    return False

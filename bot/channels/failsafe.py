@@ -15,6 +15,11 @@ Two fixes, both applied by every channel that calls :func:`guard_message_handler
   quiet on purpose), or when handling the message raised, the customer gets :data:`FAILURE_TEXT`, and it is
   recorded in the tracker as a bot message (metadata ``{"failsafe": true}``), so agents and analytics see
   it too. If handling raised before Rasa saved the customer's message, the message is saved here.
+
+When the failure is in the shared storage itself (the conversation database or the lock store is down,
+``bot/scale/storage_failure.py``), nothing can be saved: the customer gets :data:`STORAGE_FAILURE_TEXT`
+(send it again in a minute) and nothing is recorded. A failing tracker store raises instead of letting
+Rasa start the conversation over (``bot/scale/tracker_failures.py``, installed here for every channel).
 """
 
 from __future__ import annotations
@@ -27,7 +32,11 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 
-from bot.channels.failure_message import FAILSAFE_METADATA, FAILURE_TEXT
+from bot.channels.action_response_check import validate_action_responses_once
+from bot.channels.failure_message import FAILSAFE_METADATA, FAILURE_TEXT, STORAGE_FAILURE_TEXT
+from bot.scale.storage_failure import is_storage_failure
+from bot.scale.tracker_failures import install_on_server_start, make_tracker_failures_loud
+from bot.sqlite_tracker_store import tune_sqlite_tracker_store
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +86,21 @@ class WatchedOutput(OutputChannel):
         return getattr(self.inner, attribute)
 
 
-def _agent() -> Any | None:
-    """Rasa's Agent (tracker store, lock store, processor), or None outside a running Rasa server."""
+def _app() -> Any | None:
+    """Rasa's Sanic app, or None outside a running Rasa server."""
     from sanic import Sanic
 
     for name in ("rasa_server", None):  # `rasa run --enable-api` names its app; without the API it is alone
         try:
-            return Sanic.get_app(name).ctx.agent
-        except Exception:  # SanicException: no such app; AttributeError: no agent loaded
+            return Sanic.get_app(name)
+        except Exception:  # SanicException: no such app
             continue
     return None
+
+
+def _agent() -> Any | None:
+    """Rasa's Agent (tracker store, lock store, processor), or None outside a running Rasa server."""
+    return getattr(getattr(_app(), "ctx", None), "agent", None)
 
 
 async def _is_quiet_on_purpose(agent: Any, sender_id: str) -> bool:
@@ -114,14 +128,19 @@ async def _record_failure(agent: Any, message: UserMessage) -> None:
         await agent.processor.save_tracker(tracker)
 
 
-async def tell_customer_we_failed(message: UserMessage, output: OutputChannel) -> None:
-    """Send the failure message, then record it (and the customer's message, if Rasa lost it)."""
+async def tell_customer_we_failed(
+    message: UserMessage, output: OutputChannel, storage_failed: bool = False
+) -> None:
+    """Send the failure message, then record it (and the customer's message, if Rasa lost it).
+
+    When the storage itself failed, ask for the message again and record nothing (it would fail too)."""
+    text = STORAGE_FAILURE_TEXT if storage_failed else FAILURE_TEXT
     try:
-        await output.send_response(message.sender_id, {"text": FAILURE_TEXT})
+        await output.send_response(message.sender_id, {"text": text})
     except Exception:
         log.exception("conversation %s: could not send the failure message", message.sender_id)
     agent = _agent()
-    if agent is None:
+    if agent is None or storage_failed:
         return
     try:
         await _record_failure(agent, message)
@@ -132,15 +151,25 @@ async def tell_customer_we_failed(message: UserMessage, output: OutputChannel) -
 def guard_message_handler(on_new_message: MessageHandler) -> MessageHandler:
     """Wrap Rasa's message handler so a failure on our side is answered, never silent."""
     limit_action_timeout()
+    # Not failsafes, but every channel starts here, before Rasa loads the model (docs/performance.md).
+    validate_action_responses_once()
+    tune_sqlite_tracker_store()
+    app = _app()
+    if app is not None:
+        install_on_server_start(app)
 
     async def handle(message: UserMessage) -> None:
         output = message.output_channel
         watched = WatchedOutput(output)
         message.output_channel = watched
+        make_tracker_failures_loud(_agent())  # again after a model reload replaced the agent
         try:
             await on_new_message(message)
-        except Exception:
+        except Exception as error:
             log.exception("conversation %s: handling a message failed", message.sender_id)
+            if is_storage_failure(error):
+                await tell_customer_we_failed(message, output, storage_failed=True)
+                return
         else:
             if watched.sent:
                 return

@@ -12,6 +12,9 @@ Typing while a person owns the chat:
   once per session every 2 s) to ``POST {HANDOFF_URL}/api/conversations/{id}/typing``.
 Without ``HANDOFF_URL``/``HANDOFF_API_TOKEN`` in the environment both are switched off.
 
+With ``REDIS_URL`` set, emits go through Redis (``bot/scale/socketio_manager.py``), so a reply, an agent
+message or a typing notice reaches the customer's socket from whichever Rasa instance sends it.
+
 Customer messages get the same checks as the REST channel (``customer_text.screen_customer_text``); a bad
 one is answered in the chat with what to fix, and never reaches NLU.
 """
@@ -45,6 +48,8 @@ from bot.channels.customer_text import (
 )
 from bot.channels.failsafe import guard_message_handler
 from bot.channels.privacy_notice import opening_notice
+from bot.channels.websocket_frames import keep_incoming_websocket_frames
+from bot.scale.socketio_manager import share_through_redis
 
 log = logging.getLogger(__name__)
 ROLE_KEY = "handoff_role"
@@ -134,10 +139,12 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        keep_incoming_websocket_frames()  # a message typed while Rasa is busy is not dropped
         # A failure on our side (action server down or slow) is answered in the chat, never silent.
         webhook = super().blueprint(guard_message_handler(on_new_message))
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
+        share_through_redis(sio)  # several Rasa instances: any of them reaches any socket
         relay = TypingRelay.from_env()
         pending: set[asyncio.Task[None]] = set()
 

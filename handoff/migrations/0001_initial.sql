@@ -1,5 +1,17 @@
 -- Tickets, their messages and internal notes; agent accounts; canned responses.
--- Portable SQL (TEXT timestamps in ISO 8601 UTC) so PostgreSQL can replace SQLite.
+-- Portable SQL (TEXT timestamps in ISO 8601 UTC): PostgreSQL runs it too (handoff/dialect.py turns
+-- AUTOINCREMENT and REAL into its words). Tables come before the tables that reference them.
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    skills TEXT NOT NULL DEFAULT '[]',
+    presence TEXT NOT NULL DEFAULT 'offline',
+    created_at TEXT NOT NULL
+);
+
 CREATE TABLE tickets (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     conversation_id TEXT NOT NULL,
@@ -37,17 +49,6 @@ CREATE TABLE messages (
     author TEXT
 );
 CREATE INDEX messages_ticket ON messages(ticket_id);
-
-CREATE TABLE users (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    username TEXT NOT NULL UNIQUE,
-    display_name TEXT NOT NULL,
-    password_hash TEXT NOT NULL,
-    role TEXT NOT NULL,
-    skills TEXT NOT NULL DEFAULT '[]',
-    presence TEXT NOT NULL DEFAULT 'offline',
-    created_at TEXT NOT NULL
-);
 
 CREATE TABLE notes (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

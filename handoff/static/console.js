@@ -84,8 +84,17 @@
       shown = data.tickets.map(function (t) { return t.ticket_id; });
       $("queue-summary").textContent = "Your queues: " + data.me.queues.join(", ") + ". " + waiting + " waiting.";
       document.title = (waiting ? "(" + waiting + ") " : "") + "IT support console";
+      if (queueFailed) { queueFailed = false; say("The queue is up to date again."); }
+    }).catch(function (e) {
+      // e.g. 503 while the ticket database restarts: say so, keep the last queue on screen, retry.
+      queueFailed = true;
+      say("The queue could not be loaded: " + e.message + " Trying again in 5 seconds.");
+      clearTimeout(queueRetry);
+      queueRetry = setTimeout(loadQueue, 5000);
     });
   }
+  var queueFailed = false;
+  var queueRetry = null;
 
   // A new handoff (or a transfer to me or my queue): a visible alert, the page title, a desktop
   // notification when allowed.
@@ -473,6 +482,14 @@
     var ws = new WebSocket(proto + location.host + "/console/ws");
     ws.onmessage = function (event) {
       var data = JSON.parse(event.data);
+      // Several handoff processes: updates from the others stopped (say so), or flow again (re-read all).
+      if (data.type === "live_interrupted") { say(data.message + " The queue may be out of date."); return; }
+      if (data.type === "resync") {
+        say("Live updates are back; the queue was reloaded.");
+        loadQueue();
+        if (current) { openTicket(current.ticket_id); }
+        return;
+      }
       if (data.type === "ticket_created") {
         notify("New handoff: ticket #" + data.ticket.ticket_id + " in " + queueLabel(data.ticket) + " (" + data.ticket.priority + " priority" + (data.ticket.status === "offline" ? ", nobody was online" : "") + ")", data.ticket.ticket_id);
       }

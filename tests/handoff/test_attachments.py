@@ -3,14 +3,13 @@ bytes, keeps it for the ticket, and an agent who may read the transcript downloa
 
 from __future__ import annotations
 
-import asyncio
 import struct
 import zlib
 
 from aiohttp.test_utils import TestClient
 
 from handoff.privacy_store import CustomerKey, PrivacyStore
-from handoff.state import SETTINGS, STORE
+from handoff.state import DATABASE, SETTINGS, STORE
 from handoff.users import hash_password
 from tests.handoff.conftest import AUTH, handoff_body
 from tests.handoff.test_console import PASSWORD, log_in
@@ -87,7 +86,7 @@ async def test_erasing_the_customer_deletes_their_files_from_disk(client: TestCl
     settings = client.app[SETTINGS]
     on_disk = settings.files_dir / item["id"]
     assert on_disk.is_file()
-    store = PrivacyStore(settings.db, None, settings.files_dir)
-    counts = await asyncio.to_thread(store.erase, CustomerKey("socketio", "conv-z"), "test")
+    store = PrivacyStore(client.app[DATABASE], None, settings.files_dir)
+    counts = await store.erase(CustomerKey("socketio", "conv-z"), "test")
     assert counts["files"] == 1 and counts["attachments"] == 1
     assert not on_disk.exists()

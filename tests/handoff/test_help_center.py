@@ -91,3 +91,16 @@ async def test_the_shipped_articles_are_served(make_client: ClientFactory) -> No
     client = await make_client(kb_dir=REPO_KB)
     text = await (await client.get("/help/password-reset")).text()
     assert "<h1>Reset your password</h1>" in text and "Forgot password?" in text
+
+
+async def test_the_privacy_notice_the_first_reply_links_to_is_a_real_page(
+    make_client: ClientFactory, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("HANDOFF_RETENTION_DAYS", "45")
+    client = await make_client(kb_dir=_kb(tmp_path))
+    page = await client.get("/help/privacy")
+    text = await page.text()
+    assert page.status == 200
+    assert "kept for 45 days" in text and "IT staff will never ask for your password" in text
+    assert "delete my data" in text  # how to use the right to erasure
+    assert 'href="/help/privacy"' in await (await client.get("/help")).text()

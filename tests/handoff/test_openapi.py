@@ -19,6 +19,7 @@ PUBLIC = {
     ("GET", "/widget.js"),
     ("GET", "/demo"),
     ("GET", "/help"),
+    ("GET", "/help/privacy"),
     ("GET", "/help/{doc_id}"),
     ("GET", "/static/{filename}"),
     ("GET", "/web/{filename}"),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from handoff.privacy_store import CustomerKey, PrivacyStore
+from handoff.state import DATABASE
 from tests.handoff.conftest import AUTH, handoff_body
 
 # The table Rasa 3.6's SQLTrackerStore creates (rasa/core/tracker_store.py, SQLEvent).
@@ -51,42 +52,47 @@ async def test_purge_removes_old_text_keeps_rating_and_leaves_recent_data(
                                         "new-chat": (now.timestamp(), "fresh otter laptop")})  # fmt: skip
     old_ticket = await _closed_ticket(client, "old-chat", "ancient wombat printer")
     new_ticket = await _closed_ticket(client, "new-chat", "fresh otter laptop")
-    db = tmp_path / "handoff.db"
-    with sqlite3.connect(db) as conn:  # handed off 200 days ago
-        conn.execute(
-            "UPDATE tickets SET handoff_time = ? WHERE id = ?",
-            ((now - dt.timedelta(days=200)).isoformat(), old_ticket),
-        )
+    database = client.app[DATABASE]  # the service's own database, SQLite or PostgreSQL
+    await database.execute(  # handed off 200 days ago
+        "UPDATE tickets SET handoff_time = ? WHERE id = ?",
+        ((now - dt.timedelta(days=200)).isoformat(), old_ticket),
+    )
 
-    counts = PrivacyStore(db, tmp_path / "tracker.db").purge_older_than(90, actor="test")
+    counts = await PrivacyStore(database, tmp_path / "tracker.db").purge_older_than(90, actor="test")
 
     assert counts["conversations"] == 1 and counts["tickets_anonymised"] == 1
-    for path in (db, tmp_path / "tracker.db"):
+    files = [tmp_path / "tracker.db"] + ([tmp_path / "handoff.db"] if database.dialect == "sqlite" else [])
+    for path in files:
         stored = b"".join(p.read_bytes() for p in tmp_path.glob(path.name + "*"))
         assert b"ancient wombat" not in stored
         assert b"fresh otter" in stored
-    with sqlite3.connect(db) as conn:
-        rating, user, queue = conn.execute(
-            "SELECT satisfaction_rating, customer_channel_user_id, queue FROM tickets WHERE id = ?",
-            (old_ticket,),
-        ).fetchone()
-        assert (rating, user, queue) == (4, "", "network")  # counted in reports, nobody identifiable
-        assert conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == 2
-        assert conn.execute("SELECT action FROM privacy_audit").fetchall()[-1] == ("retention_purge",)
+    row = await database.fetchrow(
+        "SELECT satisfaction_rating, customer_channel_user_id, queue FROM tickets WHERE id = ?", (old_ticket,)
+    )
+    assert (row[0], row[1], row[2]) == (4, "", "network")  # counted in reports, nobody identifiable
+    assert (await database.fetchrow("SELECT COUNT(*) FROM tickets"))[0] == 2
+    assert (await database.fetchrow("SELECT action FROM privacy_audit ORDER BY id DESC"))[
+        0
+    ] == "retention_purge"
+    texts = [r[0] for r in await database.fetch("SELECT text FROM messages")]
+    assert not any("ancient wombat" in t for t in texts) and any("fresh otter" in t for t in texts)
     assert new_ticket != old_ticket
 
 
 async def test_export_and_erase_find_the_customer_by_channel_and_id(client: Any, tmp_path: Path) -> None:
     _tracker(tmp_path / "tracker.db", {"alice-1": (dt.datetime.now(dt.UTC).timestamp(), "alice's kettle")})
     await _closed_ticket(client, "alice-1", "alice's kettle")
-    store = PrivacyStore(tmp_path / "handoff.db", tmp_path / "tracker.db")
+    store = PrivacyStore(client.app[DATABASE], tmp_path / "tracker.db")
     customer = CustomerKey.parse("rest:alice-1")
-    exported = store.export(customer, actor="test")
+    exported = await store.export(customer, actor="test")
     assert exported["conversations"][0]["messages"][0]["text"] == "alice's kettle"
     assert exported["tickets"][0]["satisfaction_comment"] == "alice's kettle"
-    assert store.export(CustomerKey.parse("socketio:alice-1"), actor="test")["tickets"] == []
-    assert store.erase(customer, actor="test")["tickets"] == 1
-    assert store.export(customer, actor="test")["conversations"] == []
+    assert any(m["text"] == "alice's kettle" for m in exported["ticket_messages"])
+    assert (await store.export(CustomerKey.parse("socketio:alice-1"), actor="test"))["tickets"] == []
+    erased = await store.erase(customer, actor="test")
+    assert erased["tickets"] == 1 and erased["messages"] >= 1
+    after = await store.export(customer, actor="test")
+    assert after["conversations"] == [] and after["tickets"] == [] and after["ticket_messages"] == []
 
 
 def test_cli_names_a_bad_customer_key_and_a_bad_retention_period(tmp_path: Path) -> None:

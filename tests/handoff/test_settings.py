@@ -39,6 +39,20 @@ def test_bad_timezone_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         load_settings()
 
 
+def test_a_database_or_redis_url_of_another_kind_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HANDOFF_API_TOKEN", "x" * 20)
+    monkeypatch.setenv("HANDOFF_DATABASE_URL", "mysql://root@127.0.0.1/handoff")
+    with pytest.raises(ConfigError, match=r"HANDOFF_DATABASE_URL: .*PostgreSQL URL"):
+        load_settings()
+    monkeypatch.setenv("HANDOFF_DATABASE_URL", "postgresql://a:b@127.0.0.1:5432/handoff")
+    monkeypatch.setenv("HANDOFF_REDIS_URL", "http://127.0.0.1:6379")
+    with pytest.raises(ConfigError, match=r"HANDOFF_REDIS_URL: .*Redis URL"):
+        load_settings()
+    monkeypatch.setenv("HANDOFF_REDIS_URL", "redis://127.0.0.1:6379/0")
+    settings = load_settings()
+    assert settings.database_url is not None and "a:b" not in repr(settings)  # the password is never shown
+
+
 def test_the_entry_point_exits_with_the_message_when_unconfigured(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HANDOFF_")}
     done = subprocess.run(

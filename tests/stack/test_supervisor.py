@@ -103,3 +103,30 @@ def test_a_child_that_keeps_dying_is_given_up_with_a_clear_error(tmp_path: Path)
     finally:
         supervisor.stop()
         child.stop()
+
+
+def test_the_stopped_hook_runs_before_the_restart_and_a_failing_hook_does_not_stop_it(tmp_path: Path) -> None:
+    child = _http_child(tmp_path, "action server")
+    events: list[str] = []
+
+    def hook() -> None:
+        events.append("stopped" if child.is_running() is False else "still running?")
+        raise RuntimeError("HAProxy is restarting too")
+
+    child.when_stopped = hook
+    child.start()
+    child.wait_healthy(30)
+    supervisor = Supervisor([child], policy=RestartPolicy(first_delay=0.2), poll_seconds=0.1)
+    supervisor.start()
+    try:
+        first_pid = child.process.pid if child.process else 0
+        os.killpg(first_pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while (child.process is None or child.process.pid == first_pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        child.wait_healthy(30)
+        assert events == ["stopped"]
+        assert supervisor.failure is None
+    finally:
+        supervisor.stop()
+        child.stop()
