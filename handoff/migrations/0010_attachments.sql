@@ -1,6 +1,7 @@
 -- Files customers sent on the messaging apps (a photo of an error message). The bytes are on disk under the
 -- handoff data folder (HANDOFF_ATTACHMENTS_DIR, default var/attachments/), named by the random `id`; this
--- table holds only what they are. Portable SQL: no BLOB/BYTEA, a TEXT key, TEXT timestamps (ISO 8601 UTC).
+-- table holds only what they are. Portable SQL, run as is by SQLite and PostgreSQL (handoff/dialect.py has
+-- nothing to translate): no BLOB/BYTEA, a TEXT key, TEXT timestamps (ISO 8601 UTC), INTEGER ticket ids.
 -- ticket_id is NULL while the bot is still answering (the customer has not asked for a person yet); the
 -- ticket opened later for the conversation takes the conversation's files.
 CREATE TABLE attachments (

@@ -3,15 +3,17 @@ bytes, keeps it for the ticket, and an agent who may read the transcript downloa
 
 from __future__ import annotations
 
+import datetime as dt
 import struct
 import zlib
+from pathlib import Path
 
 from aiohttp.test_utils import TestClient
 
 from handoff.privacy_store import CustomerKey, PrivacyStore
 from handoff.state import DATABASE, SETTINGS, STORE
 from handoff.users import hash_password
-from tests.handoff.conftest import AUTH, handoff_body
+from tests.handoff.conftest import AUTH, handoff_body, make_settings
 from tests.handoff.test_console import PASSWORD, log_in
 
 
@@ -90,3 +92,26 @@ async def test_erasing_the_customer_deletes_their_files_from_disk(client: TestCl
     counts = await store.erase(CustomerKey("socketio", "conv-z"), "test")
     assert counts["files"] == 1 and counts["attachments"] == 1
     assert not on_disk.exists()
+
+
+async def test_the_retention_purge_deletes_an_old_tickets_files(client: TestClient) -> None:
+    created = await client.post("/api/handoffs", json=handoff_body("conv-old"), headers=AUTH)
+    ticket_id = (await created.json())["ticket_id"]
+    item = (await (await upload(client, "conv-old", tiny_png(), "old.png")).json())["attachment"]
+    await client.post(f"/api/handoffs/{ticket_id}/cancel", headers=AUTH)
+    database = client.app[DATABASE]
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=200)).isoformat()
+    await database.execute("UPDATE tickets SET handoff_time = ? WHERE id = ?", (old, ticket_id))
+    on_disk = client.app[SETTINGS].files_dir / item["id"]
+    assert on_disk.is_file()
+    counts = await PrivacyStore(database, None, client.app[SETTINGS].files_dir).purge_older_than(90, "test")
+    assert counts["files"] == 1 and counts["attachments"] == 1 and not on_disk.exists()
+    assert await client.app[STORE].get_attachment(item["id"]) is None
+
+
+def test_the_files_folder_is_next_to_the_sqlite_file_or_var_attachments_on_postgresql(tmp_path: Path) -> None:
+    assert make_settings(tmp_path).files_dir == tmp_path / "attachments"
+    on_postgres = make_settings(tmp_path, database_url="postgresql://u:p@127.0.0.1:5432/handoff")
+    assert on_postgres.files_dir == Path("var/attachments")
+    chosen = make_settings(tmp_path, database_url="postgresql://u:p@h/d", attachments_dir=tmp_path / "f")
+    assert chosen.files_dir == tmp_path / "f"
