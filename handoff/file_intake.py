@@ -57,6 +57,13 @@ async def receive_file(
     except Exception:
         await files.delete(item.id)  # no file on disk without its row
         raise
+    if ticket is None:
+        # A ticket opened (on this or another handoff process) between the look-up and the insert linked
+        # the conversation's files before this row existed: link it now.
+        ticket = await store.open_ticket_for_conversation(conversation_id)
+        if ticket is not None:
+            await store.link_attachments(conversation_id, ticket.ticket_id)
+            item = item.model_copy(update={"ticket_id": ticket.ticket_id})
     log.info(
         "conversation %s: stored a %s of %d bytes (%s)",
         conversation_id,
