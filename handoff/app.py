@@ -18,6 +18,7 @@ from aiohttp_session import setup as setup_session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from handoff import db
+from handoff.attachment_files import AttachmentFiles
 from handoff.desk import Desk
 from handoff.errors import DatabaseUnavailable, LiveStateUnavailable
 from handoff.help_center import HELP_CENTER, HelpCenter
@@ -33,7 +34,7 @@ from handoff.redis_presence import RedisPresence
 from handoff.relay import RedisRelay
 from handoff.routes import setup_routes
 from handoff.settings import Settings
-from handoff.state import DATABASE, DESK, HUB, METRICS, PRESENCE, RASA, SETTINGS, STORE
+from handoff.state import DATABASE, DESK, FILES, HUB, METRICS, PRESENCE, RASA, SETTINGS, STORE
 from handoff.store import Store
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[errors_middleware], client_max_size=settings.max_body_bytes + 1024)
     app[SETTINGS] = settings
     app[HUB] = Hub()
+    app[FILES] = AttachmentFiles(settings.files_dir)
     app[METRICS] = Metrics.create()
     setup_session(
         app,

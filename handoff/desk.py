@@ -98,6 +98,9 @@ class Desk:
                 "conversation %s: already has open ticket %s", request.conversation_id, existing.ticket_id
             )
             return existing, await self.queue_info(existing), False
+        # Files the customer sent while the bot was answering go with the ticket (the bot said it cannot
+        # read them and offered a person).
+        await self.store.link_attachments(request.conversation_id, ticket_id)
         ticket = await self.store.get_ticket(ticket_id)
         self.metrics.handoffs.labels(reason=ticket.reason, status=status).inc()
         log.info("conversation %s: opened ticket %s (%s)", ticket.conversation_id, ticket_id, status)

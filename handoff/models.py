@@ -139,6 +139,19 @@ class Message(BaseModel):
     delivery_error: str | None = None  # why the customer's app did not get it, in words for the agent
 
 
+class Attachment(BaseModel):
+    """A file the customer sent (stored on disk by handoff/attachment_files.py; only this in the table)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    content_type: str  # checked from the file's first bytes, never the app's word
+    size: int
+    received_at: dt.datetime
+    ticket_id: int | None = None
+
+
 class Note(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -183,3 +196,4 @@ class Ticket(BaseModel):
     language: str | None = None
     transcript: list[Message] = Field(default_factory=list)
     notes: list[Note] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)

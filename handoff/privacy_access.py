@@ -18,7 +18,7 @@ from handoff.models import utc_now
 from handoff.state import DATABASE
 from handoff.users import Agent
 
-ACTIONS = ("opened_transcript", "exported_json", "exported_html")
+ACTIONS = ("opened_transcript", "exported_json", "exported_html", "downloaded_file")
 
 
 class AccessLog:

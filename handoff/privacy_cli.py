@@ -69,7 +69,8 @@ def run(args: argparse.Namespace) -> str:
 async def _run(args: argparse.Namespace, storage: StorageSettings) -> str:
     database = await db.open_database(storage)
     try:
-        return await _command(args, PrivacyStore(database, tracker_db(getattr(args, "tracker_db", None))))
+        store = PrivacyStore(database, tracker_db(getattr(args, "tracker_db", None)), storage.files_dir)
+        return await _command(args, store)
     finally:
         await database.close()
 

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from handoff.privacy_cli import retention_days, tracker_db
 from handoff.privacy_store import PrivacyStore
-from handoff.state import DATABASE
+from handoff.state import DATABASE, SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 async def retention_loop(app: web.Application) -> AsyncIterator[None]:
     days = retention_days()
     pause = float(os.environ.get("HANDOFF_RETENTION_CHECK_SECONDS", "3600"))
-    store = PrivacyStore(app[DATABASE], tracker_db())
+    store = PrivacyStore(app[DATABASE], tracker_db(), app[SETTINGS].files_dir)
 
     async def loop() -> None:
         while True:

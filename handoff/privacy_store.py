@@ -62,9 +62,31 @@ def _placeholders(values: list[Any]) -> str:
 
 # ---- the handoff DB (the service's own, SQLite or PostgreSQL) ----------------------------------------
 class PrivacyStore:
-    def __init__(self, handoff: Database, tracker_db: Path | str | None) -> None:
+    def __init__(
+        self, handoff: Database, tracker_db: Path | str | None, files_dir: Path | None = None
+    ) -> None:
         self.handoff = handoff
         self.tracker = tracker_events(tracker_db)
+        # Customers' files on disk (handoff/attachment_files.py): the service's settings.files_dir,
+        # HANDOFF_ATTACHMENTS_DIR; unset, var/attachments (the default next to var/handoff.db).
+        self.files_dir = files_dir or Path("var/attachments")
+
+    async def _file_ids(self, where: str, params: list[Any]) -> list[str]:
+        """Ids of customers' files whose rows match, looked up before the rows are deleted."""
+        if not params or "attachments" not in await self.handoff.table_columns():
+            return []
+        return [
+            str(r[0]) for r in await self.handoff.fetch(f"SELECT id FROM attachments WHERE {where}", params)
+        ]
+
+    async def _delete_files(self, file_ids: list[str]) -> int:
+        def delete() -> None:
+            for file_id in file_ids:
+                (self.files_dir / file_id).unlink(missing_ok=True)
+                (self.files_dir / f"{file_id}.part").unlink(missing_ok=True)
+
+        await asyncio.to_thread(delete)
+        return len(file_ids)
 
     async def _rows(self, sql: str, params: list[Any] | tuple[Any, ...]) -> list[dict[str, Any]]:
         return [dict(row) for row in await self.handoff.fetch(sql, params)]
@@ -142,6 +164,11 @@ class PrivacyStore:
         if deleted is not None:
             counts["tracker_events"] = deleted
         ids = await self._ticket_ids(customer)
+        files = await self._file_ids(
+            f"ticket_id IN ({_placeholders(ids) or 'NULL'})"
+            f" OR conversation_id IN ({_placeholders(conversation_ids) or 'NULL'})",
+            [*ids, *conversation_ids],
+        )
         tables = {column: await self._tables_with(column) for column in ("ticket_id", "conversation_id")}
         async with self.handoff.transaction() as tx:  # only `tx` inside: SQLite's one connection is held
             for column, values in (("ticket_id", ids), ("conversation_id", conversation_ids)):
@@ -157,6 +184,8 @@ class PrivacyStore:
                 counts["tickets"] = await tx.execute(
                     f"DELETE FROM tickets WHERE id IN ({_placeholders(ids)})", ids
                 )
+        if files:  # after the rows are gone: a file is never listed without its bytes being deletable
+            counts["files"] = await self._delete_files(files)
         await self._audit("erase", customer, actor, counts)
         await self._reclaim()
         return counts
@@ -179,7 +208,12 @@ class PrivacyStore:
         ids = [int(r[0]) for r in rows]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
+            files = await self._file_ids(f"ticket_id IN ({_placeholders(chunk)})", chunk)
             async with self.handoff.transaction() as tx:
+                if files:
+                    counts["attachments"] = counts.get("attachments", 0) + await tx.execute(
+                        f"DELETE FROM attachments WHERE id IN ({_placeholders(files)})", files
+                    )
                 for table in ("messages", "notes"):
                     key = f"ticket_{table}"
                     counts[key] = counts.get(key, 0) + await tx.execute(
@@ -193,6 +227,8 @@ class PrivacyStore:
                     f" WHERE id IN ({_placeholders(chunk)})",
                     chunk,
                 )
+            if files:
+                counts["files"] = counts.get("files", 0) + await self._delete_files(files)
         if counts:
             await self._audit("retention_purge", None, actor, {"days": days, **counts})
         if ids:

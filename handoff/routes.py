@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from handoff import console, help_center, privacy_access, report_link, views, widget
+from handoff import attachment_views, console, help_center, privacy_access, report_link, views, widget
 
 
 def setup_routes(app: web.Application) -> None:
@@ -17,6 +17,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_put("/api/handoffs/{ticket_id}/callback", views.put_callback)
     app.router.add_get("/api/conversations/{conversation_id}/handoffs", views.conversation_handoffs)
     app.router.add_post("/api/conversations/{conversation_id}/typing", views.customer_typing)
+    app.router.add_post("/api/conversations/{conversation_id}/attachments", attachment_views.upload)
     app.router.add_get("/api/customers/{channel_user_id}/tickets", views.customer_tickets)
     setup_console_routes(app)
 
@@ -52,5 +53,6 @@ def setup_console_routes(app: web.Application) -> None:
     app.router.add_post("/console/api/tickets/{ticket_id}/typing", console.typing)
     app.router.add_get("/console/tickets/{ticket_id}/transcript.json", console.export_json)
     app.router.add_get("/console/tickets/{ticket_id}/transcript.html", console.export_html)
+    app.router.add_get("/console/tickets/{ticket_id}/files/{attachment_id}", attachment_views.download)
     app.router.add_get("/console/access-log", privacy_access.access_log_page)
     app.router.add_get("/console/api/access-log", privacy_access.access_log_api)

@@ -76,6 +76,17 @@ class StorageSettings(BaseSettings):
     )  # at start, for a database still booting
     redis_url: SecretStr | None = None  # HANDOFF_REDIS_URL=redis://host:6379/0
     presence_ttl_seconds: float = Field(default=30.0, ge=2, le=3600)  # a dead process's consoles expire
+    # Customers' files (a photo of an error), HANDOFF_ATTACHMENTS_DIR. Unset: "attachments" next to the
+    # SQLite file, or var/attachments on PostgreSQL (there is no file). Every handoff process must share
+    # this folder (the table says which files exist, the bytes are here): on several machines, a shared
+    # mount. The privacy commands delete files here too, so they need the same value.
+    attachments_dir: Path | None = None
+
+    @property
+    def files_dir(self) -> Path:
+        if self.attachments_dir is not None:
+            return self.attachments_dir
+        return Path("var/attachments") if self.database_url is not None else self.db.parent / "attachments"
 
     @field_validator("database_url")
     @classmethod

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from handoff.attachment_files import AttachmentFiles
 from handoff.database import Database
 from handoff.settings import Settings
 from handoff.store import Store
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 STORE = web.AppKey("store", Store)
+FILES = web.AppKey("files", AttachmentFiles)
 PRESENCE: web.AppKey[Presence] = web.AppKey("presence")
 HUB: web.AppKey[Hub] = web.AppKey("hub")
 RASA: web.AppKey[RasaClient] = web.AppKey("rasa")

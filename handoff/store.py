@@ -19,6 +19,7 @@ from handoff.errors import (
 )
 from handoff.models import (
     OPEN_STATUSES,
+    Attachment,
     Customer,
     HandoffRequest,
     Message,
@@ -113,13 +114,18 @@ class Store:
             raise TicketNotFound(ticket_id)
         if not with_messages:
             return self._ticket(row, [], [])
-        return self._ticket(row, await self.messages(ticket_id), await self.notes(ticket_id))
+        return await self._full_ticket(row)
+
+    async def _full_ticket(self, row: Row) -> Ticket:
+        ticket_id = int(row["id"])
+        ticket = self._ticket(row, await self.messages(ticket_id), await self.notes(ticket_id))
+        return ticket.model_copy(update={"attachments": await self.attachments(ticket_id)})
 
     async def tickets_for_conversation(self, conversation_id: str) -> list[Ticket]:
         rows = await self._db.fetch(
             f"{_TICKET_SELECT} WHERE t.conversation_id = ? ORDER BY t.id", (conversation_id,)
         )
-        return [self._ticket(r, await self.messages(r["id"]), await self.notes(r["id"])) for r in rows]
+        return [await self._full_ticket(r) for r in rows]
 
     async def tickets_for_customer(self, channel_user_id: str, limit: int = 20) -> list[Ticket]:
         """The customer's newest tickets first, without messages (what a status question needs)."""
@@ -286,6 +292,52 @@ class Store:
         return [
             dict(r) for r in await self._db.fetch("SELECT id, title, text FROM canned_responses ORDER BY id")
         ]
+
+    # ---- customers' files (metadata only; the bytes are in handoff/attachment_files.py) ----------
+    async def add_attachment(self, conversation_id: str, channel: str, item: Attachment, sha256: str) -> None:
+        await self._db.execute(
+            "INSERT INTO attachments (id, conversation_id, ticket_id, channel, name, content_type, size,"
+            " sha256, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                item.id,
+                conversation_id,
+                item.ticket_id,
+                channel,
+                item.name,
+                item.content_type,
+                item.size,
+                sha256,
+                _iso(item.received_at),
+            ),
+        )
+
+    async def link_attachments(self, conversation_id: str, ticket_id: int) -> int:
+        """Give the conversation's files sent before there was a ticket to this ticket; how many."""
+        return await self._db.execute(
+            "UPDATE attachments SET ticket_id = ? WHERE conversation_id = ? AND ticket_id IS NULL",
+            (ticket_id, conversation_id),
+        )
+
+    async def attachments(self, ticket_id: int) -> list[Attachment]:
+        rows = await self._db.fetch(
+            "SELECT * FROM attachments WHERE ticket_id = ? ORDER BY received_at, id", (ticket_id,)
+        )
+        return [self._attachment(r) for r in rows]
+
+    async def get_attachment(self, attachment_id: str) -> Attachment | None:
+        row = await self._db.fetchrow("SELECT * FROM attachments WHERE id = ?", (attachment_id,))
+        return self._attachment(row) if row else None
+
+    @staticmethod
+    def _attachment(row: Row) -> Attachment:
+        return Attachment(
+            id=row["id"],
+            name=row["name"],
+            content_type=row["content_type"],
+            size=row["size"],
+            received_at=_time(row["received_at"]),
+            ticket_id=row["ticket_id"],
+        )
 
     # ---- agents --------------------------------------------------------------------------------
     async def create_user(

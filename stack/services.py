@@ -107,6 +107,9 @@ def handoff_service(
                 "HANDOFF_HOST": host,
                 "HANDOFF_PORT": str(port),
                 "HANDOFF_DB": str(config.handoff_db),
+                # Customers' files next to the DB file, also in the cluster profile (where the tickets are
+                # in PostgreSQL): every handoff instance of the stack shares the folder.
+                "HANDOFF_ATTACHMENTS_DIR": str(config.handoff_db.parent / "attachments"),
                 # Erasure and retention reach into Rasa's tracker store too.
                 "HANDOFF_TRACKER_DB": str(config.tracker_db),
                 "HANDOFF_SESSION_SECRET": config.secrets.handoff_session_secret,

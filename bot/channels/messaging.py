@@ -18,12 +18,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.attachments import REFUSED_FILE, Attachment, acceptable, describe
+from bot.channels.attachments import Attachment
 from bot.channels.customer_text import (
     BadCustomerText,
     redaction_notice,
@@ -33,16 +34,14 @@ from bot.channels.customer_text import (
 from bot.channels.dedup import RecentIds
 from bot.channels.delivery import DeliveryFailed
 from bot.channels.failsafe import guard_message_handler
+from bot.channels.file_download import Downloaded, FileNotFetched
+from bot.channels.file_intake import take_files
 from bot.channels.numbered_choices import OfferedChoices
 from bot.channels.privacy_notice import opening_notice
 
 log = logging.getLogger(__name__)
 
 MAX_WEBHOOK_BYTES = 1024 * 1024
-CANNOT_READ_FILES = (
-    "I am a bot and I cannot read pictures or files. Please type what the error message says, "
-    'or write "I want a person" and a member of the support team will look at it.'
-)
 
 OUR_FAULT = "Sorry, something went wrong on our side and I could not answer. Please send your message again."
 
@@ -100,6 +99,7 @@ class MessagingInput(InputChannel, ABC):
         self.recent = RecentIds()
         self.choices = OfferedChoices()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._http: aiohttp.ClientSession | None = None
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
@@ -120,6 +120,20 @@ class MessagingInput(InputChannel, ABC):
     async def typing(self, conversation_id: str) -> None:
         """Show the app's typing indicator to the customer (only apps that have one override this)."""
         raise NotImplementedError
+
+    async def fetch_file(self, session: aiohttp.ClientSession, item: Attachment) -> Downloaded:
+        """Download one file the customer sent, from the app, with the app's credentials."""
+        raise FileNotFetched(f"{self.name()} files are not downloaded")
+
+    async def display_name(self, user_id: str) -> str | None:
+        """The customer's name from the app's API when the webhook does not carry it (Slack, Messenger)."""
+        return None
+
+    def http(self) -> aiohttp.ClientSession:
+        """One client session per connector, made inside the server's event loop on first use."""
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession()
+        return self._http
 
     def acknowledgement(self, request: Request) -> HTTPResponse:
         return response.json({"ok": True})
@@ -211,14 +225,20 @@ class MessagingInput(InputChannel, ABC):
             if await self.before_turn(incoming, output):
                 return
             text = incoming.text or ""
+            stored: list[dict[str, Any]] = []
             if incoming.attachments:
-                files = [item for item in incoming.attachments if acceptable(item)]
-                if await _with_a_person(agent, incoming.conversation_id):
-                    text = "\n".join(part for part in (text.strip(), describe(files)) if part)
-                if not text.strip():
-                    reply = CANNOT_READ_FILES if files else REFUSED_FILE
+                # Stored with the conversation's ticket for the agent (or for the ticket opened later).
+                outcome = await take_files(
+                    self.fetch_file, self.http(), self.name(), incoming.conversation_id, incoming.attachments
+                )
+                stored = outcome.stored
+                with_person = await _with_a_person(agent, incoming.conversation_id)
+                for reply in outcome.replies(with_person, has_text=bool(text.strip())):
                     await output.send_response(incoming.conversation_id, {"text": reply})
+                if not text.strip():
                     return
+            if not incoming.display_name:
+                incoming.display_name = await self.display_name(incoming.user_id)
             try:
                 screened = screen_customer_text(text, incoming.conversation_id)
             except BadCustomerText as problem:
@@ -234,7 +254,7 @@ class MessagingInput(InputChannel, ABC):
             metadata = with_redaction_metadata(
                 {
                     "channel_user": {"id": incoming.user_id, "name": incoming.display_name},
-                    "attachments": [vars(attachment) for attachment in incoming.attachments],
+                    "attachments": stored,  # the stored copies, never the app's addresses
                     **incoming.extra,
                 },
                 screened,

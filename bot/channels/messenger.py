@@ -18,6 +18,7 @@ import os
 import time
 from typing import Any
 
+import aiohttp
 import requests
 from fbmessenger import MessengerClient
 from sanic import Blueprint, response
@@ -26,6 +27,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.attachments import Attachment
 from bot.channels.delivery import DeliveryFailed
+from bot.channels.display_names import DisplayNames
+from bot.channels.file_download import Downloaded, FileNotFetched, allowed_address, download, host_of
 from bot.channels.messaging import Incoming, MessagingInput, MessagingOutput, WebhookRefused
 from bot.channels.messaging_window import CUSTOMER_MUST_WRITE_FIRST, HUMAN_AGENT, SendMode, send_mode
 from bot.channels.numbered_choices import OfferedChoices, button_title
@@ -104,16 +107,42 @@ class MessengerChannel(MessagingInput):
         super().__init__()
         self.app_secret = os.environ["MESSENGER_APP_SECRET"]
         self.verify_token = os.environ["MESSENGER_VERIFY_TOKEN"]
-        self.client = MessengerClient(os.environ["MESSENGER_PAGE_ACCESS_TOKEN"])
+        self.page_token = os.environ["MESSENGER_PAGE_ACCESS_TOKEN"]
+        self.client = MessengerClient(self.page_token)
+        self.local_hosts: set[str] = set()
         if os.environ.get("MESSENGER_GRAPH_URL"):
             self.client.graph_url = os.environ["MESSENGER_GRAPH_URL"].rstrip("/")
+            self.local_hosts.add(host_of(self.client.graph_url))
         self.last_seen: dict[str, float] = {}
+        self.names = DisplayNames(self._profile_name)
 
     def get_output_channel(self) -> MessengerOutput:
         return MessengerOutput(self.client, self.last_seen, self.choices)
 
     async def typing(self, conversation_id: str) -> None:
         await asyncio.to_thread(self.client.send_action, "typing_on", conversation_id)
+
+    async def display_name(self, user_id: str) -> str | None:
+        return await self.names.name_of(user_id)
+
+    async def _profile_name(self, psid: str) -> str | None:
+        """Graph user profile: GET /<PSID>?fields=first_name,last_name with the page token."""
+        async with self.http().get(
+            f"{self.client.graph_url}/{psid}",
+            params={"fields": "first_name,last_name", "access_token": self.page_token},
+            timeout=aiohttp.ClientTimeout(total=5),
+        ) as answer:
+            body = await answer.json(content_type=None)
+        if not isinstance(body, dict) or "error" in body:
+            error = body.get("error") if isinstance(body, dict) else None
+            raise LookupError(f"user profile: {(error or {}).get('code')} {(error or {}).get('message')}")
+        return " ".join(str(body.get(key) or "") for key in ("first_name", "last_name")).strip() or None
+
+    async def fetch_file(self, session: aiohttp.ClientSession, item: Attachment) -> Downloaded:
+        """payload.url: a signed CDN address that expires (no token needed or sent)."""
+        if not allowed_address(item.url, self.local_hosts):
+            raise FileNotFetched("the attachment address is not https")
+        return await download(session, item.url)
 
     def extra_routes(self, webhook: Blueprint) -> None:
         @webhook.route("/webhook", methods=["GET"])

@@ -13,6 +13,7 @@ import os
 from typing import Any
 from urllib.parse import parse_qs
 
+import aiohttp
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -21,12 +22,22 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.attachments import Attachment
 from bot.channels.delivery import DeliveryFailed
+from bot.channels.display_names import DisplayNames
+from bot.channels.file_download import (
+    Credentials,
+    Downloaded,
+    FileNotFetched,
+    allowed_address,
+    download,
+    host_of,
+)
 from bot.channels.messaging import Incoming, MessagingInput, MessagingOutput, WebhookRefused
 from bot.channels.numbered_choices import OfferedChoices, button_title
 from bot.channels.signatures import slack_signature_ok
 from bot.channels.splitting import SLACK_SECTION_LIMIT, split_message
 
 MAX_BUTTONS = 25  # elements in one actions block
+FILES_HOST = "files.slack.com"  # where url_private points; the only host that gets the bot token
 
 
 def slack_escape(text: str) -> str:
@@ -92,11 +103,37 @@ class SlackChannel(MessagingInput):
         super().__init__()
         self.signing_secret = os.environ["SLACK_SIGNING_SECRET"]
         base = (os.environ.get("SLACK_API_URL") or "https://slack.com").rstrip("/")
-        self.client = AsyncWebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=base + "/api/")
+        self.token = os.environ["SLACK_BOT_TOKEN"]
+        self.client = AsyncWebClient(token=self.token, base_url=base + "/api/")
         self.threads: dict[str, str] = {}
+        self.api_host = host_of(base) if os.environ.get("SLACK_API_URL") else ""
+        self.names = DisplayNames(self._profile_name)
 
     def get_output_channel(self) -> SlackOutput:
         return SlackOutput(self.client, self.threads, self.choices)
+
+    async def display_name(self, user_id: str) -> str | None:
+        return await self.names.name_of(user_id)
+
+    async def _profile_name(self, user_id: str) -> str | None:
+        """users.info (scope users:read): the display name the person chose, else their full name."""
+        try:
+            answer = await self.client.users_info(user=user_id)
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            reason = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+            raise LookupError(f"users.info: {reason}") from None
+        user = answer.get("user") or {}
+        profile = user.get("profile") or {}
+        return profile.get("display_name") or profile.get("real_name") or user.get("real_name") or None
+
+    async def fetch_file(self, session: aiohttp.ClientSession, item: Attachment) -> Downloaded:
+        """url_private with the bot token (scope files:read); the token goes to Slack's file host only."""
+        hosts = {FILES_HOST, *([self.api_host] if self.api_host else [])}
+        if not allowed_address(item.url, hosts) or host_of(item.url) not in hosts:
+            raise FileNotFetched("the file address is not on Slack's file host")
+        return await download(
+            session, item.url, Credentials(hosts, headers={"Authorization": f"Bearer {self.token}"})
+        )
 
     def verify(self, request: Request) -> None:
         timestamp = request.headers.get("X-Slack-Request-Timestamp")
@@ -132,7 +169,7 @@ class SlackChannel(MessagingInput):
         _remember_thread(self.threads, conversation, event.get("thread_ts"))
         files = [
             Attachment(
-                str(item.get("url_private") or ""),
+                str(item.get("url_private_download") or item.get("url_private") or ""),
                 str(item.get("mimetype") or ""),
                 str(item.get("name") or ""),
                 item["size"] if isinstance(item.get("size"), int) else None,

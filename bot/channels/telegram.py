@@ -22,6 +22,7 @@ from sanic.request import Request
 
 from bot.channels.attachments import Attachment
 from bot.channels.delivery import DeliveryFailed
+from bot.channels.file_download import Downloaded, FileNotFetched, FileTooBig, download
 from bot.channels.messaging import Incoming, MessagingInput, MessagingOutput, WebhookRefused
 from bot.channels.numbered_choices import OfferedChoices, button_title
 from bot.channels.signatures import telegram_secret_ok
@@ -29,6 +30,7 @@ from bot.channels.splitting import TELEGRAM_LIMIT, split_message
 
 log = logging.getLogger(__name__)
 CALLBACK_DATA_MAX_BYTES = 64
+FILE_PREFIX = "telegram-file:"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -104,6 +106,30 @@ class TelegramChannel(MessagingInput):
     async def typing(self, conversation_id: str) -> None:
         await self.client.bot.send_chat_action(conversation_id, "typing")
 
+    async def fetch_file(self, session: aiohttp.ClientSession, item: Attachment) -> Downloaded:
+        """getFile, then the file address (which holds the bot token: never logged, never stored)."""
+        base = self.client.api_url.rstrip("/")
+        method = f"{base}/bot{self.client.token}/getFile"
+        try:
+            async with session.post(
+                method,
+                json={"file_id": item.url.removeprefix(FILE_PREFIX)},
+                timeout=aiohttp.ClientTimeout(total=20),
+            ) as answer:
+                body = await answer.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise FileNotFetched(f"Telegram getFile could not be reached ({type(exc).__name__})") from None
+        if not isinstance(body, dict) or not body.get("ok"):
+            description = str((body or {}).get("description") if isinstance(body, dict) else "no JSON")
+            if "too big" in description:
+                raise FileTooBig(description)
+            raise FileNotFetched(f"Telegram getFile: {description}")
+        path = str((body.get("result") or {}).get("file_path") or "")
+        if not path:
+            raise FileNotFetched("Telegram getFile gave no file_path")
+        url = f"{base}/file/bot{self.client.token}/{path.lstrip('/')}"
+        return await download(session, url)  # the token is in the address; nothing else is sent
+
     def verify(self, request: Request) -> None:
         header = request.headers.get(SECRET_HEADER)
         if not header:
@@ -143,13 +169,15 @@ class TelegramChannel(MessagingInput):
         if message.get("photo"):
             photo = message["photo"][-1]
             files.append(
-                Attachment(f"telegram-file:{photo.get('file_id')}", "image/jpeg", size=photo.get("file_size"))
+                Attachment(
+                    f"{FILE_PREFIX}{photo.get('file_id')}", "image/jpeg", "photo.jpg", photo.get("file_size")
+                )
             )
         if isinstance(message.get("document"), dict):
             document = message["document"]
             files.append(
                 Attachment(
-                    f"telegram-file:{document.get('file_id')}",
+                    f"{FILE_PREFIX}{document.get('file_id')}",
                     str(document.get("mime_type") or "application/octet-stream"),
                     str(document.get("file_name") or ""),
                     document.get("file_size"),

@@ -16,6 +16,7 @@ import os
 from typing import Any
 from urllib.parse import parse_qs
 
+import aiohttp
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -24,6 +25,14 @@ from twilio.rest import Client
 
 from bot.channels.attachments import Attachment
 from bot.channels.delivery import DeliveryFailed
+from bot.channels.file_download import (
+    Credentials,
+    Downloaded,
+    FileNotFetched,
+    allowed_address,
+    download,
+    host_of,
+)
 from bot.channels.messaging import Incoming, MessagingInput, MessagingOutput, WebhookRefused
 from bot.channels.numbered_choices import OfferedChoices, numbered_list
 from bot.channels.opt_out import HELP_WORDS, START_WORDS, STOP_WORDS, OptOutList, keyword
@@ -42,6 +51,9 @@ HELP_TEXT = (
 STARTED_TEXT = "Messages from IT support are on again. How can I help?"
 TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 WHATSAPP_PREFIX = "whatsapp:"
+API_HOST = (
+    "api.twilio.com"  # MediaUrlN points here; it redirects to Twilio's media store (no auth sent there)
+)
 
 
 def _reason(error: TwilioRestException) -> str:
@@ -96,9 +108,12 @@ class TwilioSmsChannel(MessagingInput):
     def __init__(self) -> None:
         super().__init__()
         self.auth_token = os.environ["TWILIO_AUTH_TOKEN"]
-        self.client = Client(os.environ["TWILIO_ACCOUNT_SID"], self.auth_token)
+        self.account_sid = os.environ["TWILIO_ACCOUNT_SID"]
+        self.client = Client(self.account_sid, self.auth_token)
+        self.api_hosts = {API_HOST}
         if os.environ.get("TWILIO_API_URL"):
             self.client.api.base_url = os.environ["TWILIO_API_URL"].rstrip("/")
+            self.api_hosts.add(host_of(self.client.api.base_url))
         number = os.environ[self.number_variable].strip()
         self.sender = number if number.startswith(self.prefix) else self.prefix + number
         self.public_base = (os.environ.get("PUBLIC_WEBHOOK_BASE_URL") or "").rstrip("/")
@@ -109,6 +124,14 @@ class TwilioSmsChannel(MessagingInput):
 
     def acknowledgement(self, request: Request) -> HTTPResponse:
         return response.text(TWIML_EMPTY, content_type="text/xml")
+
+    async def fetch_file(self, session: aiohttp.ClientSession, item: Attachment) -> Downloaded:
+        """MediaUrlN with the account's basic auth (needed when media auth is on), sent to Twilio's API
+        host only; the redirect to the media store is followed without it."""
+        if not allowed_address(item.url, self.api_hosts) or host_of(item.url) not in self.api_hosts:
+            raise FileNotFetched("the media address is not on Twilio's API host")
+        auth = aiohttp.BasicAuth(self.account_sid, self.auth_token)
+        return await download(session, item.url, Credentials(self.api_hosts, auth=auth))
 
     def _fields(self, request: Request) -> dict[str, str]:
         raw = parse_qs((request.body or b"").decode("utf-8", "replace"), keep_blank_values=True)

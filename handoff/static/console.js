@@ -149,6 +149,27 @@
     $("transcript").scrollTop = $("transcript").scrollHeight;
   }
 
+  function fileSize(bytes) {
+    if (bytes < 1024) { return bytes + " bytes"; }
+    if (bytes < 1024 * 1024) { return (bytes / 1024).toFixed(1) + " KB"; }
+    return (bytes / 1024 / 1024).toFixed(1) + " MB";
+  }
+
+  /* A file the customer sent, stored with the ticket: a download link (the service sends it as an
+     attachment, never shown inline), with its checked type and size. The name is text (textContent). */
+  function renderAttachment(a) {
+    var row = el("div", null, "msg msg-customer msg-file");
+    row.appendChild(el("span", "Customer · " + new Date(a.received_at).toLocaleTimeString() + ": sent a file ", "who"));
+    var link = el("a", a.name);
+    link.href = "/console/tickets/" + a.ticket_id + "/files/" + encodeURIComponent(a.id);
+    link.setAttribute("download", a.name);
+    link.rel = "noopener noreferrer nofollow";
+    row.appendChild(link);
+    row.appendChild(el("span", " (" + a.content_type.split(";")[0] + ", " + fileSize(a.size) + ")", "file-meta"));
+    $("transcript").appendChild(row);
+    $("transcript").scrollTop = $("transcript").scrollHeight;
+  }
+
   function renderTicket(t) {
     current = t;
     $("ticket-title").textContent = "Ticket #" + t.ticket_id + " (" + t.status + ")";
@@ -161,7 +182,11 @@
     $("close-form").hidden = !mine;
     $("note-form").hidden = false;
     $("transcript").textContent = "";
-    t.transcript.forEach(renderMessage);
+    // Messages and files in the order they came.
+    t.transcript.map(function (m) { return [m.timestamp, renderMessage, m]; })
+      .concat((t.attachments || []).map(function (a) { return [a.received_at, renderAttachment, a]; }))
+      .sort(function (x, y) { return new Date(x[0]) - new Date(y[0]); })
+      .forEach(function (item) { item[1](item[2]); });
     var details = $("details");
     details.textContent = "";
     renderCustomer(t);
@@ -485,6 +510,10 @@
       if (data.type === "message" && current && data.ticket_id === current.ticket_id) {
         renderMessage(data.message);
         return;
+      }
+      if (data.type === "attachment") {
+        if (current && data.ticket_id === current.ticket_id) { renderAttachment(data.attachment); return; }
+        unread[data.ticket_id] = (unread[data.ticket_id] || 0) + 1;
       }
       if (data.type === "message" && data.message.role === "customer") {
         unread[data.ticket_id] = (unread[data.ticket_id] || 0) + 1;

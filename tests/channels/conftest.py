@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
+import aiohttp
 import pytest
 
 from stack import isolated_config, start_stack
@@ -15,6 +17,7 @@ from tests.channels.fakes.server import FakeApi
 from tests.channels.fakes.slack_api import FakeSlack
 from tests.channels.fakes.telegram_api import FakeTelegram
 from tests.channels.fakes.twilio_api import FakeTwilio
+from tests.integration.test_handoff import PASSWORD, Console
 
 
 @dataclass
@@ -69,3 +72,19 @@ def channel_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChannelS
         running.stop()
         for fake in {id(f): f for f in fakes.values()}.values():
             fake.stop()
+
+
+@pytest.fixture
+async def console(channel_stack: ChannelStack) -> AsyncIterator[Console]:
+    stack = channel_stack.stack
+    username = f"agent{secrets.token_hex(3)}"
+    stack.create_agent(username, PASSWORD, name="Sam")
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        page = await (await http.get(f"{stack.handoff_url}/console/login")).text()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        form = {"username": username, "password": PASSWORD, "csrf": csrf}
+        async with http.post(f"{stack.handoff_url}/console/login", data=form) as response:
+            token = re.search(r'name="csrf-token" content="([^"]+)"', await response.text())
+        ws = await http.ws_connect(f"{stack.handoff_url}/console/ws", origin=stack.handoff_url)
+        yield Console(http, stack.handoff_url, token.group(1), ws)  # type: ignore[union-attr]
+        await ws.close()

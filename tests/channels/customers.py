@@ -89,11 +89,20 @@ class TelegramCustomer(Customer):
         }
         return json.dumps(update).encode(), {}
 
-    def send_photo(self) -> httpx.Response:
+    def send_photo(self, file_id: str = "AgADphoto", caption: str | None = None) -> httpx.Response:
         update = json.loads(self.message_body("", str(next(_ids)))[0])
         del update["message"]["text"]
+        if caption:
+            update["message"]["caption"] = caption
         update["message"]["photo"] = [
-            {"file_id": "AgADphoto", "file_unique_id": "u1", "width": 90, "height": 90, "file_size": 1200}
+            {
+                "file_id": f"{file_id}-small",
+                "file_unique_id": "u0",
+                "width": 90,
+                "height": 90,
+                "file_size": 100,
+            },
+            {"file_id": file_id, "file_unique_id": "u1", "width": 900, "height": 900, "file_size": 1200},
         ]
         body = json.dumps(update).encode()
         return self.post(body, self.signed(body))
@@ -151,6 +160,15 @@ class SlackCustomer(Customer):
         }
         body = {"type": "event_callback", "event_id": f"Ev{event_id}", "event": event, "team_id": "T1"}
         return json.dumps(body).encode(), {}
+
+    def send_file(self, url: str, name: str, mimetype: str, size: int, text: str = "") -> httpx.Response:
+        body = json.loads(self.message_body(text, str(next(_ids)))[0])
+        body["event"]["subtype"] = "file_share"
+        body["event"]["files"] = [
+            {"id": "F1", "name": name, "mimetype": mimetype, "size": size, "url_private": url}
+        ]
+        raw = json.dumps(body).encode()
+        return self.post(raw, self.signed(raw))
 
     def press_body(self, sent: Sent, event_id: str) -> tuple[bytes, dict[str, str]]:
         payload = {
@@ -263,6 +281,19 @@ class MessengerCustomer(Customer):
             "message": {"mid": f"m_{event_id}", "text": text},
         }
         return self._batch([event]), {}
+
+    def send_image(self, url: str) -> httpx.Response:
+        event = {
+            "sender": {"id": self.user},
+            "recipient": {"id": "PAGE"},
+            "timestamp": 0,
+            "message": {
+                "mid": f"m_{next(_ids)}",
+                "attachments": [{"type": "image", "payload": {"url": url}}],
+            },
+        }
+        body = self._batch([event])
+        return self.post(body, self.signed(body))
 
     def press_body(self, sent: Sent, event_id: str) -> tuple[bytes, dict[str, str]]:
         first = sent.buttons[0]

@@ -7,12 +7,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import secrets
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
-import aiohttp
 import httpx
 import pytest
 
@@ -26,7 +24,7 @@ from tests.channels.customers import (
     TwilioCustomer,
     WhatsAppCustomer,
 )
-from tests.integration.test_handoff import PASSWORD, Console
+from tests.integration.test_handoff import Console
 
 pytestmark = pytest.mark.integration
 KINDS: dict[str, type[Customer]] = {
@@ -59,22 +57,6 @@ async def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> Any:
 def user_events(channels: ChannelStack, conversation_id: str) -> list[dict[str, Any]]:
     events = channels.stack.tracker(conversation_id).get("events") or []
     return [e for e in events if e["event"] == "user"]
-
-
-@pytest.fixture
-async def console(channel_stack: ChannelStack) -> AsyncIterator[Console]:
-    stack = channel_stack.stack
-    username = f"agent{secrets.token_hex(3)}"
-    stack.create_agent(username, PASSWORD, name="Sam")
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-        page = await (await http.get(f"{stack.handoff_url}/console/login")).text()
-        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-        form = {"username": username, "password": PASSWORD, "csrf": csrf}
-        async with http.post(f"{stack.handoff_url}/console/login", data=form) as response:
-            token = re.search(r'name="csrf-token" content="([^"]+)"', await response.text())
-        ws = await http.ws_connect(f"{stack.handoff_url}/console/ws", origin=stack.handoff_url)
-        yield Console(http, stack.handoff_url, token.group(1), ws)  # type: ignore[union-attr]
-        await ws.close()
 
 
 def handoffs(channels: ChannelStack, conversation_id: str) -> list[dict[str, Any]]:
@@ -239,37 +221,3 @@ def test_bad_json_is_refused_with_400(channel_stack: ChannelStack) -> None:
     answer = customer.post(body, customer.signed(body))
     assert answer.status_code == 400
     assert json.loads(answer.text)["error"].startswith("cannot read")
-
-
-async def test_a_picture_gets_a_plain_answer_from_the_bot(channel_stack: ChannelStack) -> None:
-    customer = customer_on(channel_stack, "telegram")
-    assert isinstance(customer, TelegramCustomer)
-    assert customer.send_photo().status_code == 200
-    [answer] = await wait_for(lambda: customer.sent())
-    assert "cannot read pictures" in answer.text and "I want a person" in answer.text
-    assert user_events(channel_stack, customer.conversation_id) == []  # nothing half-read reached NLU
-
-
-async def test_a_picture_sent_to_an_agent_is_on_the_ticket_as_a_link(
-    channel_stack: ChannelStack, console: Console
-) -> None:
-    customer = customer_on(channel_stack, "twilio_whatsapp")
-    assert isinstance(customer, TwilioCustomer)
-    customer.say("I want to talk to a person")
-    [ticket] = await wait_for(lambda: handoffs(channel_stack, customer.conversation_id))
-    await console.post(f"/console/api/tickets/{ticket['ticket_id']}/claim", {})
-    photo = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1"
-    assert customer.send_media(photo, "image/jpeg").status_code == 200
-    refused = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM2/Media/ME2"
-    assert customer.send_media(refused, "video/mp4").status_code == 200
-
-    def photo_on_ticket() -> bool:
-        lines = handoffs(channel_stack, customer.conversation_id)[0]["transcript"]
-        return any(
-            m["role"] == "customer" and photo in m["text"] and "image/jpeg" in m["text"] for m in lines
-        )
-
-    await wait_for(photo_on_ticket)
-    lines = handoffs(channel_stack, customer.conversation_id)[0]["transcript"]
-    assert not any(refused in m["text"] for m in lines)
-    assert any("only pass on pictures" in sent.text for sent in customer.sent())

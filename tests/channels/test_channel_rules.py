@@ -6,7 +6,7 @@ import time
 
 from twilio.request_validator import RequestValidator
 
-from bot.channels.attachments import Attachment, acceptable, describe
+from bot.channels.attachments import Attachment, worth_downloading
 from bot.channels.dedup import RecentIds
 from bot.channels.messaging_window import HUMAN_AGENT, RESPONSE, send_mode
 from bot.channels.numbered_choices import OfferedChoices, chosen_payload, numbered_list
@@ -132,12 +132,10 @@ def test_a_channel_is_on_only_with_all_its_credentials() -> None:
     assert [spec.name for spec in enabled_channels(twilio)] == ["twilio_whatsapp"]
 
 
-def test_only_pictures_pdf_and_text_up_to_ten_megabytes_are_passed_on() -> None:
-    assert acceptable(Attachment("https://x/1.jpg", "image/jpeg", size=2_000_000))
-    assert acceptable(Attachment("https://x/1", "image"))  # Messenger names only the kind
-    assert not acceptable(Attachment("https://x/1.mp4", "video/mp4"))
-    assert not acceptable(Attachment("https://x/1.png", "image/png", size=11 * 1024 * 1024))
-    line = describe([Attachment("https://x/<script>.png", "image/png", "err.png")])
-    assert (
-        line == "[The customer sent a file (image/png, err.png): https://x/<script>.png]"
-    )  # text, escaped on display
+def test_files_the_app_already_rules_out_are_not_downloaded() -> None:
+    assert worth_downloading(Attachment("https://x/1.jpg", "image/jpeg", size=2_000_000))
+    assert worth_downloading(Attachment("https://x/1", "image"))  # Messenger names only the kind
+    assert worth_downloading(Attachment("https://x/1", "application/octet-stream"))  # decided by its bytes
+    assert not worth_downloading(Attachment("https://x/1.mp4", "video/mp4"))
+    assert not worth_downloading(Attachment("https://x/1.png", "image/png", size=11 * 1024 * 1024))
+    assert not worth_downloading(Attachment("", "image/png"))

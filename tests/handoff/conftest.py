@@ -104,12 +104,16 @@ def fresh_postgres_database(postgres: PostgresServer, template: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.cluster)])
-def engine(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """Settings overrides that put the app on SQLite (a file in tmp_path) or on a fresh PostgreSQL database."""
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
+    """Settings overrides that put the app on SQLite (a file in tmp_path) or on a fresh PostgreSQL database
+    (customers' files then in tmp_path too, not the default var/attachments)."""
     if request.param == "sqlite":
         return {}
     server = request.getfixturevalue("postgres")
-    return {"database_url": fresh_postgres_database(server, request.getfixturevalue("postgres_template"))}
+    return {
+        "database_url": fresh_postgres_database(server, request.getfixturevalue("postgres_template")),
+        "attachments_dir": tmp_path / "attachments",
+    }
 
 
 @pytest.fixture
