@@ -253,6 +253,17 @@ class Stack:
         tracker: dict[str, Any] = reply.json()
         return tracker
 
+    def handoffs(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The tickets the handoff service holds for this conversation (incidents and requests)."""
+        reply = httpx.get(
+            f"{self.handoff_url}/api/conversations/{conversation_id}/handoffs",
+            headers={"Authorization": f"Bearer {self.handoff_token}"},
+            timeout=30.0,
+        )
+        reply.raise_for_status()
+        handoffs: list[dict[str, Any]] = reply.json()["handoffs"]
+        return handoffs
+
     def create_agent(
         self, username: str, password: str, *, name: str | None = None, role: str = "agent"
     ) -> None:

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
-import httpx
 import pytest
 
 from stack.services import Stack
 
 pytestmark = pytest.mark.integration
-
-
-def tickets(stack: Stack, conversation_id: str) -> list[dict[str, Any]]:
-    reply = httpx.get(
-        f"{stack.handoff_url}/api/conversations/{conversation_id}/handoffs",
-        headers={"Authorization": f"Bearer {stack.handoff_token}"},
-        timeout=30,
-    )
-    reply.raise_for_status()
-    return reply.json()["handoffs"]
 
 
 def test_a_licence_request_is_logged_as_a_request_ticket_with_its_number_and_time(
@@ -31,7 +19,7 @@ def test_a_licence_request_is_logged_as_a_request_ticket_with_its_number_and_tim
     assert "What exactly do you need" not in first and "what is it for" not in first.lower()
     assert "approves" in first.lower()
     done = stack.send_text(conversation_id, "my manager Dana Kim approved it")
-    logged = tickets(stack, conversation_id)
+    logged = stack.handoffs(conversation_id)
     assert len(logged) == 1
     ticket = logged[0]
     assert ticket["ticket_type"] == "request" and ticket["request_type"] == "software"
@@ -54,7 +42,7 @@ def test_asking_for_a_person_inside_the_request_form_leaves_it(stack: Stack, con
     stack.send_text(conversation_id, "actually I want to talk to a person")
     tracker = stack.tracker(conversation_id)
     assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
-    kinds = [t["ticket_type"] for t in tickets(stack, conversation_id)]
+    kinds = [t["ticket_type"] for t in stack.handoffs(conversation_id)]
     assert kinds == ["incident"]
 
 
@@ -68,7 +56,7 @@ def test_a_spanish_message_gets_a_spanish_reply_and_a_person_who_knows_the_langu
     assert any(b["payload"] == "/ask_human" for b in buttons)
     assert stack.tracker(conversation_id)["slots"]["customer_language"] == "es"
     stack.send(conversation_id, "/ask_human")
-    logged = tickets(stack, conversation_id)
+    logged = stack.handoffs(conversation_id)
     assert [t["language"] for t in logged] == ["es"] and logged[0]["ticket_type"] == "incident"
 
 
