@@ -21,6 +21,7 @@ from handoff import db
 from handoff.attachment_files import AttachmentFiles
 from handoff.desk import Desk
 from handoff.errors import DatabaseUnavailable, LiveStateUnavailable
+from handoff.handouts import HANDOUTS, Handouts
 from handoff.help_center import HELP_CENTER, HelpCenter
 from handoff.hub import Hub
 from handoff.metrics import Metrics
@@ -152,6 +153,7 @@ def create_app(settings: Settings) -> web.Application:
         autoescape=jinja2.select_autoescape(default=True),
     )
     app[HELP_CENTER] = HelpCenter.load(settings.kb_dir)
+    app[HANDOUTS] = Handouts.load(settings.handouts_dir)
     # The retention loop opens the DB itself, after _database has migrated it.
     app.cleanup_ctx.extend([_database, access_log_ctx, _live_state, _rasa, _sync_loop, retention_loop])
     app.on_shutdown.append(_close_sockets)

@@ -28,6 +28,7 @@ from handoff.body import read_model
 from handoff.customer_history import history_json
 from handoff.desk import Desk
 from handoff.errors import DatabaseUnavailable, LiveStateUnavailable, UserNotFound
+from handoff.handouts import HANDOUTS
 from handoff.hub import Connection
 from handoff.models import MAX_TEXT, QUEUES, Status, Ticket, utc_now
 from handoff.privacy_access import log_access
@@ -35,7 +36,7 @@ from handoff.routing import can_see, queues_of, serves
 from handoff.satisfaction import summarize
 from handoff.service_levels import standing
 from handoff.state import DESK, HUB, PRESENCE, SETTINGS, STORE
-from handoff.suggestions import SuggestionsUnavailable, suggest
+from handoff.suggestions import SuggestionsUnavailable, handouts_for, suggest
 from handoff.users import Agent, verify_password
 
 log = logging.getLogger(__name__)
@@ -196,15 +197,20 @@ async def ticket_detail(request: web.Request) -> web.Response:
 
 
 async def suggestions(request: web.Request) -> web.Response:
-    """Help articles that fit the conversation, for the agent to read or send."""
+    """Help articles and script handouts that fit the conversation, for the agent to read or send."""
     agent = await require_agent(request)
     ticket = await request.app[DESK].visible_ticket(_ticket_id(request), agent)
     try:
-        return web.json_response(await suggest(ticket))
+        return web.json_response(await suggest(ticket, request.app[HANDOUTS]))
     except SuggestionsUnavailable as exc:
         log.warning("ticket %s: no suggestions: %s", ticket.ticket_id, exc)
         return web.json_response(
-            {"error": "Suggestions are not available right now.", "articles": []}, status=503
+            {
+                "error": "Suggestions are not available right now.",
+                "articles": [],
+                "scripts": handouts_for(ticket, [], request.app[HANDOUTS]),
+            },
+            status=503,
         )
 
 

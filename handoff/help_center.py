@@ -17,6 +17,7 @@ from aiohttp import web
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from handoff.handouts import HANDOUTS
 from handoff.privacy_cli import retention_days
 from knowledge_base.documents import Document
 from knowledge_base.errors import IngestError
@@ -57,7 +58,10 @@ HELP_CENTER = web.AppKey("help_center", HelpCenter)
 
 async def index(request: web.Request) -> web.StreamResponse:
     articles = list(request.app[HELP_CENTER].documents.values())
-    return aiohttp_jinja2.render_template("help_index.html", request, {"articles": articles})
+    handouts = sorted(request.app[HANDOUTS].by_id.values(), key=lambda handout: handout.title.lower())
+    return aiohttp_jinja2.render_template(
+        "help_index.html", request, {"articles": articles, "handouts": handouts}
+    )
 
 
 async def privacy_notice(request: web.Request) -> web.StreamResponse:

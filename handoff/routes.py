@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from handoff import attachment_views, console, help_center, privacy_access, report_link, views, widget
+from handoff import (
+    attachment_views,
+    console,
+    handouts,
+    help_center,
+    privacy_access,
+    report_link,
+    views,
+    widget,
+)
 
 
 def setup_routes(app: web.Application) -> None:
@@ -28,6 +37,7 @@ def setup_console_routes(app: web.Application) -> None:
     app.router.add_get("/demo", widget.demo)
     app.router.add_get("/help", help_center.index)
     app.router.add_get("/help/privacy", help_center.privacy_notice)  # before the article route
+    app.router.add_get("/help/scripts/{script_id}", handouts.handout_page)
     app.router.add_get("/help/{doc_id}", help_center.article)
     app.router.add_static("/static", widget.STATIC_DIR, append_version=True)
     app.router.add_static("/web", widget.WEB_DIR)

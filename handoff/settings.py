@@ -127,6 +127,8 @@ class Settings(StorageSettings):
     service_levels: ServiceLevels = ServiceLevels()
     public_rasa_url: str | None = None  # Rasa as the customer's browser reaches it (default: rasa_url)
     kb_dir: Path = Path("data/kb")  # the articles served as help pages at /help (the KB index's source)
+    # The diagnostic scripts' handouts (`python -m actions.diagnostics handouts`), served at /help/scripts.
+    handouts_dir: Path = Path("var/handouts")
     report_file: Path | None = None  # the latest `python -m analytics report` output, linked for supervisors
 
     @cached_property

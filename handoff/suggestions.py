@@ -1,5 +1,6 @@
 """Knowledge at hand: the help articles that fit a ticket's conversation, found with the same knowledge-base
-search the bot uses (the index in KB_INDEX_DIR, loaded once, off the event loop)."""
+search the bot uses (the index in KB_INDEX_DIR, loaded once, off the event loop), and the diagnostic scripts
+that fit it as handouts: the script the customer was already in first, then those the articles lead to."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 from functools import lru_cache
 from typing import Any
 
+from handoff.handouts import Handouts
 from handoff.models import Ticket
 from knowledge_base.kb import KnowledgeBase
 
@@ -57,9 +59,37 @@ def _search(query: str) -> list[dict[str, Any]]:
     return shown
 
 
-async def suggest(ticket: Ticket) -> dict[str, Any]:
+def scripts_tried(ticket: Ticket) -> list[str]:
+    """The scripts the customer went through with the bot, latest first."""
+    found: list[str] = []
+    for action in reversed(ticket.actions_taken):
+        script_id = action.get("script_id") or action.get("diagnostic_id")
+        if action.get("type") == "diagnostic_step" and isinstance(script_id, str) and script_id not in found:
+            found.append(script_id)
+    return found
+
+
+def handouts_for(ticket: Ticket, articles: list[dict[str, Any]], handouts: Handouts) -> list[dict[str, Any]]:
+    wanted = scripts_tried(ticket) + [a["diagnostic_id"] for a in articles if a.get("diagnostic_id")]
+    shown: list[dict[str, Any]] = []
+    for script_id in dict.fromkeys(wanted):
+        handout = handouts.by_id.get(script_id)
+        if handout is None:
+            continue
+        shown.append(
+            {
+                "script_id": handout.id,
+                "title": handout.title,
+                "summary": handout.summary,
+                "steps": len(handout.steps),
+                "link": handout.link,
+                "tried": script_id in scripts_tried(ticket),
+            }
+        )
+    return shown[:MAX_SUGGESTIONS]
+
+
+async def suggest(ticket: Ticket, handouts: Handouts) -> dict[str, Any]:
     query = query_for(ticket)
-    if not query:
-        return {"query": "", "articles": []}
-    articles = await asyncio.to_thread(_search, query)
-    return {"query": query, "articles": articles}
+    articles = await asyncio.to_thread(_search, query) if query else []
+    return {"query": query, "articles": articles, "scripts": handouts_for(ticket, articles, handouts)}

@@ -19,7 +19,7 @@ from stack.debian import MissingPackageError
 from stack.engines import EngineError
 from stack.haproxy import Backend, HAProxyConfigError, HAProxyLayout, render
 from stack.ports import PortInUseError, ensure_port_free
-from stack.prepare import PrepareError, ensure_kb_index, ensure_model, ensure_onnx_model
+from stack.prepare import PrepareError, ensure_handouts, ensure_kb_index, ensure_model, ensure_onnx_model
 from stack.process import ServiceStartError
 from stack.secrets import load_or_create_secrets, stored_secret
 from stack.services import Stack, StackConfig, start_stack
@@ -57,6 +57,7 @@ def prepare() -> Path:
     ensure_onnx_model()
     print("• Building the knowledge base index (only changed articles are re-embedded) ...", flush=True)
     ensure_kb_index(paths.VAR_DIR / "kb_index")
+    ensure_handouts()
     print("• Checking the Rasa model (trains only if data, domain or config changed) ...", flush=True)
     model = ensure_model()
     print(f"  model: {model.relative_to(paths.REPO_ROOT)}", flush=True)

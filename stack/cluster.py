@@ -8,6 +8,8 @@ differs: every server is told HAProxy's entry points as the others' URLs, and wh
 from __future__ import annotations
 
 import concurrent.futures
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -126,17 +128,28 @@ def _engines(config: ClusterConfig) -> tuple[PostgresServer, list[ServiceProcess
     ]
 
 
-def _held_until_warm(service: ServiceProcess, admin: HAProxyAdmin, server: str, url: str) -> ServiceProcess:
-    """A restarted action server gets customers only once its models are loaded: cold, the first KB
-    question would outlast Rasa's action timeout and get the failure message, though the other instance
-    was ready to answer it."""
+def _held_until_ready(
+    service: ServiceProcess,
+    admin: HAProxyAdmin,
+    slots: list[tuple[str, str]],
+    warm_up: Callable[[], object] | None = None,
+) -> ServiceProcess:
+    """A crashed server gets no customers from HAProxy again until it is healthy (and warmed up).
 
-    def warm_then_release() -> None:
-        warm_up_action_server(url)  # a failed warm-up only costs speed: the server goes back in anyway
-        admin.release("actions", server)
+    Without this, a restarted Rasa binds its port seconds before its model is loaded: HAProxy's next
+    connection to it succeeds, and the customer's message waits on a server that is not serving yet or is
+    cut off (a 502), though the other instance was ready. A cold action server would make the first KB
+    question outlast Rasa's action timeout. Held from the moment the supervisor notices the crash, before
+    the new process exists."""
 
-    service.when_stopped = lambda: admin.hold("actions", server)
-    service.after_restart = warm_then_release
+    def release() -> None:
+        if warm_up is not None:
+            warm_up()  # a failed warm-up only costs speed: the server goes back in anyway
+        for backend, server in slots:
+            admin.release(backend, server)
+
+    service.when_stopped = lambda: [admin.hold(backend, server) for backend, server in slots]
+    service.after_restart = release
     return service
 
 
@@ -146,18 +159,34 @@ def _servers(config: ClusterConfig) -> list[ServiceProcess]:
     haproxy_file = write_config(layout, config.workdir / "haproxy.cfg")
     admin = HAProxyAdmin(config.admin_socket)
     actions = [
-        _held_until_warm(
-            action_service(entry, port=port, instance=n), admin, f"actions{n}", f"http://{HOST}:{port}"
+        _held_until_ready(
+            action_service(entry, port=port, instance=n),
+            admin,
+            [("actions", f"actions{n}")],
+            functools.partial(warm_up_action_server, f"http://{HOST}:{port}"),
         )
         for n, port in enumerate(config.action_ports, 1)
+    ]
+    rasa = [
+        _held_until_ready(
+            rasa_service(entry, port=port, instance=n),
+            admin,
+            [("rasa_rest", f"rasa{n}"), ("rasa_socketio", f"rasa{n}")],
+        )
+        for n, port in enumerate(config.rasa_ports, 1)
     ]
     haproxy = haproxy_service(layout, haproxy_file, entry.log_dir / "haproxy.log")
     haproxy.after_restart = admin.hold_again  # a restarted HAProxy would send customers to a cold server
     return [
         haproxy,
-        *(handoff_service(entry, port=port, instance=n) for n, port in enumerate(config.handoff_ports, 1)),
+        *(
+            _held_until_ready(
+                handoff_service(entry, port=port, instance=n), admin, [("handoff", f"handoff{n}")]
+            )
+            for n, port in enumerate(config.handoff_ports, 1)
+        ),
         *actions,
-        *(rasa_service(entry, port=port, instance=n) for n, port in enumerate(config.rasa_ports, 1)),
+        *rasa,
     ]
 
 

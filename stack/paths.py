@@ -20,4 +20,7 @@ ENDPOINTS_FILE = REPO_ROOT / "bot" / "endpoints.yml"
 CREDENTIALS_FILE = REPO_ROOT / "bot" / "credentials.yml"
 TRAINING_DATA_DIRS = tuple(REPO_ROOT / "data" / name for name in ("nlu", "rules", "stories"))
 KB_SOURCE_DIR = REPO_ROOT / "data" / "kb"
+SCRIPTS_DIR = REPO_ROOT / "data" / "diagnostics"
+# Every diagnostic script as a printable handout (JSON), served by the handoff service at /help/scripts.
+HANDOUTS_DIR = VAR_DIR / "handouts"
 ONNX_MODEL_DIR = VAR_DIR / "models" / "minilm-onnx"

@@ -98,6 +98,17 @@ def ensure_kb_index(index_dir: Path, source_dir: Path = paths.KB_SOURCE_DIR) -> 
     return index_dir
 
 
+def ensure_handouts(folder: Path = paths.HANDOUTS_DIR) -> Path:
+    """Write every diagnostic script's handout (a second, cheap: done every time)."""
+    with file_lock(paths.VAR_DIR / "locks" / "handouts.lock"):
+        run_step(
+            "Script handouts",
+            [str(paths.APP_PYTHON), "-m", "actions.diagnostics", "handouts", "--out", str(folder)],
+            paths.LOG_DIR / "handouts.log",
+        )
+    return folder
+
+
 def ensure_model() -> Path:
     """Return models/<fingerprint>.tar.gz, training it only if no model has this fingerprint."""
     fingerprint = model_fingerprint()

@@ -15,7 +15,7 @@ import httpx
 from stack import paths
 from stack.channels import credentials_file
 from stack.ports import free_port
-from stack.prepare import ensure_kb_index, ensure_model, ensure_onnx_model, offline_env
+from stack.prepare import ensure_handouts, ensure_kb_index, ensure_model, ensure_onnx_model, offline_env
 from stack.process import ServiceProcess
 from stack.secrets import Secrets, fresh_secrets
 from stack.supervisor import RestartPolicy, Supervisor
@@ -57,6 +57,7 @@ def isolated_config(workdir: Path, extra_env: dict[str, str] | None = None) -> S
     """A stack of its own for tests and benchmarks: free ports, fresh secrets, and its own databases, KB index
     and logs under `workdir`. Builds what is missing; the Rasa model is shared through its fingerprint cache."""
     ensure_onnx_model()
+    ensure_handouts()
     return StackConfig(
         model_path=ensure_model(),
         kb_index_dir=ensure_kb_index(workdir / "kb_index"),
@@ -112,6 +113,7 @@ def handoff_service(
                 "HANDOFF_ATTACHMENTS_DIR": str(config.handoff_db.parent / "attachments"),
                 # Erasure and retention reach into Rasa's tracker store too.
                 "HANDOFF_TRACKER_DB": str(config.tracker_db),
+                "HANDOFF_HANDOUTS_DIR": str(paths.HANDOUTS_DIR),
                 "HANDOFF_SESSION_SECRET": config.secrets.handoff_session_secret,
                 **config.extra_env,
             }

@@ -110,6 +110,7 @@
     var typingTimer = null;
     var withPerson = false;  // a person from IT support owns the chat (the bot is silent)
     var typingSent = 0;
+    var waiting = [];  // typed before Rasa confirmed the session: sent once it has an id
 
     function showTyping(text, seconds) {
       clearTimeout(typingTimer);
@@ -155,7 +156,8 @@
       if (!text) { return; }
       add({ who: "customer", text: shown || text });
       showReplies([]);
-      socket.emit("user_uttered", { message: text, session_id: sessionId });
+      if (sessionId) { socket.emit("user_uttered", { message: text, session_id: sessionId }); }
+      else { waiting.push(text); }
       if (!withPerson) { showTyping("The assistant is typing…", 15); }
     }
 
@@ -168,6 +170,10 @@
       var confirmed = typeof id === "string" ? id : (id && id.session_id);
       if (confirmed) { sessionId = confirmed; localStorage.setItem(SESSION_KEY, confirmed); }
       ui.root.setAttribute("data-session", sessionId || "");
+      if (!sessionId) { return; }
+      waiting.splice(0).forEach(function (text) {
+        socket.emit("user_uttered", { message: text, session_id: sessionId });
+      });
     });
     socket.on("bot_uttered", function (message) {
       showTyping("");

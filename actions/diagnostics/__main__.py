@@ -1,4 +1,4 @@
-"""Command line: `python -m actions.diagnostics lint | export SCRIPT | import-flodial`."""
+"""Command line: `python -m actions.diagnostics lint | export SCRIPT | handouts --out DIR | import-flodial`."""
 
 from __future__ import annotations
 
@@ -54,6 +54,22 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _handouts(args: argparse.Namespace) -> int:
+    from actions.diagnostics.catalog import kb_titles, load_scripts
+    from actions.diagnostics.engine import Engine
+    from actions.diagnostics.errors import ScriptError
+    from actions.diagnostics.export import write_handouts
+
+    try:
+        engine = Engine(load_scripts(args.scripts), kb_titles(args.kb))
+    except ScriptError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    written = write_handouts(engine, args.out)
+    print(f"wrote {len(written)} handouts to {args.out}", file=sys.stderr)
+    return 0
+
+
 def _import_flodial(args: argparse.Namespace) -> int:
     from actions.diagnostics.flodial import import_directory
     from actions.diagnostics.router import minilm_embedder
@@ -77,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--level", choices=("novice", "expert"), default="novice")
     export.add_argument("--output", "-o", type=Path)
     export.set_defaults(func=_export)
+    handouts = commands.add_parser("handouts", help="every script's handout as JSON, for the help pages")
+    handouts.add_argument("--out", type=Path, required=True, help="folder for <script id>.json")
+    handouts.set_defaults(func=_handouts)
     flodial = commands.add_parser("import-flodial", help="convert FloDial flowcharts to scripts")
     flodial.add_argument("--knowledge", type=Path, required=True, help="FloDial knowledge-sources folder")
     flodial.add_argument("--output", type=Path, required=True, help="folder for the YAML scripts")

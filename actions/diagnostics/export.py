@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import json
+from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
@@ -64,7 +66,9 @@ def _order(script: Script) -> list[str]:
     return order
 
 
-def render(engine: Engine, script_id: str, fmt: Format = "md", level: Level = "novice") -> str:
+def handout_steps(engine: Engine, script_id: str, level: Level = "novice") -> list[dict[str, Any]]:
+    """Every step of a script in reading order: number, heading, the bot's own wording, why, how to check,
+    the related article and where each answer leads."""
     script = engine.script(script_id)
     order = _order(script)
     number = {node_id: n for n, node_id in enumerate(order, start=1)}
@@ -110,9 +114,39 @@ def render(engine: Engine, script_id: str, fmt: Format = "md", level: Level = "n
                 "end": not isinstance(node, QuestionNode),
             }
         )
+    return steps
+
+
+def render(engine: Engine, script_id: str, fmt: Format = "md", level: Level = "novice") -> str:
+    script = engine.script(script_id)
+    steps = handout_steps(engine, script_id, level)
     if fmt == "md":
         return _markdown(script, steps)
     return _environment().from_string(_HTML).render(script=script, steps=steps)
+
+
+def write_handouts(engine: Engine, folder: Path, level: Level = "novice") -> list[Path]:
+    """One JSON file per script, `<script id>.json`, for the help pages the handoff service serves (it
+    cannot import the scripts' code, so it reads their handouts as data). Files of removed scripts go."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for script_id in sorted(engine.scripts):
+        script = engine.script(script_id)
+        handout = {
+            "id": script.id,
+            "title": script.title,
+            "summary": script.summary or "",
+            "products": list(script.products),
+            "steps": handout_steps(engine, script_id, level),
+        }
+        path = folder / f"{script_id}.json"
+        temporary = path.with_suffix(".json.tmp")
+        temporary.write_text(json.dumps(handout, ensure_ascii=False, indent=1), encoding="utf-8")
+        temporary.replace(path)  # a handoff process reading it never sees half a file
+        written.append(path)
+    for stale in set(folder.glob("*.json")) - set(written):
+        stale.unlink()
+    return written
 
 
 def _markdown(script: Script, steps: list[dict[str, Any]]) -> str:

@@ -270,7 +270,7 @@
     return api("GET", "/console/api/tickets/" + id).then(function (t) {
       renderTicket(t);
       if (switching) { restoreDraft(); loadQueue(); loadSuggestions(); }
-      Array.prototype.forEach.call($("suggestions").querySelectorAll("button"), function (b) {
+      Array.prototype.forEach.call(document.querySelectorAll("#suggestions button, #script-suggestions button"), function (b) {
         b.hidden = $("reply-form").hidden;  // sending needs the chat to be yours
       });
     }).catch(function (e) { say(e.message); });
@@ -304,10 +304,38 @@
         list.appendChild(li);
       });
       if (!data.articles.length) { list.appendChild(el("li", "No article fits yet.", "muted")); }
+      showScripts(data.scripts || []);
     }).catch(function (e) {
       list.textContent = "";
       list.appendChild(el("li", e.message, "muted"));
+      showScripts([]);
     });
+  }
+  // A script's steps as a page the customer can follow at their own pace (the bot's own wording and why).
+  function showScripts(scripts) {
+    var list = $("script-suggestions");
+    list.textContent = "";
+    scripts.forEach(function (h) {
+      var li = el("li", "", "suggestion");
+      var link = el("a", h.title);
+      link.href = h.link; link.target = "_blank"; link.rel = "noopener";
+      li.appendChild(link);
+      li.appendChild(el("div", (h.tried ? "The customer was in this script with the bot. " : "") +
+        h.steps + " steps. " + h.summary, "muted"));
+      var send = el("button", "Send guide");
+      send.type = "button";
+      send.setAttribute("aria-label", "Send the step-by-step guide \u201c" + h.title + "\u201d to the customer");
+      send.hidden = $("reply-form").hidden;
+      send.addEventListener("click", function () {
+        var url = location.origin + h.link;
+        act("/messages", { text: "Here are the steps for \u201c" + h.title + "\u201d, with why each one matters. " +
+          "You can follow them at your own pace: " + url },
+          function (r) { say(r.delivered ? "Guide sent." : "Saved, but not delivered to the customer."); });
+      });
+      li.appendChild(send);
+      list.appendChild(li);
+    });
+    if (!scripts.length) { list.appendChild(el("li", "No guide fits yet.", "muted")); }
   }
   $("refresh-suggestions").addEventListener("click", loadSuggestions);
 

@@ -118,6 +118,19 @@ def test_an_agent_works_a_handoff_from_the_keyboard(
     console.locator("#reply").press("Control+Enter")
     expect(log).to_contain_text("Please restart your computer")
 
+    # Knowledge at hand: the script the customer was in is offered as a guide; one click sends its link,
+    # and the customer's page shows the steps with why each one matters.
+    guides = console.locator("#script-suggestions")
+    expect(guides).to_contain_text("No internet or Wi-Fi")
+    expect(guides).to_contain_text("The customer was in this script")
+    guides.get_by_role("button", name=re.compile("Send the step-by-step guide")).first.click()
+    expect(log).to_contain_text("/help/scripts/wifi")
+    guide = customer_context.new_page()
+    guide.goto(re.search(r"(http://\S+/help/scripts/wifi)", log.inner_text()).group(1))
+    expect(guide.get_by_role("heading", level=2).first).to_contain_text("Step 1")
+    expect(guide.locator("body")).to_contain_text("Why:")
+    guide.close()
+
     # Filters: high priority hides both normal tickets (other tests' urgent tickets may still show).
     console.locator("#filter-priority").select_option("high")
     expect(console.locator(f"button[data-ticket='{ticket_id}']")).to_have_count(0)

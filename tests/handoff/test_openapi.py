@@ -21,6 +21,7 @@ PUBLIC = {
     ("GET", "/help"),
     ("GET", "/help/privacy"),
     ("GET", "/help/{doc_id}"),
+    ("GET", "/help/scripts/{script_id}"),
     ("GET", "/static/{filename}"),
     ("GET", "/web/{filename}"),
     ("GET", "/console/login"),

@@ -120,6 +120,15 @@ class LaunchedCluster:
         rows = csv.DictReader(io.StringIO(reply.text.lstrip("# ")))
         return {(row["pxname"], row["svname"]): row for row in rows}
 
+    def status_becomes(self, backend: str, server: str, wanted: str, timeout: float) -> str:
+        """`server`'s status in HAProxy (UP, DOWN, MAINT...) once it is `wanted` or `timeout` is over."""
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.stats()[(backend, server)]["status"]
+            if status == wanted or time.monotonic() > deadline:
+                return status
+            time.sleep(0.2)
+
     def wait_all_up(self, timeout: float = 300.0, backends: tuple[str, ...] | None = None) -> None:
         """Every instance behind HAProxy (of `backends`, or all) passes its health check, and PostgreSQL and
         Redis listen. A test that kills one kind of server needs only that kind back from the test before."""

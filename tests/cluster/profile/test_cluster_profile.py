@@ -338,6 +338,11 @@ async def test_a_rasa_instance_killed_mid_conversation_the_other_answers_rest_an
             cluster.printed()[-1500:],
         )
 
+        # Until it is ready again, the restarted instance gets no customers (its port is open while its
+        # model loads).
+        for backend in ("rasa_rest", "rasa_socketio"):
+            status = await asyncio.to_thread(cluster.status_becomes, backend, holder, "MAINT", 10.0)
+            assert status == "MAINT", (backend, status)
         rest = await asyncio.to_thread(cluster.send_text, conversation_id, KB_QUESTION)
         assert "password" in rest.lower() and FAILURE_TEXT not in rest, rest
         web = await chat.say(KB_QUESTION)  # after the widget's automatic reconnect, to the other instance
