@@ -1,7 +1,7 @@
 """A customer's file arriving from a messaging-app channel: checked again here (size, and the kind read
-from its first bytes: the service never trusts the caller's word), written to disk, recorded with the
-conversation's open ticket (or kept for the ticket the conversation opens later) and shown live in the
-consoles."""
+from its first bytes: the service never trusts the caller's word), stripped of its metadata (a photo's GPS
+position), written to disk, recorded with the conversation's open ticket (or kept for the ticket the
+conversation opens later) and shown live in the consoles."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import hashlib
 import logging
 
 from customer_files.kinds import ACCEPTED_LABEL, MAX_FILE_BYTES, MAX_FILE_LABEL, kind_of
+from customer_files.metadata import without_metadata
 from customer_files.names import safe_name
 from handoff.attachment_files import AttachmentFiles
 from handoff.hub import Hub
@@ -41,6 +42,7 @@ async def receive_file(
     kind = await asyncio.to_thread(kind_of, data) if len(data) > 256 * 1024 else kind_of(data)
     if kind is None:
         raise FileRefused(415, WRONG_KIND)
+    data = await asyncio.to_thread(without_metadata, data, kind)  # GPS position and the like never stored
     ticket = await store.open_ticket_for_conversation(conversation_id)
     item = Attachment(
         id=files.new_id(),

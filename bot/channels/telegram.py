@@ -31,6 +31,15 @@ from bot.channels.splitting import TELEGRAM_LIMIT, split_message
 log = logging.getLogger(__name__)
 CALLBACK_DATA_MAX_BYTES = 64
 FILE_PREFIX = "telegram-file:"
+# Telegram messages the bot cannot pass on (only pictures, PDF and text go to the support team), with the
+# kind to assume when Telegram gives no MIME type.
+_UNREADABLE_MEDIA = {
+    "voice": "audio",
+    "audio": "audio",
+    "video": "video",
+    "video_note": "video",
+    "animation": "video",
+}
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -183,7 +192,23 @@ class TelegramChannel(MessagingInput):
                     document.get("file_size"),
                 )
             )
+        for kind, stated in _UNREADABLE_MEDIA.items():  # refused without a download, and the customer told
+            media = message.get(kind)
+            if isinstance(media, dict):
+                files.append(
+                    Attachment(
+                        f"{FILE_PREFIX}{media.get('file_id')}",
+                        str(media.get("mime_type") or stated),
+                        "",
+                        media.get("file_size"),
+                    )
+                )
         text = message.get("text") or message.get("caption")
+        sticker = message.get("sticker")
+        if not text and isinstance(sticker, dict) and isinstance(sticker.get("emoji"), str):
+            text = sticker["emoji"]  # a 👍 sticker means what the 👍 emoji means (a yes to a yes/no step)
+        elif isinstance(sticker, dict):
+            files.append(Attachment(f"{FILE_PREFIX}{sticker.get('file_id')}", "sticker", "", None))
         chat_id = str(message["chat"].get("id"))
         return [Incoming(key, chat_id, str(user.get("id", chat_id)), text, _name(user), files)]
 

@@ -107,6 +107,14 @@ class TelegramCustomer(Customer):
         body = json.dumps(update).encode()
         return self.post(body, self.signed(body))
 
+    def send_media(self, kind: str, media: dict[str, object]) -> httpx.Response:
+        """A voice note, video, sticker... (`kind` is the Update's field name)."""
+        update = json.loads(self.message_body("", str(next(_ids)))[0])
+        del update["message"]["text"]
+        update["message"][kind] = media
+        body = json.dumps(update).encode()
+        return self.post(body, self.signed(body))
+
     def press_body(self, sent: Sent, event_id: str) -> tuple[bytes, dict[str, str]]:
         update = {
             "update_id": int(event_id),

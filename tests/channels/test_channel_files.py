@@ -159,3 +159,20 @@ async def test_whatsapp_media_is_fetched_with_the_account_auth_and_reaches_the_a
     assert (await downloaded(console, ticket["ticket_id"], item))[0] == JPEG
     await wait_for(lambda: any(REFUSED_FILE in s.text for s in customer.sent()))
     assert len((await ticket_detail(console, ticket["ticket_id"]))["attachments"]) == 1
+
+
+async def test_a_telegram_voice_note_is_explained_without_a_download_and_a_sticker_reads_as_its_emoji(
+    channel_stack: ChannelStack,
+) -> None:
+    customer = customer_on(channel_stack, "telegram")
+    assert isinstance(customer, TelegramCustomer)
+    telegram = channel_stack.fakes["telegram"]
+    voice = {"file_id": "AwADvoice", "file_unique_id": "v1", "duration": 4, "mime_type": "audio/ogg"}
+    assert customer.send_media("voice", voice).status_code == 200
+    await wait_for(lambda: any(REFUSED_FILE in s.text for s in customer.sent()))
+    assert not [r for r in telegram.requests if "AwADvoice" in (r.path + r.body.decode(errors="replace"))]  # type: ignore[attr-defined]
+
+    sticker = {"file_id": "CAADsticker", "file_unique_id": "s1", "type": "regular", "emoji": "\U0001f44d"}
+    assert customer.send_media("sticker", sticker).status_code == 200
+    said = await wait_for(lambda: user_events(channel_stack, customer.conversation_id))
+    assert [event["text"] for event in said] == ["\U0001f44d"]
