@@ -17,6 +17,8 @@ from knowledge_base.kb import KnowledgeBase
 log = logging.getLogger(__name__)
 DEFAULT_INDEX_DIR = "var/kb_index"
 MAX_SUGGESTIONS = 4
+MAX_SCRIPT_SUGGESTIONS = 3
+_ARTICLES_LEADING_TO_SCRIPTS = 2
 _RECENT_CUSTOMER_LINES = 3
 
 
@@ -70,7 +72,9 @@ def scripts_tried(ticket: Ticket) -> list[str]:
 
 
 def handouts_for(ticket: Ticket, articles: list[dict[str, Any]], handouts: Handouts) -> list[dict[str, Any]]:
-    wanted = scripts_tried(ticket) + [a["diagnostic_id"] for a in articles if a.get("diagnostic_id")]
+    # Only the best articles' scripts: a weak fourth hit's script is noise beside the one the customer was in.
+    led_to = [a["diagnostic_id"] for a in articles[:_ARTICLES_LEADING_TO_SCRIPTS] if a.get("diagnostic_id")]
+    wanted = scripts_tried(ticket) + led_to
     shown: list[dict[str, Any]] = []
     for script_id in dict.fromkeys(wanted):
         handout = handouts.by_id.get(script_id)
@@ -86,7 +90,7 @@ def handouts_for(ticket: Ticket, articles: list[dict[str, Any]], handouts: Hando
                 "tried": script_id in scripts_tried(ticket),
             }
         )
-    return shown[:MAX_SUGGESTIONS]
+    return shown[:MAX_SCRIPT_SUGGESTIONS]
 
 
 async def suggest(ticket: Ticket, handouts: Handouts) -> dict[str, Any]:
