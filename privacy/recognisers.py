@@ -201,6 +201,15 @@ _SENT_CODE = re.compile(
     r"(?:gave|sent|shows|showed|show|says|said|displays|displayed|generated)\s+(?:me\s+)?(?:the\s+|a\s+)?"
     r"(?:code\s+)?(\d{3}[ -]?\d{3}|\d{4,8})(?!\d)"
 )
+# "a text with 482913 in it"; "asked for the code ... I gave them 551 208": a code received or passed on.
+_CODE_IN_MESSAGE = re.compile(
+    r"(?i)\b(?:text|sms|text message|email|message)\s+(?:with|containing|saying)\s+(?:the\s+|a\s+)?"
+    r"(?:code\s+)?(\d{3}[ -]?\d{3}|\d{4,8})(?!\d)"
+)
+_PASSED_ON_CODE = re.compile(
+    r"(?i)\b(?:gave|told|read out|read|sent|passed|typed)\s+(?:them|him|her|the caller|that person|the guy)\s+"
+    r"(?:the\s+)?(?:code\s+)?(\d{3}[ -]?\d{3}|\d{4,8})(?!\d)"
+)
 _STATED_KEY = re.compile(rf"(?i)\b(?:{_KEY_WORDS})\b{_GAP}{_STATED}{_VALUE}")
 _BARE_KEY = re.compile(rf"(?i)\b(?:{_KEY_WORDS})\s+([A-Za-z0-9_\-.+/=]{{16,}})")
 
@@ -271,7 +280,7 @@ def _has_mixed_shape(value: str) -> bool:
 _PASSWORD_HINT = re.compile(
     r"(?i)pass|pw|pin|with|using|use|typed|entered|tried|put|set|one\b|reset|chang|user|@"
 )
-_CODE_HINT = re.compile(r"(?i)code|otp|pin|pass|authenticator|gave|sent|said|says|show")
+_CODE_HINT = re.compile(r"(?i)code|otp|pin|pass|authenticator|gave|sent|said|says|show|text|sms|message")
 _KEY_HINT = re.compile(r"(?i)key|token|secret")
 
 
@@ -313,7 +322,7 @@ def stated_passwords(text: str) -> Iterator[Span]:
 def stated_codes(text: str) -> Iterator[Span]:
     if not _CODE_HINT.search(text):
         return
-    for pattern in (_STATED_CODE, _BARE_CODE, _SENT_CODE):
+    for pattern in (_STATED_CODE, _BARE_CODE, _SENT_CODE, _CODE_IN_MESSAGE, _PASSED_ON_CODE):
         for match in pattern.finditer(text):
             if _CODE_CONTEXT_NOT_SECRET.search(text[max(0, match.start() - 30) : match.start()]):
                 continue

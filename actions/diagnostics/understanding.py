@@ -98,6 +98,9 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\b(fixed|sorted|solved) (it|now)\b(?! (yet|at all))",
             r"\b(all|it'?s( all)?|it is( all)?|everything'?s|everything is) good now\b(?!\s*\?)",
             r"\b(works|working) (now|again)\b[^?]*\b(thanks|thank you|cheers|ta)\b",
+            # "oh it's back now and staying on, thx": it came back by itself and the customer says it is fine
+            r"\b(it'?s|its|it is|it came|it'?s come) back( on| up)?( now| again)?\b[^?]*"
+            r"\b(staying|stays|works|working|fine|thanks|thank you|thx|ty|cheers)\b",
         ),
     ),
     (
@@ -255,6 +258,10 @@ _STILL_BROKEN = _rx(
     r"\b(didn'?t|did not|doesn'?t|does not) (work|help|fix)\b",
     r"\bno (luck|change|difference)\b",
     r"\bsame (problem|issue|thing)\b",
+    r"\bstill (really |very |so |super |just )?(sluggish|laggy|lagging|freezing|crashing|dropping|failing|hanging|"
+    r"spinning|buffering|loading|rubbish|useless|bad|wrong|locked|unusable|disconnected|unplugged)\b",
+    # "the phone can't load anything either": the same fault somewhere else too
+    r"\b(can'?t|cannot|won'?t|doesn'?t|isn'?t|aren'?t|not|no|nothing)\b[^.!?]*\beither\b",
 )
 _FIXED = _rx(
     r"\b(it )?(works|worked|working) (now|again|fine)\b",
@@ -281,6 +288,7 @@ _ANTONYMS: dict[str, tuple[str, ...]] = {
     "quickly": ("slowly", "long time", "lasts", "normal"),
     "fast": ("slow", "long time", "lasts", "normal"),
     "on": ("off", "dark", "unlit"),
+    "off": ("on", "lit", "glowing"),
     "noise": ("quiet", "silent"),
     "leaking": ("dry",),
     "old": ("new", "brand new", "recent", "recently"),
@@ -340,6 +348,8 @@ def understand(
             continue  # "I know how to check it, I've done that before": they will check, not skip
         if kind == "fixed" and (negations(clean) or _STILL_BROKEN.search(clean)):
             continue  # "not sure that fixed it", "that worked but it's still slow": read as an answer
+        if kind == "stop" and _STILL_BROKEN.search(clean):
+            continue  # "quit it from the tray and reopened, same thing": what they did, not a goodbye
         if pattern.search(clean) and not (
             kind == "dont_know" and _YES_START.match(clean) and "how" not in clean
         ):

@@ -18,6 +18,8 @@ from privacy.notice import NoticeMemory, removed_notice
         ("the code is 483920", "483920", "[secret code]"),
         ("verification code 483 920", "483 920", "[secret code]"),
         ("the authenticator gave me 731 604 but it says wrong code", "731 604", "[secret code]"),
+        ("ok got a text with 482913 in it, where does that go", "482913", "[secret code]"),
+        ("a caller asked for my authenticator code and i gave them 551 208", "551 208", "[secret code]"),
         ("Authorization: Bearer abcdefghijklmnop1234", "abcdefghijklmnop1234", "[secret code]"),
         ("key AKIAIOSFODNN7EXAMPLE leaked", "AKIAIOSFODNN7EXAMPLE", "[secret code]"),
         (

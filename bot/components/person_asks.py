@@ -1,0 +1,46 @@
+"""Read an explicit ask for a person, whatever else the message says.
+
+An ask for a person must hand off at every turn (issue 12), but the classifier sees "yes, a real person,
+now" or "can a human get me the recovery key" as mostly about something else and may guess an article.
+These phrasings leave no doubt, so they win. Kept narrow: a person named as the one to talk to, call,
+come over or take over; never "I can't talk to anyone on Teams" (a problem, not an ask). Pure Python, no
+Rasa import, so the app runtime can test it too.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WHO = r"(a |an |the |some |your |one of your )?(real |actual |live |proper )?(person|human|agent|someone|somebody|technician|tech|engineer|support (person|team|agent)|it (person|guy|team))"
+_ASKS = [
+    rf"\b(talk|speak|chat)(ing)? (to|with) {_WHO}\b",
+    r"\b(real|actual|live|proper) (person|human|agent|people)\b",
+    r"\ba human\b",
+    r"\b(humans?|person|agent|operator)\s*(please|pls|plz|now)?\s*[.!]*$",
+    rf"\b(can|could|will|would) {_WHO} (call|phone|ring|come|pop|look|help|get|sort|fix|take)\b",
+    rf"\b(want|need|get me|give me|send|put me through to|pass me to|transfer me to) {_WHO}\b",
+    r"\b(give me a (ring|call)|call me back|ring me)\b",
+    rf"\bsend {_WHO} (over|round|to)\b",
+]
+_ASK = re.compile("|".join(f"(?:{pattern})" for pattern in _ASKS), re.IGNORECASE)
+# "I can't talk to anyone", "nobody can call me on Teams": a problem to solve, not an ask for a person.
+_PROBLEM = re.compile(
+    r"\b(can'?t|cannot|can not|unable to|won'?t let me|doesn'?t let me|not able to|no ?one|nobody)\b"
+    r"[^.?!]{0,30}\b(talk|speak|chat|call|ring|hear|see)\b",
+    re.IGNORECASE,
+)
+
+
+# "is this a real person?", "am I talking to a human": asks what the assistant is (it says it is a bot).
+_WHAT_ARE_YOU = re.compile(
+    r"\b(is this|is that|is there|are you|r u|am i (talking|chatting|speaking) (to|with)|is it)\b[^.!]*\?",
+    re.IGNORECASE,
+)
+
+
+def asks_for_person(text: str) -> bool:
+    """True when the customer plainly asks for a person (to talk to, call them, come over, take over)."""
+    lowered = text.replace("\u2019", "'")
+    if _WHAT_ARE_YOU.search(lowered):
+        return False
+    return bool(_ASK.search(lowered)) and not _PROBLEM.search(lowered)

@@ -1,0 +1,41 @@
+"""Answers customers really type, read by the shipped engine (the learned answer model and MiniLM resync
+included): where the script goes next. Written from conversations the assistant was not tuned on."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.diagnostics.catalog import get_engine
+from actions.diagnostics.engine import Engine
+from actions.diagnostics.state import State
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Engine:
+    return get_engine()
+
+
+@pytest.mark.parametrize(
+    ("script", "node", "text", "next_node", "status"),
+    [
+        # "Is its light off?" -> "the light IS on" is a no
+        ("login", "caps_lock", "oh. the caps light IS on", "fix_caps", "running"),
+        # a restart that did not help, said with "still"
+        ("slow_computer", "restart", "restarted, still sluggish", "task_manager", "running"),
+        # what they did, with "quit", is not a goodbye
+        ("vpn", "restart_vpn", "quit it from the tray and reopened, same thing", "other_network", "running"),
+        # it came back by itself and they say it is fine: resolved, believed
+        (
+            "wifi",
+            "other_devices",
+            "oh its back now and staying on, must have been a blip, thx",
+            "other_devices",
+            "resolved",
+        ),
+    ],
+)
+def test_real_answers_go_where_the_customer_meant(
+    shipped: Engine, script: str, node: str, text: str, next_node: str, status: str
+) -> None:
+    step = shipped.answer(State(script_id=script, node_id=node, level="novice"), text)
+    assert (step.state.node_id, step.state.status) == (next_node, status)

@@ -1,0 +1,42 @@
+"""A plain ask for a person is read as one (it then hands off at any turn); a problem that mentions people,
+or a question about what the assistant is, is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.components.person_asks import asks_for_person
+
+ASKS = [
+    "yes, a real person, now",
+    "ok can a human get me the recovery key then, im stuck at that screen",
+    "can someone give me a ring instead? 0161 496 0872",
+    "look can you just send someone over to look at it",
+    "agent please",
+    "get me a human",
+    "can I speak to someone",
+    "put me through to the support team",
+    "I\u2019d like to talk with an actual person",
+]
+NOT_ASKS = [
+    "I can't talk to anyone on Teams",
+    "nobody can call me on my desk phone",
+    "my colleague can't hear me when i talk",
+    "someone sent me a phishing email",
+    "the person next to me has wifi",
+    "is this a real person?",
+    "before I type all this out, is there a human reading this?",
+    "wait is this chatgpt or an actual IT person??",
+    "my agent app crashed",
+    "send an email to someone",
+]
+
+
+@pytest.mark.parametrize("text", ASKS)
+def test_a_plain_ask_for_a_person_is_read_as_one(text: str) -> None:
+    assert asks_for_person(text)
+
+
+@pytest.mark.parametrize("text", NOT_ASKS)
+def test_a_problem_or_a_question_about_the_bot_is_not_an_ask(text: str) -> None:
+    assert not asks_for_person(text)
