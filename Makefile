@@ -5,6 +5,7 @@ SHELL := /bin/bash
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export RASA_TELEMETRY_ENABLED := false
 
 APP_VENV := .venv
 RASA_VENV := .venv-rasa

@@ -36,6 +36,8 @@ def offline_env(extra: dict[str, str] | None = None) -> dict[str, str]:
             "PYTHONUNBUFFERED": "1",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TQDM_DISABLE": "1",
+            # Rasa reports usage and crashes to its servers (Segment, Sentry) unless told not to.
+            "RASA_TELEMETRY_ENABLED": "false",
         }
     )
     env.setdefault("MINILM_ONNX_DIR", str(paths.ONNX_MODEL_DIR))
