@@ -212,6 +212,9 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\b(not sure|unsure|no idea|don'?t know|do not know|dunno|can'?t tell|cannot tell|"
             r"idk|no clue|have no idea)\b",
             r"\bhow (do|can|would|should) i (check|tell|find|see|know|look|do|test|get)\b",
+            # "how do i open that thing", "how do you get into that": how to reach what the step names
+            r"\bhow (do|can|would|should) (i|you|we) (open|start|launch|get (to|into|in)|reach|bring up|find)"
+            r" (that|this|it|the)\b",
             r"\bwhere (do|can|would|should) i (find|look|see|check|click)\b",
             r"\bwhere is (it|that|this)\b",
             r"\b(can'?t|cannot|couldn'?t) find\b",
@@ -350,9 +353,14 @@ def understand(
             continue  # "not sure that fixed it", "that worked but it's still slow": read as an answer
         if kind == "stop" and _STILL_BROKEN.search(clean):
             continue  # "quit it from the tray and reopened, same thing": what they did, not a goodbye
-        if pattern.search(clean) and not (
-            kind == "dont_know" and _YES_START.match(clean) and "how" not in clean
-        ):
+        found = pattern.search(clean)
+        if found and not (kind == "dont_know" and _YES_START.match(clean) and "how" not in clean):
+            rest = clean[found.end() :].strip(" -,.:;!")
+            if kind == "resume" and len(rest.split()) >= 2:
+                # "ok back to it - yes the power light's on": back, and the answer to the step at once
+                return understand(
+                    rest, spec, question=question, reader=reader, confident=confident, node=node
+                )
             return Reply(kind)
     if intent in INTENT_KINDS and confidence >= CONFIDENT and INTENT_KINDS[intent] not in ("yes", "no"):
         return Reply(INTENT_KINDS[intent])

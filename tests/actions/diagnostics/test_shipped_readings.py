@@ -32,6 +32,8 @@ def shipped() -> Engine:
             "other_devices",
             "resolved",
         ),
+        # back from a digression with the answer in the same breath
+        ("display", "monitor_power", "ok back to it - yes the power light's on", "cable", "running"),
     ],
 )
 def test_real_answers_go_where_the_customer_meant(
@@ -39,3 +41,10 @@ def test_real_answers_go_where_the_customer_meant(
 ) -> None:
     step = shipped.answer(State(script_id=script, node_id=node, level="novice"), text)
     assert (step.state.node_id, step.state.status) == (next_node, status)
+
+
+def test_asking_how_to_reach_the_thing_a_step_names_gets_the_how(shipped: Engine) -> None:
+    step = shipped.answer(
+        State(script_id="slow_computer", node_id="task_manager", level="novice"), "how do i open that thing"
+    )
+    assert step.reply.kind == "dont_know" and step.state.node_id == "task_manager"
