@@ -5,8 +5,9 @@
 - An after-hours ticket (opened while closed or unstaffed, or one with a callback) against the after-hours
   response time, counted in working hours only (handoff.hours), so a ticket opened on Friday night is not
   "missed" on Saturday morning.
-- A service request (`ticket_type` = 'request', when that column exists) against the request target, also in
-  working hours."""
+- A service request (`ticket_type` = 'request', when that column exists) against its request type's
+  fulfilment target (working hours until it is resolved), or the desk's request response target when it
+  has none."""
 
 from __future__ import annotations
 
@@ -86,20 +87,25 @@ def kind_of(ticket: Ticket, business: BusinessHours) -> Kind:
 
 def standing(ticket: Ticket, levels: ServiceLevels, business: BusinessHours, now: dt.datetime) -> Standing:
     kind = kind_of(ticket, business)
-    until = ticket.first_agent_response_time or now
+    # The clock stops at the first agent response; a service request with its type's fulfilment target
+    # (data/requests, `service_level_hours`) is measured until it is done (resolved) instead.
+    fulfilment = kind == "request" and bool(ticket.service_level_hours)
+    stopped = ticket.resolution_time if fulfilment else ticket.first_agent_response_time
+    until = stopped or now
     if kind == "live":
         high = ticket.priority == "high"
         target = float(levels.first_response_minutes_high if high else levels.first_response_minutes_normal)
         elapsed = max((until - ticket.handoff_time).total_seconds() / 60, 0.0)
     else:
-        target_hours = (
-            getattr(levels, "request_response_hours", REQUEST_RESPONSE_HOURS)
-            if kind == "request"
-            else levels.offline_response_hours
-        )
+        if fulfilment:
+            target_hours = float(ticket.service_level_hours or 0)
+        elif kind == "request":
+            target_hours = getattr(levels, "request_response_hours", REQUEST_RESPONSE_HOURS)
+        else:
+            target_hours = levels.offline_response_hours
         target = float(target_hours) * 60
         elapsed = working_minutes(business, ticket.handoff_time, until)
-    if ticket.first_agent_response_time is not None:
+    if stopped is not None:
         state: State = "met" if elapsed <= target else "missed"
     elif elapsed > target:
         state = "breached"

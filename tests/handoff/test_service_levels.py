@@ -89,3 +89,21 @@ async def test_supervisor_view_shows_time_left_and_the_level_used(client: TestCl
     assert "working left" in text and "MISSED" not in text
     # Updated in place by script, never a page reload under the supervisor (axe: meta-refresh).
     assert 'http-equiv="refresh"' not in text and "/static/supervisor.js" in text
+
+
+def test_a_service_request_runs_against_its_type_fulfilment_target_until_it_is_done() -> None:
+    opened = MONDAY_MORNING  # 09:30 Monday; 24 working hours = three office days
+    request = ticket(opened, ticket_type="request", request_type="software", service_level_hours=24)
+    answered = opened + dt.timedelta(minutes=20)
+    tuesday = standing(
+        request.model_copy(update={"first_agent_response_time": answered}),
+        LEVELS,
+        OFFICE,
+        dt.datetime(2025, 3, 11, 9, 30, tzinfo=dt.UTC),
+    )
+    # a first reply does not stop the clock: the request is not done yet (8 working hours used)
+    assert (tuesday.kind, tuesday.state, tuesday.label) == ("request", "on_track", "16.0 h working left")
+    late = standing(request, LEVELS, OFFICE, dt.datetime(2025, 3, 14, 12, 0, tzinfo=dt.UTC))
+    assert late.state == "breached"
+    done = request.model_copy(update={"resolution_time": dt.datetime(2025, 3, 12, 10, 0, tzinfo=dt.UTC)})
+    assert standing(done, LEVELS, OFFICE, dt.datetime(2025, 3, 20, 9, 0, tzinfo=dt.UTC)).state == "met"
