@@ -178,9 +178,10 @@ class TwilioSmsChannel(MessagingInput):
             # Twilio confirms STOP itself on long codes; we only record it so nothing else is sent.
             self.opt_out.set(incoming.conversation_id, True)
             return True
-        if self.opt_out.opted_out(incoming.conversation_id) and word not in START_WORDS:
+        opted_out = self.opt_out.opted_out(incoming.conversation_id)
+        if opted_out and word not in START_WORDS:
             return True  # an opted-out number gets no bot turn and no reply
-        if word in START_WORDS:
+        if opted_out and word in START_WORDS:  # "yes" from anyone else answers the bot's question
             self.opt_out.set(incoming.conversation_id, False)
             await output.send_plain(incoming.conversation_id, STARTED_TEXT)
             return True

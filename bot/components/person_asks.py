@@ -21,6 +21,9 @@ _ASKS = [
     rf"\b(want|need|get me|give me|send|put me through to|pass me to|transfer me to) {_WHO}\b",
     r"\b(give me a (ring|call)|call me back|ring me)\b",
     rf"\bsend {_WHO} (over|round|to)\b",
+    rf"\b(have|get) {_WHO} (to )?(call|ring|phone|look|come)\b",
+    r"\b(rather|prefer) (someone|somebody|a person|a human) (rang|called|rings|calls|phoned)\b",
+    r"^\W*(a |an )?(representative|human being)\W*$",
 ]
 _ASK = re.compile("|".join(f"(?:{pattern})" for pattern in _ASKS), re.IGNORECASE)
 # "I can't talk to anyone", "nobody can call me on Teams": a problem to solve, not an ask for a person.
@@ -33,7 +36,9 @@ _PROBLEM = re.compile(
 
 # "is this a real person?", "am I talking to a human": asks what the assistant is (it says it is a bot).
 _WHAT_ARE_YOU = re.compile(
-    r"\b(is this|is that|is there|are you|r u|am i (talking|chatting|speaking) (to|with)|is it)\b[^.!]*\?",
+    r"^\W*(are you|are u|r u|ru|u|is this|is that|is it|is a (human|person)|am i (talking|chatting|speaking)"
+    r" (to|with))\b"
+    r"|\b(is this|is that|is there|are you|r u|am i (talking|chatting|speaking) (to|with)|is it)\b[^.!]*\?",
     re.IGNORECASE,
 )
 

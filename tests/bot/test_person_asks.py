@@ -28,6 +28,9 @@ NOT_ASKS = [
     "before I type all this out, is there a human reading this?",
     "wait is this chatgpt or an actual IT person??",
     "my agent app crashed",
+    "r u human",
+    "are you a bot or a human",
+    "am i talking to a person",
     "send an email to someone",
 ]
 

@@ -187,6 +187,21 @@ async def test_sms_stop_is_honoured_until_start(channel_stack: ChannelStack, con
     await wait_for(lambda: any("on again" in s.text for s in sms.sent()))
 
 
+async def test_an_sms_yes_answers_the_bot_when_the_number_never_opted_out(
+    channel_stack: ChannelStack,
+) -> None:
+    # YES is also an SMS opt-in keyword; from a number that never sent STOP it is an answer to the bot
+    sms = customer_on(channel_stack, "twilio")
+    for text, shown in [("my wifi keeps dropping", "how should I explain"), ("Short steps", "other devices")]:
+        before = len(sms.sent())
+        sms.say(text)
+        await wait_for(lambda: any(shown in s.text for s in sms.sent()[before:]))
+    before = len(sms.sent())
+    sms.say("yes")
+    await wait_for(lambda: any("airplane mode" in s.text for s in sms.sent()[before:]))
+    assert not any("on again" in s.text for s in sms.sent())
+
+
 async def test_messenger_agent_reply_after_a_day_uses_the_human_agent_tag(
     channel_stack: ChannelStack, console: Console
 ) -> None:
