@@ -195,7 +195,7 @@ async def test_an_sms_yes_answers_the_bot_when_the_number_never_opted_out(
     for text, shown in [("my wifi keeps dropping", "how should I explain"), ("Short steps", "other devices")]:
         before = len(sms.sent())
         sms.say(text)
-        await wait_for(lambda: any(shown in s.text for s in sms.sent()[before:]))
+        await wait_for(lambda shown=shown, before=before: any(shown in s.text for s in sms.sent()[before:]))
     before = len(sms.sent())
     sms.say("yes")
     await wait_for(lambda: any("airplane mode" in s.text for s in sms.sent()[before:]))
