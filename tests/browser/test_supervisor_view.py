@@ -38,10 +38,12 @@ def test_each_ticket_is_measured_against_its_own_service_level(stack: Stack, bro
     username = f"sup{secrets.token_hex(3)}"
     stack.create_agent(username, PASSWORD, name="Sam Supervisor", role="supervisor")
     context = browser.new_context()
+    opened: list[int] = []
     try:
         page = open_console(context, stack, username)  # someone is online: the chats are live
         live = _ticket(stack, "Laptop will not start, supervisor check")
         callback = _ticket(stack, "Please call me about my VPN, supervisor check")
+        opened += [live, callback]
         consent = {
             "consent": True,
             "name": "Kim Park",
@@ -60,6 +62,7 @@ def test_each_ticket_is_measured_against_its_own_service_level(stack: Stack, bro
             queue="req-software",
             service_level_hours=16,
         )
+        opened.append(request)
 
         page.goto(f"{stack.handoff_url}/console/supervisor")
         rows = page.locator("#live-queue tbody tr")
@@ -78,3 +81,10 @@ def test_each_ticket_is_measured_against_its_own_service_level(stack: Stack, bro
         }
     finally:
         context.close()
+        # The stack is shared: other tests count the customers waiting in the general queue.
+        for ticket_id in opened:
+            httpx.post(
+                f"{stack.handoff_url}/api/handoffs/{ticket_id}/cancel",
+                headers={"Authorization": f"Bearer {stack.handoff_token}"},
+                timeout=10,
+            )
