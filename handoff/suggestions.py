@@ -74,7 +74,8 @@ def scripts_tried(ticket: Ticket) -> list[str]:
 def handouts_for(ticket: Ticket, articles: list[dict[str, Any]], handouts: Handouts) -> list[dict[str, Any]]:
     # Only the best articles' scripts: a weak fourth hit's script is noise beside the one the customer was in.
     led_to = [a["diagnostic_id"] for a in articles[:_ARTICLES_LEADING_TO_SCRIPTS] if a.get("diagnostic_id")]
-    wanted = scripts_tried(ticket) + led_to
+    tried = scripts_tried(ticket)
+    wanted = tried + led_to
     shown: list[dict[str, Any]] = []
     for script_id in dict.fromkeys(wanted):
         handout = handouts.by_id.get(script_id)
@@ -87,7 +88,7 @@ def handouts_for(ticket: Ticket, articles: list[dict[str, Any]], handouts: Hando
                 "summary": handout.summary,
                 "steps": len(handout.steps),
                 "link": handout.link,
-                "tried": script_id in scripts_tried(ticket),
+                "tried": script_id in tried,
             }
         )
     return shown[:MAX_SCRIPT_SUGGESTIONS]

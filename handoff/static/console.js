@@ -276,6 +276,26 @@
     }).catch(function (e) { say(e.message); });
   }
 
+  // One suggested article or guide: its page (new tab), a line about it, and a button that sends the
+  // customer `message` followed by the page's address (only while the chat is the agent's own).
+  function suggestion(title, path, detail, buttonText, buttonLabel, message, sentText) {
+    var li = el("li", "", "suggestion");
+    var link = el("a", title);
+    link.href = path; link.target = "_blank"; link.rel = "noopener";
+    li.appendChild(link);
+    li.appendChild(el("div", detail, "muted"));
+    var send = el("button", buttonText);
+    send.type = "button";
+    send.setAttribute("aria-label", buttonLabel);
+    send.hidden = $("reply-form").hidden;
+    send.addEventListener("click", function () {
+      act("/messages", { text: message + location.origin + path },
+        function (r) { say(r.delivered ? sentText : "Saved, but not delivered to the customer."); });
+    });
+    li.appendChild(send);
+    return li;
+  }
+
   // ---- knowledge at hand: articles that fit the conversation, sent in one click -------------------
   function loadSuggestions() {
     if (!current) { return; }
@@ -286,22 +306,9 @@
       if (!current || current.ticket_id !== id) { return; }
       list.textContent = "";
       data.articles.forEach(function (a) {
-        var li = el("li", "", "suggestion");
-        var link = el("a", a.title);
-        link.href = a.link; link.target = "_blank"; link.rel = "noopener";
-        li.appendChild(link);
-        li.appendChild(el("div", a.answer, "muted"));
-        var send = el("button", "Send link");
-        send.type = "button";
-        send.setAttribute("aria-label", "Send the article \u201c" + a.title + "\u201d to the customer");
-        send.hidden = $("reply-form").hidden;
-        send.addEventListener("click", function () {
-          var url = location.origin + a.link;
-          act("/messages", { text: "This help article explains it step by step: " + a.title + " \u2014 " + url },
-            function (r) { say(r.delivered ? "Article sent." : "Saved, but not delivered to the customer."); });
-        });
-        li.appendChild(send);
-        list.appendChild(li);
+        list.appendChild(suggestion(a.title, a.link, a.answer, "Send link",
+          "Send the article \u201c" + a.title + "\u201d to the customer",
+          "This help article explains it step by step: " + a.title + " \u2014 ", "Article sent."));
       });
       if (!data.articles.length) { list.appendChild(el("li", "No article fits yet.", "muted")); }
       showScripts(data.scripts || []);
@@ -316,24 +323,11 @@
     var list = $("script-suggestions");
     list.textContent = "";
     scripts.forEach(function (h) {
-      var li = el("li", "", "suggestion");
-      var link = el("a", h.title);
-      link.href = h.link; link.target = "_blank"; link.rel = "noopener";
-      li.appendChild(link);
-      li.appendChild(el("div", (h.tried ? "The customer was in this script with the bot. " : "") +
-        h.steps + " steps. " + h.summary, "muted"));
-      var send = el("button", "Send guide");
-      send.type = "button";
-      send.setAttribute("aria-label", "Send the step-by-step guide \u201c" + h.title + "\u201d to the customer");
-      send.hidden = $("reply-form").hidden;
-      send.addEventListener("click", function () {
-        var url = location.origin + h.link;
-        act("/messages", { text: "Here are the steps for \u201c" + h.title + "\u201d, with why each one matters. " +
-          "You can follow them at your own pace: " + url },
-          function (r) { say(r.delivered ? "Guide sent." : "Saved, but not delivered to the customer."); });
-      });
-      li.appendChild(send);
-      list.appendChild(li);
+      list.appendChild(suggestion(h.title, h.link,
+        (h.tried ? "The customer was in this script with the bot. " : "") + h.steps + " steps. " + h.summary,
+        "Send guide", "Send the step-by-step guide \u201c" + h.title + "\u201d to the customer",
+        "Here are the steps for \u201c" + h.title + "\u201d, with why each one matters. " +
+          "You can follow them at your own pace: ", "Guide sent."));
     });
     if (!scripts.length) { list.appendChild(el("li", "No guide fits yet.", "muted")); }
   }
