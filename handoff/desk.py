@@ -104,7 +104,7 @@ class Desk:
         ticket = await self.store.get_ticket(ticket_id)
         self.metrics.handoffs.labels(reason=ticket.reason, status=status).inc()
         log.info("conversation %s: opened ticket %s (%s)", ticket.conversation_id, ticket_id, status)
-        await self.hub.broadcast({"type": "ticket_created", "ticket": _summary(ticket)}, queue=ticket.queue)
+        await self.hub.tell_about(ticket, {"type": "ticket_created", "ticket": _summary(ticket)})
         await self.refresh_metrics()
         return ticket, await self.queue_info(ticket), True
 
@@ -117,7 +117,7 @@ class Desk:
         log.info(
             "conversation %s: logged request %s (%s)", ticket.conversation_id, ticket_id, request.request_type
         )
-        await self.hub.broadcast({"type": "ticket_created", "ticket": _summary(ticket)}, queue=ticket.queue)
+        await self.hub.tell_about(ticket, {"type": "ticket_created", "ticket": _summary(ticket)})
         return ticket, await self.queue_info(ticket), True
 
     async def queue_info(self, ticket: Ticket, online_agents: list[Agent] | None = None) -> QueueInfo:
@@ -182,8 +182,8 @@ class Desk:
         )
         message = await self.store.set_delivery(message, problem)
         delivered = problem is None
-        await self.hub.broadcast(
-            {"type": "message", "ticket_id": ticket_id, "message": message.model_dump(mode="json")}
+        await self.hub.tell_about(
+            ticket, {"type": "message", "ticket_id": ticket_id, "message": message.model_dump(mode="json")}
         )
         return message, delivered
 
@@ -198,6 +198,7 @@ class Desk:
             raise InvalidTransition(f"ticket {ticket_id} is {ticket.status}")
         if ticket.status == "assigned":
             self._must_own(ticket, agent)
+        before = ticket
         if to_user is not None:
             was_waiting = ticket.status == "waiting"
             ticket = await self.store.transition(
@@ -230,6 +231,8 @@ class Desk:
         await self.store.add_note(
             ticket_id, agent.display_name, f"Transferred to {to_user.display_name if to_user else queue}."
         )
+        # Consoles that may no longer see it learn only that it left (they re-read their queue).
+        await self.hub.tell_about(before, {"type": "ticket_moved", "ticket_id": ticket_id})
         await self._changed(ticket_id)
         return ticket
 
@@ -256,9 +259,10 @@ class Desk:
         return ticket
 
     async def add_note(self, ticket_id: int, agent: Agent, text: str) -> None:
+        ticket = await self.visible_ticket(ticket_id, agent, with_messages=False)
         note = await self.store.add_note(ticket_id, agent.display_name, text)
-        await self.hub.broadcast(
-            {"type": "note", "ticket_id": ticket_id, "note": note.model_dump(mode="json")}
+        await self.hub.tell_about(
+            ticket, {"type": "note", "ticket_id": ticket_id, "note": note.model_dump(mode="json")}
         )
 
     async def agent_typing(self, ticket_id: int, agent: Agent) -> bool:
@@ -266,9 +270,8 @@ class Desk:
 
         True when the customer's chat was told."""
         ticket = await self.visible_ticket(ticket_id, agent, with_messages=False)
-        await self.hub.broadcast(
-            {"type": "typing", "ticket_id": ticket_id, "user": agent.display_name, "role": "agent"},
-            queue=ticket.queue,
+        await self.hub.tell_about(
+            ticket, {"type": "typing", "ticket_id": ticket_id, "user": agent.display_name, "role": "agent"}
         )
         speaks = ticket.assigned_agent_id == agent.id or agent.is_supervisor
         if ticket.status != "assigned" or not speaks or self.rasa is None:
@@ -286,9 +289,9 @@ class Desk:
         ticket = await self.store.open_ticket_for_conversation(conversation_id)
         if ticket is None or ticket.status != "assigned":
             return None
-        await self.hub.broadcast(
+        await self.hub.tell_about(
+            ticket,
             {"type": "typing", "ticket_id": ticket.ticket_id, "user": "The customer", "role": "customer"},
-            queue=ticket.queue,
         )
         return ticket.ticket_id
 
@@ -346,8 +349,13 @@ class Desk:
                 text = redact(text).text
             when = dt.datetime.fromtimestamp(stamp, dt.UTC)
             message = await self.store.add_message(ticket.ticket_id, role, text, when)
-            await self.hub.broadcast(
-                {"type": "message", "ticket_id": ticket.ticket_id, "message": message.model_dump(mode="json")}
+            await self.hub.tell_about(
+                ticket,
+                {
+                    "type": "message",
+                    "ticket_id": ticket.ticket_id,
+                    "message": message.model_dump(mode="json"),
+                },
             )
         if newest > cursor:
             await self.store.update(ticket.ticket_id, tracker_cursor=newest)
@@ -432,7 +440,7 @@ class Desk:
 
     async def _changed(self, ticket_id: int) -> None:
         ticket = await self.store.get_ticket(ticket_id, with_messages=False)
-        await self.hub.broadcast({"type": "ticket_updated", "ticket": _summary(ticket)})
+        await self.hub.tell_about(ticket, {"type": "ticket_updated", "ticket": _summary(ticket)})
         await self.refresh_metrics()
 
 

@@ -74,7 +74,8 @@ async def receive_file(
         f"ticket {ticket.ticket_id}" if ticket else "no ticket yet",
     )
     if ticket is not None:
-        await hub.broadcast(
-            {"type": "attachment", "ticket_id": ticket.ticket_id, "attachment": item.model_dump(mode="json")}
+        await hub.tell_about(
+            ticket,
+            {"type": "attachment", "ticket_id": ticket.ticket_id, "attachment": item.model_dump(mode="json")},
         )
     return item

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +14,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from handoff.routing import serves
-from handoff.state import STORE
+from handoff.state import DESK, STORE
 from handoff.users import Agent, hash_password
 from tests.handoff.conftest import AUTH, handoff_body
 
@@ -43,6 +45,15 @@ class Console:
                 return seen
             if event.get("type") == kind:
                 seen.append(event)
+
+    async def everything(self, timeout: float = 0.5) -> str:
+        """Every event received until the socket is quiet, as the JSON text the browser got."""
+        seen = []
+        while True:
+            try:
+                seen.append(await self.ws.receive_json(timeout=timeout))
+            except TimeoutError:
+                return json.dumps(seen)
 
 
 @pytest.fixture
@@ -211,3 +222,37 @@ async def test_satisfaction_ratings_are_listed_for_supervisors(client: TestClien
     page = await (await sue.http.get("/console/supervisor")).text()
     assert "2 ratings, average 3.5 out of 5" in page
     assert "great &lt;b&gt;help&lt;/b&gt;" in page and "great <b>help</b>" not in page
+
+
+async def test_the_live_socket_carries_a_ticket_only_to_consoles_that_may_open_it(
+    client: TestClient, consoles: Any
+) -> None:
+    """An account agent's browser never receives what a network customer wrote; a supervisor's does."""
+    net = await consoles("nina", skills=("network",))
+    acc = await consoles("arno", skills=("account",))
+    boss = await consoles("sue", role="supervisor")
+    ticket_id = (await open_ticket(client, "conv-wifi", "network"))["ticket_id"]
+    desk = client.app[DESK]
+    ticket = await desk.store.get_ticket(ticket_id, with_messages=False)
+    secret_line = "my router at home is on Elm Street 12"
+    # What the tracker sync copies from Rasa (the customer's new line) while the ticket waits.
+    await desk._copy_events(ticket, [{"event": "user", "text": secret_line, "timestamp": time.time() + 1}])
+    assert (await net.post(f"/console/api/tickets/{ticket_id}/claim", {})).status == 200
+    assert (
+        await net.post(f"/console/api/tickets/{ticket_id}/notes", {"text": "checked the DSL line"})
+    ).status
+    assert (
+        await net.post(f"/console/api/tickets/{ticket_id}/messages", {"text": "Try the blue cable"})
+    ).status
+
+    boss_saw, acc_saw, net_saw = await boss.everything(), await acc.everything(), await net.everything()
+    for line in (secret_line, "checked the DSL line", "Try the blue cable"):
+        assert line in boss_saw and line in net_saw
+        assert line not in acc_saw
+    assert "My Wi-Fi keeps dropping" not in acc_saw  # the summary a ticket_updated event carries
+    assert f'"ticket_id": {ticket_id}' not in acc_saw
+
+    # Moved to the account queue: Arno now gets its updates, Nina (no longer owner) only that it left.
+    assert (await net.post(f"/console/api/tickets/{ticket_id}/transfer", {"queue": "account"})).status == 200
+    assert [e["ticket"]["ticket_id"] for e in await acc.events("ticket_updated")] == [ticket_id]
+    assert '"ticket_moved"' in (nina_after := await net.everything()) and "ticket_updated" not in nina_after
