@@ -193,7 +193,7 @@ async def ticket_detail(request: web.Request) -> web.Response:
     ticket = await desk.visible_ticket(_ticket_id(request), agent)
     await log_access(request, agent, "opened_transcript", ticket.ticket_id)
     others = await desk.store.list_tickets(ALL_STATUSES, limit=2000)
-    return web.json_response({**ticket.model_dump(mode="json"), **history_json(ticket, others)})
+    return web.json_response({**ticket.model_dump(mode="json"), **history_json(ticket, others, agent)})
 
 
 async def suggestions(request: web.Request) -> web.Response:

@@ -1,5 +1,6 @@
 """Who the customer is beyond this ticket: their earlier tickets with outcome, and whether this is a repeat
-contact about the same problem within 30 days."""
+contact about the same problem within 30 days. Only tickets the viewing agent may open themselves count
+(`routing.can_see`): another queue's summaries and resolution notes are not theirs to read."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from handoff.models import Ticket
+from handoff.routing import can_see
+from handoff.users import Agent
 
 REPEAT_WINDOW = dt.timedelta(days=30)
 OUTCOMES = {
@@ -53,8 +56,8 @@ def repeat_of(ticket: Ticket, earlier: Iterable[Ticket]) -> Ticket | None:
     return None
 
 
-def history_json(ticket: Ticket, candidates: Iterable[Ticket]) -> dict[str, Any]:
-    earlier = earlier_tickets(ticket, candidates)
+def history_json(ticket: Ticket, candidates: Iterable[Ticket], viewer: Agent) -> dict[str, Any]:
+    earlier = earlier_tickets(ticket, (c for c in candidates if can_see(viewer, c)))
     repeat = repeat_of(ticket, earlier)
     return {
         "earlier_tickets": [
