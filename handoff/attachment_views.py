@@ -4,7 +4,7 @@ checked content type, nosniff and a sandboxing CSP, so the browser never renders
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from aiohttp import web
 
@@ -13,6 +13,7 @@ from handoff.auth import require_agent, require_bearer
 from handoff.file_intake import TOO_BIG, FileRefused, receive_file
 from handoff.privacy_access import log_access
 from handoff.state import DESK, FILES, HUB, STORE
+from privacy import redact
 
 _CHUNK = 64 * 1024
 
@@ -31,10 +32,13 @@ async def _body_within_limit(request: web.Request) -> bytes:
 
 
 async def upload(request: web.Request) -> web.Response:
-    """POST /api/conversations/{conversation_id}/attachments?channel=..&name=.. with the file as the body."""
+    """POST /api/conversations/{conversation_id}/attachments?channel=.. with the file as the body and its name
+    in the X-File-Name header (percent-encoded; `?name=` is still read from older bots). The name is
+    redacted like any customer text before it is stored or logged."""
     require_bearer(request)
     conversation_id = request.match_info["conversation_id"]
-    channel, name = request.query.get("channel", ""), request.query.get("name", "")
+    channel = request.query.get("channel", "")
+    name = redact(unquote(request.headers.get("X-File-Name", "")) or request.query.get("name", "")).text
     if not 0 < len(conversation_id) <= 200 or not 0 < len(channel) <= 50 or len(name) > 500:
         return web.json_response(
             {
