@@ -18,6 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.client_metadata import client_metadata
 from bot.channels.customer_text import (
     MAX_MESSAGE_CHARS,
     BadCustomerText,
@@ -71,7 +72,7 @@ def parse_rest_body(body: bytes) -> tuple[str, Redaction, dict[str, Any] | None]
     metadata = payload.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRestRequest(400, '"metadata" must be a JSON object.')
-    return sender, message, with_redaction_metadata(metadata, message)
+    return sender, message, with_redaction_metadata(client_metadata(metadata), message)
 
 
 class SafeRestInput(RestInput):

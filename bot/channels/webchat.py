@@ -39,6 +39,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.client_metadata import client_metadata
 from bot.channels.customer_text import (
     BadCustomerText,
     is_valid_unicode,
@@ -177,9 +178,9 @@ class WebChatInput(SocketIOInput):
             metadata = data.get(self.metadata_key)
             if isinstance(metadata, str):
                 metadata = json.loads(metadata) if metadata.strip() else None
+            # The client's metadata is customer text too: known keys only, redacted.
             data = {**data, "message": screened.text}
-            if screened.changed:
-                data[self.metadata_key] = with_redaction_metadata(metadata, screened)
+            data[self.metadata_key] = with_redaction_metadata(client_metadata(metadata), screened)
             conversation = str(data.get("session_id") if self.session_persistence else sid)
             opening = await opening_notice(conversation)
             if notice := redaction_notice(conversation, screened):
