@@ -192,8 +192,9 @@ class PrivacyStore:
 
     # ---- retention -----------------------------------------------------------------------------
     async def purge_older_than(self, days: int, actor: str, now: dt.datetime | None = None) -> dict[str, int]:
-        """Delete conversations whose last event is older than `days`; closed tickets handed off before
-        then lose their text and customer details but keep rating, queue, reason and times (reports)."""
+        """Delete conversations whose last event is older than `days`; tickets that ended before then
+        (resolved, handed back or cancelled; one never worked counts from its handoff) lose their text and
+        customer details but keep rating, queue, reason and times (reports)."""
         if days < 1:
             raise ValueError("the retention period must be at least 1 day")
         cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=days)
@@ -201,7 +202,8 @@ class PrivacyStore:
         if old := await self.tracker.purge(cutoff):
             counts["conversations"] = old
         rows = await self.handoff.fetch(
-            "SELECT id FROM tickets WHERE handoff_time < ? AND status NOT IN ('waiting', 'assigned')"
+            "SELECT id FROM tickets WHERE COALESCE(resolution_time, handoff_time) < ?"
+            " AND status NOT IN ('waiting', 'assigned')"
             " AND customer_channel_user_id != ''",
             (cutoff.isoformat(),),
         )
@@ -222,7 +224,7 @@ class PrivacyStore:
                 counts["tickets_anonymised"] = counts.get("tickets_anonymised", 0) + await tx.execute(
                     "UPDATE tickets SET customer_channel_user_id = '', customer_name = NULL,"
                     " customer_email = NULL, summary = '', actions_taken = '[]', resolution_notes = NULL,"
-                    " satisfaction_comment = NULL, callback = NULL,"
+                    " satisfaction_comment = NULL, callback = NULL, request_details = NULL,"
                     " conversation_id = 'purged-' || id"
                     f" WHERE id IN ({_placeholders(chunk)})",
                     chunk,

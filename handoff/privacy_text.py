@@ -22,12 +22,37 @@ def redacted(text: str | None) -> str | None:
 
 
 def redacted_handoff(request: HandoffRequest) -> HandoffRequest:
-    """The handoff with customer-written text redacted (bot and agent lines are ours, left as they are)."""
+    """The handoff with customer-written text redacted (bot and agent lines are ours, left as they are).
+
+    The summary and the request form's answers (`request_details`) may hold what the customer typed. The
+    customer's own `channel:user id` is the ticket's key (an SMS customer's is their phone number) and is
+    kept wherever it appears, so a privacy request still names the account to export or erase."""
+    own = request.customer.channel_user_id
+    keep = (f"{request.channel}:{own}", own)
     transcript = [
         entry.model_copy(update={"text": redact(entry.text).text}) if entry.role == "customer" else entry
         for entry in request.transcript
     ]
-    return request.model_copy(update={"summary": redact(request.summary).text, "transcript": transcript})
+    details = (
+        {label: _redacted_keeping(value, keep) for label, value in request.request_details.items()}
+        if request.request_details
+        else request.request_details
+    )
+    return request.model_copy(
+        update={
+            "summary": _redacted_keeping(request.summary, keep),
+            "transcript": transcript,
+            "request_details": details,
+        }
+    )
+
+
+def _redacted_keeping(text: str, keep: tuple[str, ...]) -> str:
+    """`text` redacted, except where it says one of `keep` (the longest first)."""
+    if not keep or not text:
+        return redact(text).text
+    first, rest = keep[0], keep[1:]
+    return first.join(_redacted_keeping(part, rest) for part in text.split(first))
 
 
 def redacted_callback(callback: dict[str, Any]) -> dict[str, Any]:
