@@ -25,6 +25,7 @@ from handoff.auth import (
     require_supervisor,
 )
 from handoff.body import read_model
+from handoff.client_address import request_client
 from handoff.customer_history import history_json
 from handoff.desk import Desk
 from handoff.errors import DatabaseUnavailable, LiveStateUnavailable, UserNotFound
@@ -80,7 +81,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     await check_csrf(request, str(form.get("csrf") or ""))
     username, password = str(form.get("username") or "")[:100], str(form.get("password") or "")[:200]
     store = request.app[STORE]
-    throttle, address = login_throttle(request.app), request.remote or "?"
+    throttle, address = login_throttle(request.app), request_client(request)
     if wait := throttle.locked_for(username, address):
         log.warning("console login for %r from %s refused: locked after repeated failures", username, address)
         minutes = max(1, round(wait / 60))

@@ -18,6 +18,8 @@ def cluster_env(postgres_urls: Mapping[str, str], redis_url: str) -> dict[str, s
         "HANDOFF_REDIS_URL": redis_url,
         # Privacy export, erasure and retention edit Rasa's conversations too (handoff/tracker_events.py).
         "HANDOFF_TRACKER_DB": postgres_urls["rasa"],
+        # HAProxy on this host: the console's login throttle reads the client from its X-Forwarded-For.
+        "HANDOFF_TRUSTED_PROXIES": "127.0.0.1,::1",
         # Rasa (bot/endpoints.yml, bot/scale/): trackers in PostgreSQL; conversation locks and socket.io
         # messages between instances through Redis.
         "TRACKER_DB": postgres_urls["rasa"],

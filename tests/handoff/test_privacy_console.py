@@ -10,6 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from handoff.auth import MAX_FAILURES
+from handoff.client_address import client_address, trusted_proxies
 from tests.handoff.conftest import AUTH, handoff_body
 from tests.handoff.test_console import PASSWORD, add_user, log_in
 
@@ -109,3 +110,51 @@ async def test_every_transcript_opening_is_logged_and_only_supervisors_read_the_
     ]
     page = await (await client.get("/console/access-log")).text()
     assert "dave" in page and f"#{ticket_id}" in page and "exported json" in page
+
+
+def test_the_forwarded_address_is_believed_only_from_a_trusted_proxy() -> None:
+    proxies = trusted_proxies("127.0.0.1, 10.0.0.0/8, not-an-address")
+    assert len(proxies) == 2
+    # HAProxy appended the client: that one counts; what the client wrote itself (left of it) does not.
+    assert client_address("127.0.0.1", "203.0.113.5", proxies) == "203.0.113.5"
+    assert client_address("127.0.0.1", "198.51.100.1, 203.0.113.5", proxies) == "203.0.113.5"
+    assert client_address("127.0.0.1", "198.51.100.1, 203.0.113.5, 10.1.2.3", proxies) == "203.0.113.5"
+    # Straight from the internet: the header is whatever the client says, so the peer counts.
+    assert client_address("203.0.113.7", "127.0.0.1", proxies) == "203.0.113.7"
+    assert client_address("127.0.0.1", "203.0.113.5", ()) == "127.0.0.1"  # no proxy configured
+    assert client_address("127.0.0.1", "1.2.3.4, garbage", proxies) == "127.0.0.1"
+    assert client_address("127.0.0.1", None, proxies) == "127.0.0.1"
+
+
+async def _login_from(client: TestClient, username: str, password: str, forwarded: str) -> int:
+    page = await (await client.get("/console/login")).text()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    response = await client.post(
+        "/console/login",
+        data={"username": username, "password": password, "csrf": csrf},
+        headers={"X-Forwarded-For": forwarded},
+        allow_redirects=False,
+    )
+    return response.status
+
+
+async def test_behind_the_proxy_one_attackers_failures_lock_their_address_not_every_agent(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cluster profile: every request comes from HAProxy (127.0.0.1 here)."""
+    monkeypatch.setenv("HANDOFF_TRUSTED_PROXIES", "127.0.0.1")
+    await add_user(client, "alice")
+    await add_user(client, "bob")
+    for number in range(MAX_FAILURES):  # one attacker tries different names from one address
+        assert await _login_from(client, f"guess{number}", "guess", "198.51.100.9") == 401
+    assert await _login_from(client, "alice", PASSWORD, "198.51.100.9") == 429  # the attacker's address
+    assert await _login_from(client, "bob", PASSWORD, "203.0.113.20") == 302  # another agent logs in
+    # A forged header does not escape the lock: HAProxy's own entry is the last one.
+    assert await _login_from(client, "alice", PASSWORD, "203.0.113.20, 198.51.100.9") == 429
+
+
+async def test_without_a_trusted_proxy_a_forged_forwarded_for_changes_nothing(client: TestClient) -> None:
+    await add_user(client, "alice")
+    for number in range(MAX_FAILURES):
+        assert await _login_from(client, f"guess{number}", "guess", f"198.51.100.{number}") == 401
+    assert await _login_from(client, "alice", PASSWORD, "203.0.113.20") == 429
