@@ -4,13 +4,20 @@ customer text the API takes directly, and the transcript access log."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import json
 import re
+import time
 
 import pytest
 from aiohttp.test_utils import TestClient
+from cryptography import fernet
 
 from handoff.auth import MAX_FAILURES
 from handoff.client_address import client_address, trusted_proxies
+from handoff.state import DATABASE, STORE
+from handoff.users import hash_password
 from tests.handoff.conftest import AUTH, handoff_body
 from tests.handoff.test_console import PASSWORD, add_user, log_in
 
@@ -158,3 +165,72 @@ async def test_without_a_trusted_proxy_a_forged_forwarded_for_changes_nothing(cl
     for number in range(MAX_FAILURES):
         assert await _login_from(client, f"guess{number}", "guess", f"198.51.100.{number}") == 401
     assert await _login_from(client, "alice", PASSWORD, "203.0.113.20") == 429
+
+
+async def test_the_widget_demo_runs_under_its_policy_and_the_widget_script_is_never_read_as_a_page(
+    client: TestClient,
+) -> None:
+    demo = await client.get("/demo")
+    policy = demo.headers["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
+    assert "connect-src 'self' http://127.0.0.1:9 ws://127.0.0.1:9" in policy  # the widget reaches Rasa
+    assert "frame-ancestors 'none'" in policy and demo.headers["X-Frame-Options"] == "DENY"
+    page = await demo.text()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)  # no inline script the policy would block
+    script = await client.get("/widget.js")
+    assert script.status == 200 and "javascript" in script.headers["Content-Type"]
+    assert script.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_the_session_cookie_is_http_only_and_same_site_strict(client: TestClient) -> None:
+    await add_user(client, "frank")
+    page = await (await client.get("/console/login")).text()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    response = await client.post(
+        "/console/login",
+        data={"username": "frank", "password": PASSWORD, "csrf": csrf},
+        allow_redirects=False,
+    )
+    cookie = response.cookies["handoff_session"]
+    assert cookie["samesite"] == "Strict" and cookie["httponly"] is True
+    assert int(cookie["max-age"]) == 12 * 3600
+
+
+def _session_cookie_created(client: TestClient, hours_ago: float) -> str:
+    """The agent's session cookie as a browser that ignores max-age would keep it, made `hours_ago`."""
+    key = base64.urlsafe_b64encode(hashlib.sha256(b"test-session-secret-0123456789abcdef").digest())
+    box = fernet.Fernet(key)
+    [cookie] = [c for c in client.session.cookie_jar if c.key == "handoff_session"]
+    data = json.loads(box.decrypt(cookie.value.encode()))
+    now = int(time.time())
+    data["created"] = now - int(hours_ago * 3600)
+    data["session"]["seen"] = now  # not idle: only the absolute cap can end it
+    return box.encrypt(json.dumps(data).encode()).decode()
+
+
+async def test_a_session_ends_12_hours_after_login_even_when_it_was_never_idle(client: TestClient) -> None:
+    await add_user(client, "gina")
+    assert await log_in(client, "gina")
+    for hours, status in ((11.5, 200), (12.1, 401)):
+        replayed = {"Cookie": f"handoff_session={_session_cookie_created(client, hours)}"}
+        client.session.cookie_jar.clear()
+        answer = await client.get("/console/api/queue", headers=replayed)
+        assert answer.status == status, hours
+        assert await log_in(client, "gina")
+
+
+async def test_an_agent_outside_the_queue_cannot_export_a_transcript_and_nothing_is_logged(
+    client: TestClient,
+) -> None:
+    body = handoff_body("conv-payroll", queue="account", summary="payroll login")
+    ticket_id = (await (await client.post("/api/handoffs", json=body, headers=AUTH)).json())["ticket_id"]
+    await client.app[STORE].create_user("nina", "Nina", hash_password(PASSWORD), "agent", ["network"])
+    assert await log_in(client, "nina")
+    for kind in ("json", "html"):
+        refused = await client.get(f"/console/tickets/{ticket_id}/transcript.{kind}")
+        assert refused.status == 403
+        assert "payroll" not in await refused.text()
+    rows = await client.app[DATABASE].fetch("SELECT action FROM access_log WHERE ticket_id = ?", (ticket_id,))
+    assert rows == []
