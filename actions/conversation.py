@@ -87,10 +87,8 @@ class ActionAnswerOffer(Action):
         if offer == PROBLEM:
             dispatcher.utter_message(text="OK. If you want to look at it later, just tell me.")
             return [SlotSet(OFFER_SLOT, None), SlotSet(problems.PENDING_SLOT, [])]
-        if offer == privacy_request.ERASURE:
-            if intent == "affirm":
-                return await privacy_request.log_erasure_request(dispatcher, tracker)
-            return privacy_request.declined(dispatcher)
+        if offer in privacy_request.REQUESTS:
+            return await privacy_request.answer(offer, intent == "affirm", dispatcher, tracker)
         if offer == PERSON and intent == "affirm":
             return [SlotSet(OFFER_SLOT, None), FollowupAction("action_request_human")]
         if offer == PERSON:
