@@ -226,6 +226,8 @@ class MessagingInput(InputChannel, ABC):
                 return
             text = incoming.text or ""
             stored: list[dict[str, Any]] = []
+            # Asked once per conversation, before anything is stored: a file is kept too.
+            opening = await opening_notice(incoming.conversation_id)
             if incoming.attachments:
                 # Stored with the conversation's ticket for the agent (or for the ticket opened later).
                 outcome = await take_files(
@@ -236,6 +238,8 @@ class MessagingInput(InputChannel, ABC):
                 for reply in outcome.replies(with_person, has_text=bool(text.strip())):
                     await output.send_response(incoming.conversation_id, {"text": reply})
                 if not text.strip():
+                    if opening:  # a file as the very first message: the notice follows its answer
+                        await output.send_response(incoming.conversation_id, {"text": opening})
                     return
             if not incoming.display_name:
                 incoming.display_name = await self.display_name(incoming.user_id)
@@ -243,8 +247,9 @@ class MessagingInput(InputChannel, ABC):
                 screened = screen_customer_text(text, incoming.conversation_id)
             except BadCustomerText as problem:
                 await output.send_response(incoming.conversation_id, {"text": str(problem)})
+                if opening:
+                    await output.send_response(incoming.conversation_id, {"text": opening})
                 return
-            opening = await opening_notice(incoming.conversation_id)
             # Only the redacted text goes on to Rasa (tracker, logs, handoff transcript).
             if notice := redaction_notice(incoming.conversation_id, screened):
                 await output.send_response(incoming.conversation_id, {"text": notice})
