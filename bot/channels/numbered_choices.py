@@ -21,7 +21,7 @@ def numbered_list(text: str, buttons: Sequence[dict[str, Any]]) -> str:
 def chosen_payload(reply: str, buttons: Sequence[dict[str, Any]]) -> str | None:
     """The payload of the option the customer picked by number ("1", "2.", "#2") or by its title."""
     answer = reply.strip().lstrip("#").rstrip(".)").strip()
-    if answer.isdigit():
+    if answer.isdecimal():  # not isdigit: "²" is a digit int() cannot read
         index = int(answer) - 1
         return (
             str(buttons[index].get("payload") or button_title(buttons[index]))
