@@ -260,6 +260,22 @@ def _has_real_conversations(path: Path) -> bool:
     return row is not None
 
 
+def scratch_files(settings: AnalyticsSettings) -> Path:
+    """The SQLite tracker file to write. Made-up conversations never go to PostgreSQL: with
+    HANDOFF_DATABASE_URL or a postgresql:// TRACKER_DB set (the cluster's live stores), refuse."""
+    if settings.handoff_database_url is not None:
+        raise AnalyticsError(
+            "demo-data writes only to scratch SQLite files, and HANDOFF_DATABASE_URL points at the live"
+            " PostgreSQL desk: unset it and set HANDOFF_DB and TRACKER_DB to scratch files"
+        )
+    if not isinstance(settings.tracker_db, Path):
+        raise AnalyticsError(
+            "demo-data writes only to scratch SQLite files, and TRACKER_DB is a PostgreSQL URL (Rasa's live"
+            " tracker store): set TRACKER_DB (and HANDOFF_TRACKER_DB) to a scratch file"
+        )
+    return settings.tracker_db
+
+
 def generate(
     settings: AnalyticsSettings,
     months: int,
@@ -286,13 +302,14 @@ async def _generate(
     count = conversations if conversations is not None else 40 * days
     if count < 1:
         raise AnalyticsError("--conversations must be at least 1")
-    if not allow_real and _has_real_conversations(settings.tracker_db):
+    tracker_db = scratch_files(settings)
+    if not allow_real and _has_real_conversations(tracker_db):
         raise AnalyticsError(
             f"{settings.tracker_db} already holds real conversations; demo data would mix with them."
             " Point TRACKER_DB and HANDOFF_DB at scratch files, or pass --into-real-stores"
         )
     plan = _plan(rng, start, days, count, labelled_messages())
-    tracker = _Tracker(settings.tracker_db)
+    tracker = _Tracker(tracker_db)
     database = await SqliteDatabase.open(settings.handoff_db)  # demo data: always a scratch SQLite file
     await database.execute("PRAGMA synchronous = OFF")
     store = Store(database)

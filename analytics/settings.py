@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handoff.settings import BusinessHours, ServiceLevels
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class AnalyticsError(Exception):
@@ -31,20 +34,46 @@ class Targets(BaseSettings):
 
 
 class AnalyticsSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_nested_delimiter="__", frozen=True, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_nested_delimiter="__", frozen=True, extra="ignore", env_ignore_empty=True
+    )
 
     handoff_db: Path = Field(default=Path("var/handoff.db"), validation_alias=AliasChoices("HANDOFF_DB"))
     # The handoff service on PostgreSQL (docs/handoff-cluster.md): tickets are read from there instead.
     handoff_database_url: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("HANDOFF_DATABASE_URL")
     )
-    tracker_db: Path = Field(default=Path("var/rasa_tracker.db"), validation_alias=AliasChoices("TRACKER_DB"))
+    # Rasa's tracker store, named as the handoff service's privacy commands name it (handoff/privacy_cli.py):
+    # HANDOFF_TRACKER_DB, else Rasa's own TRACKER_DB. A SQLite file, or a postgresql:// URL (the cluster).
+    tracker_db: Path | str = Field(
+        default=Path("var/rasa_tracker.db"), validation_alias=AliasChoices("HANDOFF_TRACKER_DB", "TRACKER_DB")
+    )
     kb_dir: Path = Field(default=Path("data/kb"), validation_alias=AliasChoices("HANDOFF_KB_DIR"))
     hours: BusinessHours = Field(default=BusinessHours(), validation_alias=AliasChoices("HANDOFF_HOURS"))
     service_levels: ServiceLevels = Field(
         default=ServiceLevels(), validation_alias=AliasChoices("HANDOFF_SERVICE_LEVELS")
     )
     targets: Targets = Field(default_factory=Targets, validation_alias=AliasChoices("ANALYTICS_TARGETS"))
+
+    @field_validator("tracker_db", mode="before")
+    @classmethod
+    def _path_or_url(cls, value: Any) -> Path | str:
+        """A postgresql:// URL stays a string (a Path would fold its '//'); anything else is a file."""
+        text = str(value).strip()
+        if text.startswith(POSTGRES_SCHEMES):
+            return text
+        if "://" in text:
+            raise ValueError("must be a SQLite file or a PostgreSQL URL, postgresql://user:password@host/db")
+        return Path(text)
+
+    @field_validator("handoff_database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().startswith(POSTGRES_SCHEMES):
+            raise ValueError("must be a PostgreSQL URL, postgresql://user:password@host:port/database")
+        return value
 
 
 def load_settings() -> AnalyticsSettings:

@@ -1,7 +1,13 @@
-"""Read conversations out of Rasa's SQL tracker store (its `events` table) with plain sqlite3.
+"""Read conversations out of Rasa's SQL tracker store (its `events` table): a SQLite file read with plain
+sqlite3, or PostgreSQL (the cluster profile, `TRACKER_DB` a postgresql:// URL) read through asyncpg.
 
 Rasa's SQLTrackerStore keeps one row per event: sender_id, type_name, timestamp (epoch seconds), intent_name,
-action_name and `data`, the event as JSON. A new session starts at each `session_started` event."""
+action_name and `data`, the event as JSON. A new session starts at each `session_started` event.
+
+Not every `user` event is the customer: the handoff service's `/conversations/{id}/trigger_intent` (an agent
+resolved the ticket, the customer left the queue...) is stored by Rasa 3.6 as a user event whose text is
+"EXTERNAL: <intent>" and whose metadata says `is_external`; a button's payload is "/<intent>{...}". Neither is
+counted as a customer message, and a session with nothing else is not a conversation."""
 
 from __future__ import annotations
 
@@ -12,8 +18,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from analytics import postgres_rows
 from analytics.records import Conversation
 from analytics.settings import AnalyticsError
+
+# rasa.shared.core.constants.EXTERNAL_MESSAGE_PREFIX and IS_EXTERNAL (Rasa 3.6)
+EXTERNAL_PREFIX = "EXTERNAL: "
+IS_EXTERNAL = "is_external"
+_QUERY = (
+    "SELECT sender_id, type_name, action_name, timestamp, data FROM events ORDER BY sender_id, timestamp, id"
+)
+Row = tuple[str, str, str | None, float | None, str | None]
 
 EVENTS_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS events (id INTEGER NOT NULL, sender_id VARCHAR(255) NOT NULL,"
@@ -27,6 +42,18 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise AnalyticsError(f"database not found: {path} (set TRACKER_DB / HANDOFF_DB)")
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def customer_text(data: dict[str, Any]) -> str | None:
+    """What the customer wrote in this `user` event, or None when it is not the customer's message (an
+    external trigger from the handoff service, a button's intent payload, an empty text)."""
+    text = str(data.get("text") or "").strip()
+    meta = data.get("metadata")
+    if isinstance(meta, dict) and meta.get(IS_EXTERNAL):
+        return None
+    if not text or text.startswith(("/", EXTERNAL_PREFIX)):
+        return None
+    return text
 
 
 def _utc(timestamp: float) -> dt.datetime:
@@ -43,7 +70,9 @@ class _Builder:
         self.last = max(self.last, timestamp)
         conv = self.conversation
         if type_name == "user":
-            text = str(data.get("text") or "")
+            text = customer_text(data)
+            if text is None:
+                return  # a button payload or the handoff service's trigger: kept out, slots still read
             if conv is None:
                 meta = data.get("metadata") or {}
                 conv = self.conversation = Conversation(
@@ -55,8 +84,7 @@ class _Builder:
                     ended=_utc(timestamp),
                     site=(meta.get("site") or meta.get("network")) if isinstance(meta, dict) else None,
                 )
-            if text and not text.startswith("/"):
-                conv.texts.append(text)
+            conv.texts.append(text)
             return
         if conv is None:
             return
@@ -100,38 +128,46 @@ class _Builder:
         return self.conversation
 
 
-def read_conversations(
-    path: Path, since: dt.datetime | None = None, until: dt.datetime | None = None
-) -> Iterator[Conversation]:
-    """Every session with at least one customer message that starts in [since, until)."""
+def _sqlite_rows(path: Path) -> Iterator[Row]:
     conn = open_readonly(path)
     conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")  # a bad byte is shown as '?'
     try:
-        rows = conn.execute(
-            "SELECT sender_id, type_name, action_name, timestamp, data FROM events ORDER BY sender_id, timestamp, id"
-        )
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise AnalyticsError(f"{path} is not a Rasa tracker database: {exc}") from None
-    try:
-        current: _Builder | None = None
-        for sender_id, type_name, action_name, timestamp, raw in rows:
-            if action_name == "action_session_start":
-                continue  # belongs to the session it opens, which starts at the next session_started
-            if current is None or current.sender_id != sender_id or type_name == "session_started":
-                if current is not None:
-                    yield from _keep(current.finish(), since, until)
-                number = current.number + 1 if current and current.sender_id == sender_id else 1
-                current = _Builder(sender_id, number)
-            try:
-                data = json.loads(raw) if raw else {}
-            except ValueError:
-                data = {}
-            current.add(type_name, float(timestamp or 0), data if isinstance(data, dict) else {})
-        if current is not None:
-            yield from _keep(current.finish(), since, until)
+        try:
+            rows = conn.execute(_QUERY)
+        except sqlite3.DatabaseError as exc:
+            raise AnalyticsError(f"{path} is not a Rasa tracker database: {exc}") from None
+        yield from rows
     finally:
         conn.close()
+
+
+def event_rows(target: Path | str) -> Iterator[Row]:
+    """The events table ordered by sender and time, from a SQLite file or a postgresql:// URL."""
+    if isinstance(target, str) and postgres_rows.is_postgres_url(target):
+        return postgres_rows.rows(target, _QUERY, "TRACKER_DB")  # type: ignore[return-value]
+    return _sqlite_rows(Path(target))
+
+
+def read_conversations(
+    target: Path | str, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> Iterator[Conversation]:
+    """Every session with at least one customer message that starts in [since, until)."""
+    current: _Builder | None = None
+    for sender_id, type_name, action_name, timestamp, raw in event_rows(target):
+        if action_name == "action_session_start":
+            continue  # belongs to the session it opens, which starts at the next session_started
+        if current is None or current.sender_id != sender_id or type_name == "session_started":
+            if current is not None:
+                yield from _keep(current.finish(), since, until)
+            number = current.number + 1 if current and current.sender_id == sender_id else 1
+            current = _Builder(sender_id, number)
+        try:
+            data = json.loads(raw) if raw else {}
+        except ValueError:
+            data = {}
+        current.add(type_name, float(timestamp or 0), data if isinstance(data, dict) else {})
+    if current is not None:
+        yield from _keep(current.finish(), since, until)
 
 
 def _keep(

@@ -10,7 +10,7 @@ import pytest
 from analytics import satisfaction
 from analytics.demo import _Tracker
 from analytics.settings import AnalyticsError
-from analytics.tracker_source import read_conversations
+from analytics.tracker_source import customer_text, read_conversations
 
 T0 = dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC).timestamp()
 
@@ -67,3 +67,50 @@ def test_missing_or_foreign_database_is_one_clear_error(tmp_path: Path) -> None:
     other.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(AnalyticsError, match="not a Rasa tracker database"):
         list(read_conversations(other))
+
+
+def test_handoff_triggers_and_button_payloads_are_not_customer_messages(tmp_path: Path) -> None:
+    """Rasa 3.6 stores the handoff service's `trigger_intent` as a user event "EXTERNAL: <intent>" with
+    metadata is_external; a button sends "/<intent>". A manager counting conversations and reading customers'
+    words must see neither."""
+    db = tmp_path / "tracker.db"
+    tracker = _Tracker(db)
+    session(tracker, "kim", T0)
+    tracker.user("kim", T0, "printer says offline", "printer_problem", "socketio", {})
+    tracker.bot("kim", T0 + 2, "I will pass you to a person.")
+    external = {"is_external": True}
+    tracker.user("kim", T0 + 3600, "EXTERNAL: handoff_resolved", "handoff_resolved", "socketio", external)
+    tracker.bot("kim", T0 + 3601, "How would you rate the help you got?")
+    tracker.user("kim", T0 + 3650, '/rate_handoff{"handoff_rating": 2}', "rate_handoff", "socketio", {})
+    tracker.slot("kim", T0 + 3650, "handoff_rating", 2)
+    # the next day, a trigger alone opens a new session (the customer had left): not a conversation
+    session(tracker, "kim", T0 + 86400)
+    tracker.user("kim", T0 + 86400, "EXTERNAL: handoff_agent_joined", "handoff_agent_joined", "socketio", {})
+    tracker.bot("kim", T0 + 86401, "An agent has joined.")
+    session(tracker, "lee", T0)  # only button presses: not a conversation either
+    tracker.user("lee", T0, "/greet", "greet", "telegram", {})
+    tracker.bot("lee", T0 + 1, "Hello! What can I help with?")
+    tracker.user("lee", T0 + 5, "/affirm", "affirm", "telegram", {})
+    session(tracker, "max", T0)  # a trigger first, then the customer writes: the conversation starts there
+    tracker.user("max", T0, "EXTERNAL: handoff_resolved", "handoff_resolved", "slack", external)
+    tracker.bot("max", T0 + 1, "Your ticket is resolved.")
+    tracker.user("max", T0 + 300, "thanks, it works now", "thank", "slack", {"site": "York"})
+    tracker.bot("max", T0 + 302, "Glad to hear it.")
+    tracker.close()
+
+    conversations = list(read_conversations(db))
+    assert [c.conversation_id for c in conversations] == ["kim#1", "max#1"]
+    kim, max_ = conversations
+    assert kim.texts == ["printer says offline"] and kim.survey_rating == 2
+    assert kim.ended.timestamp() == pytest.approx(T0 + 3650)
+    assert max_.texts == ["thanks, it works now"] and max_.site == "York" and max_.channel == "slack"
+    assert max_.started.timestamp() == pytest.approx(T0 + 300)
+    assert (max_.first_bot_reply - max_.started).total_seconds() == pytest.approx(2)
+
+
+def test_customer_text_rules() -> None:
+    assert customer_text({"text": "EXTERNAL: handoff_resolved"}) is None
+    assert customer_text({"text": "ok", "metadata": {"is_external": True}}) is None
+    assert customer_text({"text": '/rate{"x": 1}'}) is None
+    assert customer_text({"text": "   "}) is None
+    assert customer_text({"text": " my VPN drops "}) == "my VPN drops"
