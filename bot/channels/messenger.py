@@ -34,6 +34,7 @@ from bot.channels.messaging_window import CUSTOMER_MUST_WRITE_FIRST, HUMAN_AGENT
 from bot.channels.numbered_choices import OfferedChoices, button_title
 from bot.channels.signatures import messenger_signature_ok
 from bot.channels.splitting import MESSENGER_LIMIT, split_message
+from bot.channels.webhook_json import listed, obj, text_of
 
 MAX_QUICK_REPLIES = 13
 QUICK_REPLY_TITLE_CHARS = 20
@@ -169,8 +170,8 @@ class MessengerChannel(MessagingInput):
         if not isinstance(body, dict) or body.get("object") != "page":
             raise ValueError('expected {"object": "page", "entry": [...]}')
         found: list[Incoming] = []
-        for entry in body.get("entry") or []:
-            for event in (entry.get("messaging") or []) if isinstance(entry, dict) else []:
+        for entry in listed(body.get("entry")):
+            for event in listed(obj(entry).get("messaging")):
                 incoming = self._event(event)
                 if incoming is not None:
                     found.append(incoming)
@@ -179,22 +180,22 @@ class MessengerChannel(MessagingInput):
     def _event(self, event: Any) -> Incoming | None:
         if not isinstance(event, dict):
             return None
-        sender = str((event.get("sender") or {}).get("id") or "")
+        sender = str(obj(event.get("sender")).get("id") or "")
         message, postback = event.get("message"), event.get("postback")
         if not sender:
             return None
         if isinstance(message, dict) and not message.get("is_echo"):
             self.last_seen[sender] = time.time()
             mid = str(message.get("mid") or "")
-            choice = (message.get("quick_reply") or {}).get("payload")
+            choice = obj(message.get("quick_reply")).get("payload")
             if choice:
                 return Incoming(f"mid:{mid}", sender, sender, str(choice), is_choice=True)
             files = [
-                Attachment(str((item.get("payload") or {}).get("url") or ""), str(item.get("type") or "file"))
-                for item in message.get("attachments") or []
+                Attachment(str(obj(item.get("payload")).get("url") or ""), str(item.get("type") or "file"))
+                for item in listed(message.get("attachments"))
                 if isinstance(item, dict)
             ]
-            return Incoming(f"mid:{mid}", sender, sender, message.get("text"), None, files)
+            return Incoming(f"mid:{mid}", sender, sender, text_of(message.get("text")), None, files)
         if isinstance(postback, dict):
             self.last_seen[sender] = time.time()
             key = str(postback.get("mid") or f"{sender}:{event.get('timestamp')}")

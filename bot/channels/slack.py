@@ -35,6 +35,7 @@ from bot.channels.messaging import Incoming, MessagingInput, MessagingOutput, We
 from bot.channels.numbered_choices import OfferedChoices, button_title
 from bot.channels.signatures import slack_signature_ok
 from bot.channels.splitting import SLACK_SECTION_LIMIT, split_message
+from bot.channels.webhook_json import listed, obj, size_of, text_of
 
 MAX_BUTTONS = 25  # elements in one actions block
 FILES_HOST = "files.slack.com"  # where url_private points; the only host that gets the bot token
@@ -172,13 +173,13 @@ class SlackChannel(MessagingInput):
                 str(item.get("url_private_download") or item.get("url_private") or ""),
                 str(item.get("mimetype") or ""),
                 str(item.get("name") or ""),
-                item["size"] if isinstance(item.get("size"), int) else None,
+                size_of(item.get("size")),
             )
-            for item in event.get("files") or []
+            for item in listed(event.get("files"))
             if isinstance(item, dict)
         ]
         event_id = str(body.get("event_id") or f"{channel}:{event.get('ts')}")
-        return [Incoming(f"event:{event_id}", conversation, user, event.get("text"), None, files)]
+        return [Incoming(f"event:{event_id}", conversation, user, text_of(event.get("text")), None, files)]
 
     def _parse_interaction(self, request: Request) -> list[Incoming]:
         fields = parse_qs((request.body or b"").decode("utf-8", "replace"))
@@ -188,14 +189,14 @@ class SlackChannel(MessagingInput):
             raise ValueError("the interaction payload is not JSON") from exc
         if not isinstance(payload, dict) or payload.get("type") != "block_actions":
             return []
-        user = (payload.get("user") or {}).get("id")
-        channel = (payload.get("channel") or {}).get("id")
-        actions = payload.get("actions") or []
+        user = obj(payload.get("user")).get("id")
+        channel = obj(payload.get("channel")).get("id")
+        actions = listed(payload.get("actions"))
         if not isinstance(user, str) or not isinstance(channel, str) or not actions:
             return []
         conversation = f"{channel}:{user}"
-        _remember_thread(self.threads, conversation, (payload.get("container") or {}).get("thread_ts"))
-        action = actions[0]
+        _remember_thread(self.threads, conversation, obj(payload.get("container")).get("thread_ts"))
+        action = obj(actions[0])
         key = f"action:{action.get('action_ts') or payload.get('trigger_id')}"
         return [Incoming(key, conversation, user, str(action.get("value") or ""), None, is_choice=True)]
 

@@ -27,6 +27,7 @@ from bot.channels.messaging import Incoming, MessagingInput, MessagingOutput, We
 from bot.channels.numbered_choices import OfferedChoices, button_title
 from bot.channels.signatures import telegram_secret_ok
 from bot.channels.splitting import TELEGRAM_LIMIT, split_message
+from bot.channels.webhook_json import listed, obj, size_of, text_of
 
 log = logging.getLogger(__name__)
 CALLBACK_DATA_MAX_BYTES = 64
@@ -156,9 +157,9 @@ class TelegramChannel(MessagingInput):
         key = f"update:{update['update_id']}"
         if isinstance(update.get("callback_query"), dict):
             query = update["callback_query"]
-            chat = ((query.get("message") or {}).get("chat") or {}).get("id")
-            user = query.get("from") or {}
-            if chat is None:
+            chat = obj(obj(query.get("message")).get("chat")).get("id")
+            user = obj(query.get("from"))
+            if not isinstance(chat, int | str):
                 return []
             return [
                 Incoming(
@@ -173,13 +174,16 @@ class TelegramChannel(MessagingInput):
         message = update.get("message")
         if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
             return []  # edited messages, channel posts, joins: nothing for the bot to answer
-        user = message.get("from") or {}
+        user = obj(message.get("from"))
         files = []
-        if message.get("photo"):
-            photo = message["photo"][-1]
+        if photos := listed(message.get("photo")):
+            photo = obj(photos[-1])
             files.append(
                 Attachment(
-                    f"{FILE_PREFIX}{photo.get('file_id')}", "image/jpeg", "photo.jpg", photo.get("file_size")
+                    f"{FILE_PREFIX}{photo.get('file_id')}",
+                    "image/jpeg",
+                    "photo.jpg",
+                    size_of(photo.get("file_size")),
                 )
             )
         if isinstance(message.get("document"), dict):
@@ -189,7 +193,7 @@ class TelegramChannel(MessagingInput):
                     f"{FILE_PREFIX}{document.get('file_id')}",
                     str(document.get("mime_type") or "application/octet-stream"),
                     str(document.get("file_name") or ""),
-                    document.get("file_size"),
+                    size_of(document.get("file_size")),
                 )
             )
         for kind, stated in _UNREADABLE_MEDIA.items():  # refused without a download, and the customer told
@@ -200,10 +204,10 @@ class TelegramChannel(MessagingInput):
                         f"{FILE_PREFIX}{media.get('file_id')}",
                         str(media.get("mime_type") or stated),
                         "",
-                        media.get("file_size"),
+                        size_of(media.get("file_size")),
                     )
                 )
-        text = message.get("text") or message.get("caption")
+        text = text_of(message.get("text")) or text_of(message.get("caption"))
         sticker = message.get("sticker")
         if not text and isinstance(sticker, dict) and isinstance(sticker.get("emoji"), str):
             text = sticker["emoji"]  # a 👍 sticker means what the 👍 emoji means (a yes to a yes/no step)
