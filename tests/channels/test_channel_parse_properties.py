@@ -105,7 +105,9 @@ def mutated(template: Any, keys: list[str]) -> st.SearchStrategy[Any]:
 
 def _reachable(value: Any, path: tuple[Any, ...]) -> bool:
     for step in path:
-        if (isinstance(value, dict) and step in value) or (isinstance(value, list) and isinstance(step, int) and step < len(value)):
+        if (isinstance(value, dict) and step in value) or (
+            isinstance(value, list) and isinstance(step, int) and step < len(value)
+        ):
             value = value[step]
         else:
             return False
