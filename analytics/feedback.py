@@ -1,4 +1,9 @@
-"""Satisfaction comments grouped into themes (same MiniLM clustering as topics); lowest-scored themes first."""
+"""Satisfaction comments grouped into themes (same MiniLM clustering as topics); lowest-scored themes first,
+each compared with the desk's satisfaction target.
+
+A comment is counted once: an agent's ticket keeps its rating and comment (the tracker's `handoff_rating` /
+`handoff_comment` slots hold the same answer), so the tracker's survey is read only for conversations the
+assistant solved without a ticket."""
 
 from __future__ import annotations
 
@@ -14,7 +19,6 @@ from analytics.records import Conversation
 from analytics.topics import top_terms
 from knowledge_base.embedder import Embedder
 
-GOOD_ENOUGH = 4.0
 ADVICE: tuple[tuple[str, str], ...] = (
     (
         r"wait|slow|long|hours|days|quick|fast",
@@ -43,12 +47,22 @@ def advice_for(text: str) -> str:
     return "Read these comments at the next team meeting and agree one change."
 
 
-def themes(conversations: list[Conversation], embedder: Embedder | None = None) -> list[dict[str, Any]]:
+def rated_comments(conversations: list[Conversation]) -> list[tuple[int, str]]:
+    """(rating, comment) once per answer: the tickets' own, plus the survey of conversations without one."""
     rated = [(t.rating, t.comment) for c in conversations for t in c.tickets if t.comment and t.rating]
     rated += [
-        (c.survey_rating, c.survey_comment) for c in conversations if c.survey_comment and c.survey_rating
+        (c.survey_rating, c.survey_comment)
+        for c in conversations
+        if not c.tickets and c.survey_comment and c.survey_rating
     ]
-    rated = [(score, mask(text.strip())) for score, text in rated if text.strip()]
+    return [(score, text.strip()) for score, text in rated if text.strip()]
+
+
+def themes(
+    conversations: list[Conversation], target: float, embedder: Embedder | None = None
+) -> list[dict[str, Any]]:
+    """Themes below `target` (Targets.satisfaction_mean) get a recommendation for what to change."""
+    rated = [(score, mask(text)) for score, text in rated_comments(conversations)]
     if not rated:
         return []
     texts = [text for _, text in rated]
@@ -65,9 +79,11 @@ def themes(conversations: list[Conversation], embedder: Embedder | None = None) 
                 "theme": ", ".join(words) or "other",
                 "comments": len(members),
                 "mean_rating": round(float(np.mean(scores)), 2),
+                "target": target,
+                "below_target": bool(np.mean(scores) < target),
                 "examples": examples,
                 "recommendation": advice_for(" ".join(words + examples))
-                if np.mean(scores) < GOOD_ENOUGH
+                if np.mean(scores) < target
                 else "Keep doing this: share these conversations with the team.",
             }
         )

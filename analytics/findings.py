@@ -20,6 +20,7 @@ from analytics import (
     timing,
     topics,
     volume,
+    weekly,
 )
 from analytics.dataset import load
 from analytics.records import Conversation
@@ -65,6 +66,7 @@ def build(
         "satisfaction": satisfaction.compute(conversations),
         "complaints": people.complaints(conversations, hours),
         "agents": people.agents(conversations, hours),
+        "weekly": weekly.compute(conversations, ZoneInfo(zone)),
     }
     steps.update()
     found.recurring_customers = patterns.recurring_customers(conversations, found.topics)
@@ -75,7 +77,7 @@ def build(
     found.gaps = gaps.find(conversations, found.topics, settings.kb_dir, embedder)
     found.automation = automation.candidates(conversations, found.topics, hours)
     steps.update()
-    found.feedback = feedback.themes(conversations, embedder)
+    found.feedback = feedback.themes(conversations, settings.targets.satisfaction_mean, embedder)
     steps.update()
     steps.close()
     return found
