@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -28,6 +29,14 @@ def _time(value: str | None) -> dt.datetime | None:
         return None
     parsed = dt.datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _json(value: str | None) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(value) if value else None
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) and parsed else None
 
 
 def _sqlite_rows(path: Path) -> tuple[set[str], Sequence[Mapping[str, Any]]]:
@@ -81,6 +90,9 @@ def read_tickets(path: Path, database_url: str | None = None) -> list[TicketReco
             comment=r["satisfaction_comment"],
             resolved_by=r["resolved_by"] if "resolved_by" in columns else None,
             ticket_type=r["ticket_type"] if "ticket_type" in columns else None,
+            request_type=r["request_type"] if "request_type" in columns else None,
+            service_level_hours=r["service_level_hours"] if "service_level_hours" in columns else None,
+            callback=_json(r["callback"]) if "callback" in columns else None,
         )
         for r in rows
     ]

@@ -7,20 +7,17 @@ from typing import Any
 
 from analytics.records import Conversation, TicketRecord
 from analytics.stats import mean, median
+from analytics.weekly import week_key
 from analytics.worktime import business_seconds
+from handoff.live_figures import is_complaint
 from handoff.settings import BusinessHours
-
-
-def is_complaint(t: TicketRecord) -> bool:
-    return t.reason == "complaint" or t.queue == "complaint"
 
 
 def complaints(conversations: list[Conversation], hours: BusinessHours) -> dict[str, Any]:
     tickets = [t for c in conversations for t in c.tickets if is_complaint(t)]
     weeks: Counter[str] = Counter()
     for t in tickets:
-        year, week, _ = t.handoff_time.isocalendar()
-        weeks[f"{year}-W{week:02d}"] += 1
+        weeks[week_key(t.handoff_time)] += 1
     resolve = [
         business_seconds(hours, t.handoff_time, t.resolution_time) / 3600
         for t in tickets

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -26,6 +27,9 @@ class TicketRecord:
     comment: str | None
     resolved_by: str | None = None  # 'agent' | 'assistant' when the column exists
     ticket_type: str | None = None  # 'incident' | 'request' when the column exists
+    request_type: str | None = None  # a service request's type (data/requests), when the column exists
+    service_level_hours: int | None = None  # that type's fulfilment target, working hours
+    callback: dict[str, Any] | None = None  # the customer asked to be called back (an after-hours ticket)
 
 
 @dataclass

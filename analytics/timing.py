@@ -12,6 +12,7 @@ from typing import Any
 from analytics.records import Conversation, TicketRecord
 from analytics.stats import median, p90, share
 from analytics.worktime import business_seconds
+from handoff.live_figures import within_service_level
 from handoff.settings import BusinessHours, ServiceLevels
 
 OPEN = {"waiting", "assigned", "offline"}
@@ -21,10 +22,6 @@ def _summary(seconds: list[float], unit: float = 60.0) -> dict[str, float | None
     values = [s / unit for s in seconds]
     med, top = median(values), p90(values)
     return {"count": len(values), "median": med, "p90": top}
-
-
-def target_minutes(levels: ServiceLevels, priority: str) -> int:
-    return levels.first_response_minutes_high if priority == "high" else levels.first_response_minutes_normal
 
 
 def compute(
@@ -71,22 +68,21 @@ def backlog(tickets: list[TicketRecord], at: dt.datetime) -> int:
 def service_level(
     tickets: list[TicketRecord], hours: BusinessHours, levels: ServiceLevels, until: dt.datetime
 ) -> dict[str, dict[str, Any]]:
-    """Per priority and per request type: answered within the target minutes (business time) / tickets due.
-
-    A ticket without an answer counts as missed once its target has passed; a cancelled one is left out."""
+    """Per priority, ticket type and request type: met / tickets due, by the console's own rules
+    (handoff.service_levels via handoff.live_figures.within_service_level): a live chat against its
+    priority's minutes, an after-hours ticket or callback against the after-hours working hours, a service
+    request against its request type's fulfilment hours. An unanswered ticket counts as missed once its
+    target passed by `until`; one cancelled before any answer is left out."""
     groups: dict[str, list[bool]] = defaultdict(list)
     for t in tickets:
-        if t.status == "cancelled" and t.first_agent_response_time is None:
-            continue
-        limit = target_minutes(levels, t.priority) * 60
-        end = t.first_agent_response_time or until
-        waited = business_seconds(hours, t.handoff_time, end)
-        if t.first_agent_response_time is None and waited <= limit:
-            continue  # not yet due
-        met = t.first_agent_response_time is not None and waited <= limit
+        met = within_service_level(t, levels, hours, until)
+        if met is None:
+            continue  # not due yet, or cancelled unanswered
         groups[f"priority {t.priority}"].append(met)
         if t.ticket_type:
             groups[f"type {t.ticket_type}"].append(met)
+        if t.request_type:
+            groups[f"request {t.request_type}"].append(met)
     return {
         key: {"tickets": len(v), "within": sum(v), "share": share(sum(v), len(v))}
         for key, v in sorted(groups.items())
