@@ -11,6 +11,7 @@ import numpy as np
 
 from analytics.articles import article_texts
 from analytics.embedding import embed
+from analytics.masking import mask
 from analytics.records import Conversation
 from analytics.topics import Topic
 from knowledge_base.embedder import Embedder
@@ -57,7 +58,7 @@ def find(
         fit = float(scores[best]) if best >= 0 else 0.0
         if fit >= FIT:
             continue
-        wording = sorted({c.first_text for c in failed}, key=len)[:5]
+        wording = sorted({mask(c.first_text) for c in failed}, key=len)[:5]  # personal data removed
         gaps.append(
             {
                 "topic": topic.name,

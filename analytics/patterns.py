@@ -12,7 +12,6 @@ Rules, checked in this order:
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -20,8 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from analytics.masking import mask
 from analytics.outcomes import is_confirmed
 from analytics.records import Conversation
+from analytics.returns import Returns
 from analytics.topics import Topic
 
 WINDOW = dt.timedelta(days=30)
@@ -58,7 +59,10 @@ class Finding:
     cause: str
     evidence: str
     recommendation: str
-    examples: list[str]
+    examples: list[str]  # the customers' own words, personal data masked (analytics.masking)
+
+    def __post_init__(self) -> None:
+        self.examples = [mask(text) for text in self.examples]
 
     def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -77,17 +81,17 @@ def resolved_at(conv: Conversation) -> dt.datetime | None:
 
 
 def returned_faults(conversations: list[Conversation]) -> list[tuple[Conversation, Conversation]]:
-    """(resolved conversation, the same customer's next one on the same topic within 7 days)."""
+    """(resolved conversation, the same customer's first one on the same topic that started after it was
+    resolved, within 7 days); one started while the ticket was still open is not a return."""
+    returns = Returns(conversations)
     pairs = []
-    by_key: dict[tuple[str, int], list[Conversation]] = defaultdict(list)
-    for conv in conversations:
-        by_key[(conv.customer, conv.topic)].append(conv)
-    for convs in by_key.values():
-        convs.sort(key=lambda c: c.started)
-        for first, second in itertools.pairwise(convs):
-            done = resolved_at(first)
-            if done is not None and done <= second.started <= done + RETURN:
-                pairs.append((first, second))
+    for first in sorted(conversations, key=lambda c: (c.customer, c.started)):
+        done = resolved_at(first)
+        if done is None:
+            continue
+        second = returns.next_on_topic(first, done)
+        if second is not None and second.started <= done + RETURN:
+            pairs.append((first, second))
     return pairs
 
 

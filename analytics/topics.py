@@ -10,6 +10,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from analytics.clustering import cluster
 from analytics.embedding import embed
+from analytics.masking import mask
 from analytics.records import Conversation
 from knowledge_base.embedder import Embedder
 
@@ -95,5 +96,5 @@ def assign(conversations: list[Conversation], embedder: Embedder | None = None) 
         centroid = vectors[members].mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
         nearest = members[int(np.argmax(vectors[members] @ centroid))]
-        topics.append(Topic(new, terms[new], texts[nearest], sizes[old], centroid))
+        topics.append(Topic(new, terms[new], mask(texts[nearest]), sizes[old], centroid))
     return topics

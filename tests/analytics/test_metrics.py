@@ -190,3 +190,76 @@ def test_mask_removes_contact_details() -> None:
     text = mask("mail me at jo.bloggs@example.com or call +44 7700 900123, card 4111 1111 1111 1111")
     assert "example.com" not in text and "900123" not in text and "4111" not in text
     assert "[email address]" in text and "[phone number]" in text and "[card number]" in text
+
+
+def test_reopen_counts_only_returns_after_the_resolution() -> None:
+    """Fay wrote again while her ticket was still open (chasing it): not a reopen. Gus came back the day after
+    his ticket was resolved: a reopen."""
+    fay = conv(
+        "f",
+        "fay",
+        at(2, 9),
+        tickets=[ticket("f", at(2, 9.1), first_agent_response_time=at(2, 9.2), resolution_time=at(4, 12))],
+    )
+    chasing = conv("f2", "fay", at(3, 10))  # same topic, before the resolution
+    gus = conv("g", "gus", at(2, 9), tickets=[ticket("g", at(2, 9.1), resolution_time=at(2, 15))])
+    back = conv("g2", "gus", at(3, 9))
+    convs = [fay, chasing, gus, back]
+    result = outcomes.compute(convs, Returns(convs)).as_dict()
+    assert result["reopen_rate"] == 0.5  # of 2 resolved tickets, only Gus's
+    returns = Returns(convs)
+    assert not returns.same_topic_within(fay, at(4, 12), dt.timedelta(days=7))
+    assert returns.same_topic_within(gus, at(2, 15), dt.timedelta(days=7))
+
+
+def test_volume_by_channel_busiest_first() -> None:
+    convs = [conv(f"t{i}", f"t{i}", at(2, 9), channel="telegram") for i in range(3)]
+    convs += [conv("w", "w", at(2, 9), channel="socketio"), conv("s", "s", at(3, 9), channel="slack")]
+    convs.append(conv("w2", "w2", at(3, 9), channel="socketio"))
+    result = volume.compute(convs, ZoneInfo("UTC"), at(2, 0).date(), at(4, 0).date())
+    assert result["by_channel"] == [("telegram", 3), ("socketio", 2), ("slack", 1)]
+
+
+def test_complaints_by_iso_week_and_time_to_resolve() -> None:
+    def complaint(cid: str, handoff: dt.datetime, resolved: dt.datetime | None) -> Conversation:
+        t = ticket(cid, handoff, queue="complaint", reason="customer_request", resolution_time=resolved)
+        return conv(cid, cid, handoff, tickets=[t])
+
+    convs = [
+        complaint("a", at(2, 10), at(2, 14)),  # week 45, 4 working hours
+        complaint("b", at(6, 16), at(9, 10)),  # Friday 16:00 -> Monday 10:00 = 2 working hours, week 45
+        complaint("c", at(10, 9), None),  # week 46, still open
+        conv("n", "n", at(3, 9), tickets=[ticket("n", at(3, 9), resolution_time=at(3, 10))]),  # not one
+    ]
+    result = people.complaints(convs, OFFICE)
+    assert result["count"] == 3
+    assert result["by_week"] == [("2026-W45", 2), ("2026-W46", 1)]
+    assert result["resolution_hours_median"] == pytest.approx(3.0)
+
+
+def test_per_agent_medians_in_working_time() -> None:
+    def handled(cid: str, agent: str, answer_min: float, resolve_h: float | None, rating: int | None):
+        start = at(2, 9)
+        t = ticket(
+            cid,
+            start,
+            agent=agent,
+            first_agent_response_time=start + dt.timedelta(minutes=answer_min),
+            resolution_time=start + dt.timedelta(hours=resolve_h) if resolve_h else None,
+            status="resolved" if resolve_h else "assigned",
+            rating=rating,
+        )
+        return conv(cid, cid, start, tickets=[t])
+
+    convs = [
+        handled("a1", "Ana", 4, 1, 5),
+        handled("a2", "Ana", 10, 3, 3),
+        handled("a3", "Ana", 30, None, None),  # still open: first answer counted, no resolution
+        handled("b1", "Ben", 2, 10, 4),  # 09:00 -> 19:00 is 8 working hours (the office closes at 17)
+    ]
+    ana, ben = people.agents(convs, OFFICE)
+    assert (ana["agent"], ana["tickets"], ana["resolved"]) == ("Ana", 3, 2)
+    assert ana["first_response_minutes_median"] == pytest.approx(10.0)
+    assert ana["resolution_hours_median"] == pytest.approx(2.0)
+    assert (ana["rating_mean"], ana["ratings"]) == (4.0, 2)
+    assert ben["resolution_hours_median"] == pytest.approx(8.0)

@@ -83,3 +83,28 @@ def test_product_comes_from_script_then_category_then_named_product() -> None:
     c.diagnostic_id = "email_sync"
     assert patterns.product_of(c) == "email_sync"
     assert dt.timedelta(days=30) == patterns.WINDOW
+
+
+def test_diagnostics_name_the_step_where_customers_drop_off() -> None:
+    def run(cid: str, outcome: str | None, node: str) -> object:
+        c = conv(cid, cid, at(2, 9))
+        c.diagnostic_id, c.diagnostic_outcome, c.diagnostic_node = "printer_offline", outcome, node
+        return c
+
+    convs = [
+        run("r1", "resolved", "done"),
+        run("e1", "escalated", "check_cable"),
+        run("d1", None, "restart_spooler"),  # left without an outcome
+        run("d2", "stopped", "restart_spooler"),  # said stop
+        run("d3", None, "check_cable"),
+        conv("x", "x", at(2, 9)),  # no script
+    ]
+    [row] = patterns.diagnostics(convs)
+    assert row == {
+        "script": "printer_offline",
+        "runs": 5,
+        "resolved": 1,
+        "escalated": 1,
+        "dropped": 3,
+        "drop_step": "restart_spooler",
+    }
