@@ -34,7 +34,7 @@ _ENV.filters["num"] = _num
 
 
 def render(found: Findings, targets: Targets) -> str:
-    vol = found.metrics["volume"]
+    vol, weeks = found.metrics["volume"], found.metrics["weekly"]
     kpi_rows = kpis(found, targets)
     chart = {
         "by_day": Markup(
@@ -46,6 +46,16 @@ def render(found: Findings, targets: Targets) -> str:
                 [c for c, _ in vol["by_channel"]],
                 [n for _, n in vol["by_channel"]],
                 "Conversations by channel",
+            )
+        ),
+        "weekly": Markup(
+            charts.two_lines(
+                [w["week"] for w in weeks],
+                [w["handoff_share"] for w in weeks],
+                "handed to a person",
+                [w["satisfaction_mean"] for w in weeks],
+                "mean satisfaction (1-5)",
+                "Handoff rate and satisfaction by week",
             )
         ),
         "topics": Markup(

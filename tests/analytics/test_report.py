@@ -84,10 +84,36 @@ def test_report_names_the_injected_patterns(built) -> None:
     assert any(re.search(r"\d{4}-\d{2}-\d{2}", r) for r in plan)
 
 
+def test_report_finds_low_ratings_after_slow_answers(built) -> None:
+    """The demo rates slow answers low: the review puts a waiting theme below the target, worst themes first,
+    tells the manager to cut the wait, and shows no customer's phone number."""
+    soup, html, _ = built
+    themes = rows(soup, "feedback-themes")
+    means = [
+        float(r.split()[0])
+        for r in (
+            tr.find_all("td")[2].get_text() for tr in soup.find(id="feedback-themes").find_all("tr")[1:]
+        )
+    ]
+    assert means == sorted(means) and means[0] < 4.2
+    wait = [r for r in themes if "Cut the wait" in r]
+    assert wait and all("below 4.2" in r for r in wait)
+    assert any("meets 4.2" in r and "Keep doing this" in r for r in themes)
+    assert "900123" not in html and "[phone number]" in html
+
+
+def test_report_shows_the_weekly_trend(built) -> None:
+    soup, _, _ = built
+    weeks = rows(soup, "weekly")
+    assert len(weeks) >= 12 and all(re.match(r"^20\d\d-W\d\d \d+ \d+\.\d %", r) for r in weeks)
+    figure = soup.find(id="weekly-trend")
+    assert figure.find("svg") and "Handoff rate and satisfaction by week" in figure.get_text()
+
+
 def test_report_is_offline_and_escapes_customer_text(built) -> None:
     soup, html, _ = built
     assert "<script" not in html and "&lt;script&gt;" in html
-    assert len(soup.find_all("svg")) >= 4
+    assert len(soup.find_all("svg")) >= 5
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "@import" not in html and "url(http" not in html
 
