@@ -31,8 +31,10 @@ from handoff.desk import Desk
 from handoff.errors import DatabaseUnavailable, LiveStateUnavailable, UserNotFound
 from handoff.handouts import HANDOUTS
 from handoff.hub import Connection
+from handoff.live_figures import load as load_live_figures
 from handoff.models import MAX_TEXT, QUEUES, Status, Ticket, utc_now
 from handoff.privacy_access import log_access
+from handoff.report_link import create_command, report_exists
 from handoff.routing import can_see, queues_of, serves
 from handoff.satisfaction import summarize
 from handoff.service_levels import standing
@@ -146,6 +148,11 @@ async def supervisor_page(request: web.Request) -> web.StreamResponse:
         "csrf": await csrf_token(request),
         "closed": await store.recent_closed(20),
         "satisfaction": summarize(await store.rated_tickets(), recent=20),
+        "figures": await load_live_figures(store, levels, settings.hours, now),
+        "report": {
+            "exists": report_exists(settings.report_file),
+            "command": create_command(settings.report_file),
+        },
     }
     return aiohttp_jinja2.render_template("supervisor.html", request, context)
 

@@ -129,7 +129,8 @@ class Settings(StorageSettings):
     kb_dir: Path = Path("data/kb")  # the articles served as help pages at /help (the KB index's source)
     # The diagnostic scripts' handouts (`python -m actions.diagnostics handouts`), served at /help/scripts.
     handouts_dir: Path = Path("var/handouts")
-    report_file: Path | None = None  # the latest `python -m analytics report` output, linked for supervisors
+    # The latest `python -m analytics report` output, linked for supervisors (HANDOFF_REPORT_FILE).
+    report_file: Path = Path(__file__).resolve().parents[1] / "var" / "report.html"
 
     @cached_property
     def zone(self) -> ZoneInfo:
