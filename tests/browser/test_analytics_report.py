@@ -3,8 +3,11 @@ no other host for anything (every request the browser makes is recorded)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,7 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = [pytest.mark.browser]
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,8 +31,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def handoff_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    work = tmp_path_factory.mktemp("report-browser")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("report-browser")
+
+
+@pytest.fixture(scope="module")
+def handoff_url(work: Path) -> Iterator[str]:
     port = _free_port()
     env = {
         **os.environ,
@@ -75,15 +82,47 @@ def handoff_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.wait(timeout=10)
 
 
+def _log_in(page: Page, handoff_url: str) -> None:
+    page.goto(f"{handoff_url}/console/login")
+    page.get_by_label("User name").fill("boss")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def _week_counts(work: Path) -> tuple[int, int]:
+    """(tickets handed off in the last 7 days, tickets open now), straight from the handoff database."""
+    week_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=7)
+    with sqlite3.connect(work / "handoff.db") as conn:
+        rows = conn.execute("SELECT handoff_time, status FROM tickets").fetchall()
+    week = sum(dt.datetime.fromisoformat(when) >= week_ago for when, _ in rows)
+    return week, sum(status in ("waiting", "assigned", "offline") for _, status in rows)
+
+
+def test_supervisor_reads_the_weeks_figures(browser: Browser, handoff_url: str, work: Path) -> None:
+    """The live figures agree with the handoff database, and stay right when the page updates itself."""
+    context = browser.new_context()
+    page = context.new_page()
+    _log_in(page, handoff_url)
+    before = _week_counts(work)
+    page.goto(f"{handoff_url}/console/supervisor")
+    week = page.locator('#live-figures tr[data-figure="handed-off"] td').nth(1)
+    shown = int(week.inner_text())
+    assert shown > 0 and shown in {before[0], _week_counts(work)[0]}
+    expect(page.locator("#backlog")).to_have_text(str(before[1]))
+    level = page.locator('#live-figures tr[data-figure="service-level"] td').nth(1)
+    expect(level).to_have_text(re.compile(r"^\d+ % \(\d+ of \d+ due\)$"))
+    expect(page.locator('#live-figures tr[data-figure="rating-agent"] td').nth(1)).to_contain_text("of 5")
+    expect(page.locator("#refreshed")).to_have_text(re.compile(r"^Updated"), timeout=20_000)
+    expect(page.locator("#backlog")).to_have_text(str(before[1]))  # still there after the in-place update
+    context.close()
+
+
 def test_supervisor_opens_report_offline(browser: Browser, handoff_url: str) -> None:
     context = browser.new_context()
     hosts: list[str] = []
     context.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
     page = context.new_page()
-    page.goto(f"{handoff_url}/console/login")
-    page.get_by_label("User name").fill("boss")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    _log_in(page, handoff_url)
     page.goto(f"{handoff_url}/console/supervisor")
     with context.expect_page() as opened:
         page.locator("#latest-report").click()
@@ -92,7 +131,8 @@ def test_supervisor_opens_report_offline(browser: Browser, handoff_url: str) -> 
     expect(report.locator("h1")).to_contain_text("Support review")
     charts = report.locator("figure.chart svg")
     expect(charts.first).to_be_visible()
-    assert charts.count() >= 4
+    assert charts.count() >= 5
+    expect(report.locator("#weekly-trend svg")).to_be_visible()
     box = charts.first.bounding_box()
     assert box is not None and box["width"] > 200 and box["height"] > 50
     expect(report.locator("#action-plan-table tbody tr").first).to_be_visible()
