@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--until", type=_date, help="day after the last (default: tomorrow)")
     report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     report.add_argument("--csv", type=Path, help="also write one row per conversation here")
+    report.add_argument("--pdf", type=Path, help="also print the report to this PDF (needs Chromium)")
     report.add_argument("--quiet", action="store_true", help="no progress bar")
     demo = commands.add_parser("demo-data", help="write a realistic support history into the stores")
     demo.add_argument("--months", type=int, default=3)
@@ -53,6 +54,10 @@ def main(argv: list[str]) -> int:
             report.write(found, settings.targets, args.out)
             if args.csv:
                 csv_export.write(found, args.csv)
+            if args.pdf:
+                from analytics.pdf import write_pdf
+
+                write_pdf(args.out, args.pdf)
             print(f"wrote {args.out} ({len(found.conversations)} conversations)")
             return 0
         from analytics.demo import generate

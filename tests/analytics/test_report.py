@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,6 +58,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[BeautifulSoup, str,
             str(out),
             "--csv",
             str(work / "rows.csv"),
+            "--pdf",
+            str(work / "report.pdf"),
             "--quiet",
         ],
         env,
@@ -123,6 +126,15 @@ def test_csv_has_one_row_per_conversation(built) -> None:
     lines = (work / "rows.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("conversation_id,customer,channel")
     assert len(lines) - 1 == 1500 + 4 + 15  # background + the how-to customer + 5 printer customers x 3
+
+
+def test_pdf_is_the_same_review_on_a4(built) -> None:
+    _, _, work = built
+    pdf = PdfReader(work / "report.pdf")
+    first = pdf.pages[0]
+    assert len(pdf.pages) >= 3 and round(float(first.mediabox.width)) == 595  # A4 portrait, in points
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Support review" in text and "Action plan" in text and "900123" not in text
 
 
 def test_bad_input_gets_one_line(tmp_path: Path) -> None:
