@@ -98,7 +98,12 @@ async def check_csrf(request: web.Request, submitted: str | None) -> None:
     """Double check for state-changing console requests: the session's token must come back."""
     session = await get_session(request)
     expected = session.get(SESSION_CSRF)
-    if not isinstance(expected, str) or not submitted or not hmac.compare_digest(submitted, expected):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a forged form field was a 500).
+    if (
+        not isinstance(expected, str)
+        or not submitted
+        or not hmac.compare_digest(submitted.encode(), expected.encode())
+    ):
         raise web.HTTPForbidden(text="bad or missing CSRF token; reload the page")
 
 
