@@ -14,7 +14,7 @@ import socketio
 
 from tests.channels.conftest import ChannelStack
 from tests.channels.customers import TelegramCustomer
-from tests.channels.test_channel_conversations import customer_on, user_events, wait_for
+from tests.channels.test_channel_conversations import customer_on, handoffs, user_events, wait_for
 from tests.channels.test_channel_files import JPEG
 
 pytestmark = pytest.mark.integration
@@ -110,3 +110,15 @@ def test_rest_metadata_is_screened_before_the_tracker(channel_stack: ChannelStac
     sent = {k: v for k, v in user["metadata"].items() if k not in ("model_id", "assistant_id")}  # Rasa's own
     assert sent == {"customer_id": "c-17", "site": "card [card number]"}
     assert_not_stored(channel_stack, "Otter-Lamp-55", "4111 1111 1111 1111")
+
+
+async def test_delete_my_data_on_telegram_is_verified_by_the_channel(channel_stack: ChannelStack) -> None:
+    customer = customer_on(channel_stack, "telegram")
+    customer.say("please delete all my data")
+    await wait_for(lambda: [s for s in customer.sent() if "Shall I send the request?" in s.text])
+    customer.say("yes")
+    [ticket] = await wait_for(lambda: handoffs(channel_stack, customer.conversation_id))
+    assert ticket["request_type"] == "data_erasure"
+    assert ticket["request_details"]["Identity"].startswith("verified by the channel: Telegram")
+    done = await wait_for(lambda: [s.text for s in customer.sent() if s.text.startswith("Done.")])
+    assert "check that it is really you" not in done[0]
