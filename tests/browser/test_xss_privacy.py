@@ -1,18 +1,22 @@
-"""A corpus of XSS payloads typed into the website chat, shown in the agent console, the transcript export
-and the access log page, in the real browser: nothing executes, nothing becomes markup, everything is shown
-as typed. The pages run under the Content-Security-Policy; the checks would also catch an escaping bug
-the policy happened to block (no injected element may appear)."""
+"""A corpus of XSS payloads typed into the website chat, and sent on Telegram and by SMS, shown in the agent
+console, the transcript export and the access log page, in the real browser: nothing executes, nothing
+becomes markup, everything is shown as typed. The pages run under the Content-Security-Policy; the checks
+would also catch an escaping bug the policy happened to block (no injected element may appear)."""
 
 from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from stack.services import Stack
+from tests.channels.conftest import ChannelStack, channel_stack  # noqa: F401 (a fixture)
+from tests.channels.test_channel_conversations import customer_on, handoffs, user_events
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -127,4 +131,54 @@ def test_payloads_typed_in_the_chat_stay_text_in_widget_console_and_exports(
     access.goto(f"{stack.handoff_url}/console/access-log")
     expect(access.locator("table")).to_contain_text(f"#{ticket}")
     expect(access.locator("table")).to_contain_text("opened transcript")
+    agent.close()
+
+
+def _wait(check: Callable[[], Any], timeout: float = 60.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (found := check()):
+        assert time.monotonic() < deadline, "nothing arrived in time"
+        time.sleep(0.3)
+    return found
+
+
+@pytest.mark.parametrize("channel", ["telegram", "twilio"])
+def test_payloads_sent_on_telegram_and_sms_stay_text_in_the_console(
+    channel_stack: ChannelStack,  # noqa: F811 (the fixture imported above)
+    browser: Browser,
+    channel: str,
+) -> None:
+    """The same corpus as a Telegram chat and an SMS conversation (the apps' webhooks, signed, from the fakes):
+    stored as typed, then shown in the console and the export without running."""
+    stack = channel_stack.stack
+    customer = customer_on(channel_stack, channel)
+    for number, payload in enumerate(PAYLOADS, start=1):
+        assert customer.say(payload).status_code == 200
+        _wait(lambda n=number: len(user_events(channel_stack, customer.conversation_id)) >= n)
+    texts = [e["text"] for e in user_events(channel_stack, customer.conversation_id)]
+    assert texts[: len(PAYLOADS)] == PAYLOADS
+    customer.say("I want to talk to a person")
+    [ticket] = _wait(lambda: handoffs(channel_stack, customer.conversation_id), timeout=90)
+
+    username = f"sup-{secrets.token_hex(3)}"
+    stack.create_agent(username, PASSWORD, role="supervisor")
+    agent = browser.new_context()
+    console = agent.new_page()
+    dialogs = _watch(console)
+    console.goto(f"{stack.handoff_url}/console/login")
+    console.get_by_label("User name").fill(username)
+    console.get_by_label("Password").fill(PASSWORD)
+    console.get_by_role("button", name="Log in").click()
+    expect(console.locator("body[data-live='1']")).to_have_count(1)
+    console.locator(f"button[data-ticket='{ticket['ticket_id']}']").click()
+    for payload in PAYLOADS:
+        expect(console.locator("#transcript")).to_contain_text(payload)
+    _assert_clean(console, "#transcript", dialogs)
+    _assert_clean(console, "#details", dialogs)
+
+    export = agent.new_page()
+    export_dialogs = _watch(export)
+    export.goto(f"{stack.handoff_url}/console/tickets/{ticket['ticket_id']}/transcript.html")
+    expect(export.locator("body")).to_contain_text(PAYLOADS[3])
+    _assert_clean(export, "body", export_dialogs)
     agent.close()
