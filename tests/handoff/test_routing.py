@@ -17,6 +17,7 @@ from handoff.routing import serves
 from handoff.state import DESK, STORE
 from handoff.users import Agent, hash_password
 from tests.handoff.conftest import AUTH, handoff_body
+from tests.handoff.test_attachments import tiny_png
 
 PASSWORD = "correct horse battery"
 
@@ -245,8 +246,14 @@ async def test_the_live_socket_carries_a_ticket_only_to_consoles_that_may_open_i
         await net.post(f"/console/api/tickets/{ticket_id}/messages", {"text": "Try the blue cable"})
     ).status
 
+    await client.post(
+        "/api/conversations/conv-wifi/attachments",
+        params={"channel": "telegram"},
+        data=tiny_png(),
+        headers={**AUTH, "X-File-Name": "router-photo.png"},
+    )
     boss_saw, acc_saw, net_saw = await boss.everything(), await acc.everything(), await net.everything()
-    for line in (secret_line, "checked the DSL line", "Try the blue cable"):
+    for line in (secret_line, "checked the DSL line", "Try the blue cable", "router-photo.png"):
         assert line in boss_saw and line in net_saw
         assert line not in acc_saw
     assert "My Wi-Fi keeps dropping" not in acc_saw  # the summary a ticket_updated event carries
