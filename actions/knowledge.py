@@ -19,10 +19,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import app_names, follow_up, problems, survey
 from actions import knowledge_replies as replies
-from actions import problems, survey
 from actions.diagnostics.catalog import get_engine
-from actions.diagnostics.understanding import says_fixed, still_broken
+from actions.diagnostics.understanding import denies, says_fixed, still_broken
 from knowledge_base import Hit, KnowledgeBase, KnowledgeBaseError
 
 log = logging.getLogger(__name__)
@@ -173,14 +173,16 @@ class ActionAnswerFromKB(Action):
                     return []
                 return show_article(dispatcher, tracker, hit, None)
             pending_doc = tracker.get_slot("kb_pending_doc_id")
-            if pending_doc and still_broken(text):
-                # "did what it says, still dead by lunchtime": the article did not solve it
+            if pending_doc and denies(text):
+                # "did what it says, still dead by lunchtime", "no, it just closes every single time": the
+                # answer to "Did this solve it?" is no, even when NLU did not read it as a plain "no"
                 article = await asyncio.to_thread(kb.article, str(pending_doc))
                 return _article_failed(dispatcher, tracker, str(pending_doc), article, text)
             named = await asyncio.to_thread(problems.named_problems, text, get_knowledge_base)
             if named:  # two problems in one message: the diagnostic form asks which one to start with
                 return _ask_which_problem(tracker, named)
-            decision = await asyncio.to_thread(kb.decide, text)
+            query = follow_up.with_context(text, tracker.get_slot("kb_last_query")) if pending_doc else text
+            decision = await asyncio.to_thread(kb.decide, app_names.annotate(query))
         except KnowledgeBaseError:
             log.exception("knowledge base unavailable (conversation %s)", tracker.sender_id)
             _utter(dispatcher, replies.kb_unavailable_reply())
@@ -193,7 +195,7 @@ class ActionAnswerFromKB(Action):
             tracker.sender_id,
         )
         if decision.kind == "answer" and decision.best is not None:
-            return show_article(dispatcher, tracker, decision.best, text)
+            return show_article(dispatcher, tracker, decision.best, query)
         if decision.kind == "clarify":
             _utter(dispatcher, replies.clarify_reply(decision.hits))
             return [SlotSet("kb_miss_count", 0.0), SlotSet("kb_last_query", text), SlotSet("kb_shown", [])]

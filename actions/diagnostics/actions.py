@@ -14,20 +14,21 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import problems, survey
 from actions.diagnostics import familiarity
 from actions.diagnostics.catalog import get_engine
+from actions.diagnostics.closer_article import closer_article
 from actions.diagnostics.engine import Engine, Step
 from actions.diagnostics.errors import DiagnosticsError
 from actions.diagnostics.state import State
 from actions.diagnostics.triage import ARTICLE_PREFIX
 from actions.diagnostics.understanding import is_explicit_yes_no, understand
 from actions.knowledge import get_knowledge_base, show_article
-from knowledge_base import KnowledgeBaseError
+from knowledge_base import Hit, KnowledgeBaseError
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ LEVEL_SLOT = "diagnostic_level"
 OUTCOME_SLOT = "diagnostic_outcome"
 ESCALATION_SLOT = "diagnostic_escalation"
 RECORD_SLOT = "support_actions"
-DIGRESSION_INTENTS = {"ask_howto": 0.6, "bot_challenge": 0.8}
+DIGRESSION_INTENTS = {"ask_howto": 0.5, "bot_challenge": 0.8}
 """Intents answered outside the script (see data/rules/diagnostics.yml), then the script resumes."""
 IN_SCRIPT_KINDS = {"dont_know", "why", "already_tried", "back", "stop", "simpler", "expert", "human"}
 COMPLAINT_INTENT, COMPLAINT_CONFIDENCE = "complain", 0.5
@@ -58,7 +59,8 @@ OFFER_SLOT = "pending_offer"
 """What the bot just offered ("person"), so a typed "yes" or "no" answers that offer."""
 SWITCH_CUE = re.compile(
     r"\b(actually|instead|forget|more urgent|urgent(ly)?|different|another|other (thing|problem|issue)|"
-    r"new problem|never ?mind|leave (that|it|the)|rather)\b",
+    r"new problem|never ?mind|leave (that|it|the)|rather|(that|it|this|the \w+) can wait|more important|"
+    r"bigger problem|worse problem)\b",
     re.IGNORECASE,
 )
 """Words that show the customer is moving on to another problem, not answering the step."""
@@ -127,6 +129,11 @@ class ActionStartDiagnostic(Action):
                 SlotSet(problems.PENDING_SLOT, problems.pending(named)),
                 SlotSet(RECORD_SLOT, [*_existing_records(tracker), problems.record(named)]),
             ]
+        if script_id and words:
+            article = await _closer_article(engine, script_id, words, tracker.sender_id)
+            if article is not None:  # "everyone hears an echo on my Teams calls": the meeting-audio article
+                events = show_article(dispatcher, tracker, article, words)
+                return [*events, SlotSet(LEVEL_SLOT, level), FollowupAction("action_listen")]
         state = engine.start(script_id, level, words).evolve(turn=_user_turns(tracker))
         log.info("conversation %s: starting diagnostic %s (level %s)", tracker.sender_id, script_id, level)
         if script_id:
@@ -140,6 +147,20 @@ class ActionStartDiagnostic(Action):
             SlotSet(ESCALATION_SLOT, None),
             SlotSet(LEVEL_SLOT, level),
         ]
+
+
+async def _closer_article(engine: Engine, script_id: str, words: str, sender_id: str) -> Hit | None:
+    """See actions/diagnostics/closer_article.py; None when the KB is down (the script starts as usual)."""
+    script = engine.script(script_id)
+    if script.overview_article is None:
+        return None
+    try:
+        kb = await asyncio.to_thread(get_knowledge_base)
+        decision = await asyncio.to_thread(kb.decide, words)
+    except KnowledgeBaseError:
+        log.exception("conversation %s: knowledge base unavailable, starting %s", sender_id, script_id)
+        return None
+    return closer_article(script, decision)
 
 
 class ActionAskDiagnosticAnswer(Action):

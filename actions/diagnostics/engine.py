@@ -369,12 +369,23 @@ class Engine:
             }
             return _HANDLERS[escape.kind](self, script, state, script.node(node_id), escape, record)
         level = familiarity.parse_level_answer(text)
+        state = self._first_choice_answered(state, text)
         if level is None:
             reply = understand(text, intent=intent, confidence=confidence)
             level = "expert" if reply.kind == "expert" else "novice"
             note = 'I\'ll spell out each step. Say "short steps" at any time if you prefer.'
             return Step(state.evolve(level=level), Reply("choice", level), (note,))
         return Step(state.evolve(level=level), Reply("choice", level))
+
+    def _first_choice_answered(self, state: State, text: str) -> State:
+        """ "its draining fast, charging is fine. explain simply pls" to the familiarity question: the level,
+        and the answer to a first step that is a choice (the same reading as for a first message)."""
+        if state.script_id is None or state.history:
+            return state
+        script = self.script(state.script_id)
+        node_id = state.node_id or script.start
+        answered = self._choice_named_in(script, node_id, text)
+        return state if answered is None else state.evolve(history=(node_id,), node_id=answered)
 
     def _move(self, script: Script, state: State, node: QuestionNode, reply: Reply, record: Any) -> Step:
         outcome = _outcome(node, reply)

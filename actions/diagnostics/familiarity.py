@@ -11,13 +11,16 @@ _EXPERT = re.compile(
     r"driver|drivers|registry|regedit|powershell|terminal|cli|bios|uefi|firmware|kernel|event viewer|"
     r"task manager|activity monitor|device manager|group policy|gpo|active directory|ldap|imap|smtp|"
     r"exchange|oauth|mfa token|vpn client|ike|ipsec|wireguard|openvpn|tls|certificate|hdmi handshake|"
-    r"edid|refresh rate|sysadmin|admin rights|i('m| am) (an? )?(it|admin|engineer|developer|techie))\b",
+    r"edid|refresh rate|sysadmin|admin rights|ost|pst|owa|send/receive|cached (exchange )?mode|autodiscover|"
+    r"mx record|spf|dkim|nic|network adapter|ad account|domain controller|sccm|intune|"
+    r"i('m| am) (an? )?(it|admin|engineer|developer|techie))\b",
     re.IGNORECASE,
 )
 _NOVICE = re.compile(
     r"\b(not (very )?(good|great|techy|technical) with|not (very )?(techy|technical)|no idea about computers|"
     r"don'?t know (much )?about (computers|tech)|new to (computers|this)|explain (it )?simply|"
-    r"keep it simple|bear with me|computer illiterate|not a computer person)\b",
+    r"keep it simple|bear with me|computer illiterate|not a computer person|go easy on me|(please )?go slow(ly)?|"
+    r"hopeless with (this|tech|computers|it)|useless with (tech|computers)|not (a |very )?tech(y|ie|nical)( person)?)\b",
     re.IGNORECASE,
 )
 

@@ -160,6 +160,10 @@ class Script(_Model):
     queue: str = Field(min_length=1)
     """Skill queue for a dead end that has no escalate node of its own (e.g. repeated "I don't know")."""
     escalation: EscalationType = "technical"
+    overview_article: str | None = None
+    """The help article that sums up this script's checks (data/kb stem). A problem message that another
+    article linked to this script answers more closely (Teams echo under "No sound") gets that article
+    first; the overview article never replaces the step-by-step checks."""
     start: str
     nodes: dict[str, Node]
 

@@ -30,6 +30,12 @@ _SPLIT = re.compile(
 )
 ARTICLE_PREFIX = "article:"
 _PARTS = re.compile(r"\s*(?:[,;.!]|\band\b|\bbut\b)\s*", re.IGNORECASE)
+_AND_SPLIT = re.compile(r",?\s+and\s+(?!then\b|now\b|so\b|still\b)|,\s+(?=(?:my|the|our)\b)", re.IGNORECASE)
+"""Without a cue, "the printer won't print and outlook has no new mail" may still be two problems; "vpn
+connects and then outlook says disconnected" is one story, so "and then/now/so/still" is not split."""
+UNCUED_MIN_SCORE = 0.5
+UNCUED_MIN_MARGIN = 0.15
+"""Without a cue word each part must name its script clearly (a clause of one problem scores 0.3-0.45)."""
 SCRIPT_MIN_SCORE = 0.45
 """Router score a clause needs to name a script (its other scripts score 0.2-0.4 on clear clauses)."""
 SCRIPT_MIN_MARGIN = 0.08
@@ -90,12 +96,28 @@ class Triage:
         """Two or more different problems named in the message, in the customer's order; else []."""
         parts = clauses(text)
         if len(parts) < 2:
-            return []
+            return self._uncued_problems(text)
         found: list[Problem] = []
         for part in parts:
             problem = self.topic(part)
             if problem is not None and all(problem.topic != p.topic for p in found):
                 found.append(problem)
+        return found if len(found) >= 2 else []
+
+    def _uncued_problems(self, text: str) -> list[Problem]:
+        """Two scripts each clearly named by its own part of a message with no cue word, else []."""
+        parts = [p.strip(" ,.;:-") for p in _AND_SPLIT.split(text) if p and p.strip(" ,.;:-")]
+        parts = [p for p in parts if len(p.split()) >= MIN_WORDS]
+        if len(parts) < 2:
+            return []
+        found: list[Problem] = []
+        for part in parts:
+            ranked = self.router.rank(part)
+            best, runner_up = ranked[0], (ranked[1].score if len(ranked) > 1 else 0.0)
+            if best.score < UNCUED_MIN_SCORE or best.score - runner_up < UNCUED_MIN_MARGIN:
+                continue
+            if all(best.script_id != p.topic for p in found):
+                found.append(Problem(best.script_id, self.scripts[best.script_id].title, part))
         return found if len(found) >= 2 else []
 
 

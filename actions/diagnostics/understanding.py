@@ -101,6 +101,15 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             # "oh it's back now and staying on, thx": it came back by itself and the customer says it is fine
             r"\b(it'?s|its|it is|it came|it'?s come) back( on| up)?( now| again)?\b[^?]*"
             r"\b(staying|stays|works|working|fine|thanks|thank you|thx|ty|cheers)\b",
+            # What the customer wanted now happens: "and the bbc website opens", "music's playing",
+            # "my desktop came up on the room screen", "a test email just arrived", "fine for 10 minutes now"
+            r"\b(now|finally)\b(?:(?!\bbut\b)[^.!?]){0,40}\b(opens|loads|prints|plays|connects|comes up|came up|came through|"
+            r"goes through|went through)\b",
+            r"\b(music|sound|audio|video|it|everything)('s| is) (playing|printing|loading|working)( fine| again| now)?"
+            r"\s*[.!]*$",
+            r"\b(came|popped|comes) up on (the|my)\b",
+            r"\bjust (arrived|came (in|through|out|up|back))\b",
+            r"\b(been|it'?s|its|it is|it has been) (fine|ok|okay|good|stable|working)( for| since| ever since)\b",
         ),
     ),
     (
@@ -133,12 +142,17 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\bgotta (go|run|dash)\b",
             r"\bi('ll| will) (try|do|check|look at) (it|that|this|them)?\s*(myself )?later\b",
             r"\b(in a meeting|have a meeting) (now|in a (minute|sec))\b",
+            # "my train's just pulled in, I'll have to carry on with this later"
+            r"\b(carry on|continue|pick (this|it) up|come back to (this|it)|finish (this|it)|do the rest)\b"
+            r"[^.!?]{0,25}\b(later|another time|tomorrow)\b",
+            r"\bmy (train|bus|taxi|cab|lift|ride|flight)('s| is| has)? (just )?(here|arrived|pulled in|come|boarding)\b",
         ),
     ),
     (
         "stop",
         _rx(
             r"^\s*(stop|quit|cancel|exit|end|abort)\b",
+            r"\bcancel (that|it|my request|the request)\b",
             r"\b(stop|cancel|end) (this|these|the (checks?|script|troubleshooting|chat|conversation|steps?|"
             r"questions?|diagnostics?))\b",
             r"\blet'?s stop\b",
@@ -204,6 +218,9 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\b(tried|done|did) (that|this|it) already\b",
             r"\bi('ve| have) (tried|done) (that|this|it)\b",
             r"\bdid that (before|already)\b",
+            # "it's already on HDMI 1": the change the step asks for was in place before, so it made no difference
+            r"\b(it'?s|it is|its|it was|they'?re|they are|that'?s|that is) already (on|set|in|at|using|selected|"
+            r"plugged|connected|switched|turned|ticked|chosen)\b",
         ),
     ),
     (
@@ -255,6 +272,10 @@ _NO_START = _rx(
 _BARE_YES_NO = _rx(r"^\s*(y|ya|yes+|yeah+|yep|yup|yea|n|no+|nope|nah)\s*[.!]*\s*$")
 _LEADING_YES_NO = _rx(r"^\s*(y|ya|yes+|yeah+|yep|yup|yea|n|no+|nope|nah)\s*([.!,;:-]|$)")
 """A yes or no word, alone or set off by punctuation ("No, it doesn't start"): the customer's own reading."""
+_LATER = _rx(r"\b(later|another time|tomorrow)\b")
+_HEDGE_AFTER = _rx(
+    r"\b(but|though|except) (it|it'?s|its|now|still|then|the|there|only|when|after|crashes|freezes)\b"
+)
 _STILL_BROKEN = _rx(
     r"\bstill (not|doesn'?t|won'?t|isn'?t|can'?t|no|the same|broken|fail|happen)",
     r"\bstill (silent|dead|nothing|blank|black|slow|crash|frozen|stuck|offline|off|down|empty|missing|there)\b",
@@ -351,9 +372,13 @@ def understand(
             continue  # "I know how to check it, I've done that before": they will check, not skip
         if kind == "fixed" and (negations(clean) or _STILL_BROKEN.search(clean)):
             continue  # "not sure that fixed it", "that worked but it's still slow": read as an answer
+        if kind == "resume" and _LATER.search(clean):
+            continue  # "I'll have to carry on with this later": leaving, not coming back to the checks
         if kind == "stop" and _STILL_BROKEN.search(clean):
             continue  # "quit it from the tray and reopened, same thing": what they did, not a goodbye
         found = pattern.search(clean)
+        if found and kind == "fixed" and _HEDGE_AFTER.search(clean[found.end() :]):
+            continue  # "now it opens but crashes after a minute": better, not fixed
         if found and not (kind == "dont_know" and _YES_START.match(clean) and "how" not in clean):
             rest = clean[found.end() :].strip(" -,.:;!")
             if kind == "resume" and len(rest.split()) >= 2:
@@ -534,11 +559,23 @@ def sounds_fixed(text: str) -> bool:
     )
 
 
+_PAST_STILL = re.compile(r"\b(was|were|had|had been) still\b", re.IGNORECASE)
+""""it was still set to my old speaker": how it was before the fix, not a doubt about the fix."""
+
+
 def doubts(text: str) -> bool:
     """True when an answer that led to a fix also hedges ("still", "but"): then confirm before closing."""
-    return bool(
-        re.search(r"\b(still|but|though|although|kind of|sort of|maybe|partly)\b", normalise(text), re.I)
-    )
+    clean = _PAST_STILL.sub(" ", normalise(text))
+    return bool(re.search(r"\b(still|but|though|although|kind of|sort of|maybe|partly)\b", clean, re.I))
+
+
+def denies(text: str) -> bool:
+    """True for an answer that opens with a no ("no, it's not one file, it just closes every time", "nope"),
+    or says the fix did not work: to "Did this solve it?" that is a no, whatever follows."""
+    clean = normalise(text)
+    if re.match(r"^\s*no (worries|problem|prob|bother|rush)\b", clean, re.IGNORECASE):
+        return False
+    return bool(_STILL_BROKEN.search(clean) or _NO_START.match(clean))
 
 
 def still_broken(text: str) -> bool:

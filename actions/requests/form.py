@@ -33,6 +33,17 @@ ESCAPE_INTENTS = frozenset(
 )
 
 
+DIGRESSION_INTENTS = {"bot_challenge": 0.8}
+"""Answered by a rule outside the form ("wait, is this automated?"), then the form asks its question again:
+the message fills no detail (data/rules/requests.yml)."""
+
+
+def is_digression(tracker: Tracker) -> bool:
+    intent = tracker.latest_message.get("intent") or {}
+    threshold = DIGRESSION_INTENTS.get(str(intent.get("name") or ""))
+    return threshold is not None and float(intent.get("confidence") or 0.0) >= threshold
+
+
 def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
@@ -63,6 +74,8 @@ class ValidateServiceRequestForm(FormValidationAction):
     ) -> list[EventType]:
         if latest_intent(tracker) in ESCAPE_INTENTS:
             return [SlotSet("requested_slot", None), ActiveLoop(None)]
+        if is_digression(tracker):
+            return []  # no detail filled: the form rejects this turn and the digression rule answers
         return await super().run(dispatcher, tracker, domain)
 
     async def extract_request_type(

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 
-_WHO = r"(a |an |the |some |your |one of your )?(real |actual |live |proper )?(person|human|agent|someone|somebody|technician|tech|engineer|support (person|team|agent)|it (person|guy|team))"
+_WHO = r"(a |an |the |some |your |one of your )?(real |actual |live |proper )?(person|human|agent|someone|somebody|technician|tech|engineer|support (person|team|agent)|it (person|guy|team)|(it )?(service|help|support) ?desk|it support)"
 _ASKS = [
     rf"\b(talk|speak|chat)(ing)? (to|with) {_WHO}\b",
     r"\b(real|actual|live|proper) (person|human|agent|people)\b",
     r"\ba human\b",
     r"\b(humans?|person|agent|operator)\s*(please|pls|plz|now)?\s*[.!]*$",
     rf"\b(can|could|will|would) {_WHO} (call|phone|ring|come|pop|look|help|get|sort|fix|take)\b",
-    rf"\b(want|need|get me|give me|send|put me through to|pass me to|transfer me to) {_WHO}\b",
+    rf"\b(want|need|get me|give me|send|put me through to|pass me to|transfer me to|connect me to) {_WHO}\b"
+    r"(?!'s| (number|phone|email|e-mail|address|portal|hours|website|site|page|opening))",
     r"\b(give me a (ring|call)|call me back|ring me)\b",
     rf"\bsend {_WHO} (over|round|to)\b",
     rf"\b(have|get) {_WHO} (to )?(call|ring|phone|look|come)\b",

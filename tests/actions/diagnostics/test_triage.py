@@ -51,3 +51,15 @@ def test_the_form_asks_which_problem_and_starts_the_chosen_script(engine: Engine
     article = engine.answer(state, "the mouse please")
     assert (article.state.status, article.state.reason) == ("stopped", "article:keyboard-mouse")
     assert engine.answer(state, "hmm").state.options == state.options  # unclear: asked again
+
+
+def test_two_problems_joined_by_and_alone_are_still_two(engine: Engine) -> None:
+    from actions.diagnostics.router import minilm_embedder
+    from actions.diagnostics.triage import Triage
+
+    triage = Triage(engine.scripts, minilm_embedder(), lambda clause: None)
+    found = triage.problems("the printer on 4 won't print and outlook hasn't had any new mail since 10")
+    assert [p.topic for p in found] == ["printer", "email"]
+    # one story told with "and then", and one problem in two clauses, stay one
+    assert triage.problems("vpn connects and then outlook says disconnected") == []
+    assert triage.problems("my laptop won't turn on and the charging light is orange") == []

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from actions.diagnostics.closer_article import closer_article
+from actions.diagnostics.engine import Engine
+from knowledge_base import Decision, Hit
+
+
+def _hit(doc_id: str, diagnostic_id: str | None) -> Hit:
+    return Hit(
+        doc_id=doc_id, title=doc_id, section="", source=f"data/kb/{doc_id}.md", url=None, score=0.7,
+        text="", answer="", updated=None, diagnostic_id=diagnostic_id,
+    )  # fmt: skip
+
+
+def test_a_closer_article_of_the_same_script_comes_first(engine: Engine) -> None:
+    sound = engine.script("sound")
+    echo = Decision("answer", (_hit("meeting-audio", "sound"),), 0.7, 0.2, None)
+    assert closer_article(sound, echo) is not None and closer_article(sound, echo).doc_id == "meeting-audio"
+
+
+def test_the_overview_article_an_unsure_kb_or_another_scripts_article_start_the_checks(
+    engine: Engine,
+) -> None:
+    sound = engine.script("sound")
+    assert closer_article(sound, Decision("answer", (_hit("no-sound", "sound"),), 0.8, 0.3, None)) is None
+    assert (
+        closer_article(sound, Decision("clarify", (_hit("meeting-audio", "sound"),), 0.45, 0.0, None)) is None
+    )
+    assert (
+        closer_article(sound, Decision("answer", (_hit("disk-full", "slow_computer"),), 0.7, 0.2, None))
+        is None
+    )
+    # sign-in has no overview article: every article is one cause, so its checks always start
+    login = engine.script("login")
+    assert (
+        closer_article(login, Decision("answer", (_hit("account-lockout", "login"),), 0.8, 0.2, None)) is None
+    )
