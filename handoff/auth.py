@@ -6,9 +6,6 @@ import hmac
 import os
 import secrets
 import time
-import weakref
-from collections import deque
-from dataclasses import dataclass, field
 
 from aiohttp import web
 from aiohttp_session import get_session
@@ -105,51 +102,3 @@ async def check_csrf(request: web.Request, submitted: str | None) -> None:
         or not hmac.compare_digest(submitted.encode(), expected.encode())
     ):
         raise web.HTTPForbidden(text="bad or missing CSRF token; reload the page")
-
-
-# ---- login throttling --------------------------------------------------------------------------
-MAX_FAILURES = 5
-FAILURE_WINDOW_SECONDS = 15 * 60
-LOCKOUT_SECONDS = 15 * 60
-
-
-@dataclass
-class LoginThrottle:
-    """Five wrong passwords in 15 minutes for one user name, or from one address, lock it for 15 minutes.
-
-    Kept in memory: a restart forgets it, which only gives an attacker five more tries."""
-
-    failures: dict[str, deque[float]] = field(default_factory=dict)
-    locked_until: dict[str, float] = field(default_factory=dict)
-
-    @staticmethod
-    def _keys(username: str, address: str) -> tuple[str, str]:
-        return f"user:{username.lower()}", f"addr:{address}"
-
-    def locked_for(self, username: str, address: str, now: float | None = None) -> float:
-        """Seconds until a login may be tried again (0: now)."""
-        now = time.monotonic() if now is None else now
-        return max([0.0, *(self.locked_until.get(k, 0.0) - now for k in self._keys(username, address))])
-
-    def failed(self, username: str, address: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        if len(self.failures) > 100_000:
-            self.failures.clear()
-        for key in self._keys(username, address):
-            recent = self.failures.setdefault(key, deque(maxlen=MAX_FAILURES))
-            while recent and now - recent[0] > FAILURE_WINDOW_SECONDS:
-                recent.popleft()
-            recent.append(now)
-            if len(recent) >= MAX_FAILURES:
-                self.locked_until[key] = now + LOCKOUT_SECONDS
-                recent.clear()
-
-    def succeeded(self, username: str) -> None:
-        self.failures.pop(self._keys(username, "")[0], None)
-
-
-_throttles: weakref.WeakKeyDictionary[web.Application, LoginThrottle] = weakref.WeakKeyDictionary()
-
-
-def login_throttle(app: web.Application) -> LoginThrottle:
-    return _throttles.setdefault(app, LoginThrottle())

@@ -20,7 +20,6 @@ from handoff.auth import (
     check_csrf,
     csrf_token,
     current_agent,
-    login_throttle,
     require_agent,
     require_supervisor,
 )
@@ -32,13 +31,14 @@ from handoff.errors import DatabaseUnavailable, LiveStateUnavailable, UserNotFou
 from handoff.handouts import HANDOUTS
 from handoff.hub import Connection
 from handoff.live_figures import load as load_live_figures
+from handoff.login_throttle import LoginThrottle
 from handoff.models import MAX_TEXT, QUEUES, Status, Ticket, utc_now
 from handoff.privacy_access import log_access
 from handoff.report_link import create_command, report_exists
 from handoff.routing import can_see, queues_of, serves
 from handoff.satisfaction import summarize
 from handoff.service_levels import standing
-from handoff.state import DESK, HUB, PRESENCE, SETTINGS, STORE
+from handoff.state import DATABASE, DESK, HUB, PRESENCE, SETTINGS, STORE
 from handoff.suggestions import SuggestionsUnavailable, handouts_for, suggest
 from handoff.users import Agent, verify_password
 
@@ -83,8 +83,8 @@ async def login(request: web.Request) -> web.StreamResponse:
     await check_csrf(request, str(form.get("csrf") or ""))
     username, password = str(form.get("username") or "")[:100], str(form.get("password") or "")[:200]
     store = request.app[STORE]
-    throttle, address = login_throttle(request.app), request_client(request)
-    if wait := throttle.locked_for(username, address):
+    throttle, address = LoginThrottle(request.app[DATABASE]), request_client(request)
+    if wait := await throttle.locked_for(username, address):
         log.warning("console login for %r from %s refused: locked after repeated failures", username, address)
         minutes = max(1, round(wait / 60))
         error = (
@@ -98,12 +98,12 @@ async def login(request: web.Request) -> web.StreamResponse:
     except UserNotFound:
         agent, ok = None, False
     if agent is None or not ok:
-        throttle.failed(username, address)
+        await throttle.failed(username, address)
         await asyncio.sleep(_FAILED_LOGIN_DELAY)
         log.info("failed console login for %r", username)
         context = {"csrf": await csrf_token(request), "error": "Wrong user name or password."}
         return aiohttp_jinja2.render_template("login.html", request, context, status=401)
-    throttle.succeeded(username)
+    await throttle.succeeded(username)
     session = await new_session(request)  # a fresh session id on login (no fixation)
     session[SESSION_USER] = agent.id
     await store.set_presence(agent.id, "online")

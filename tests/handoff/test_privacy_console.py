@@ -14,11 +14,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 from cryptography import fernet
 
-from handoff.auth import MAX_FAILURES
 from handoff.client_address import client_address, trusted_proxies
+from handoff.login_throttle import MAX_FAILURES, LoginThrottle
 from handoff.state import DATABASE, STORE
 from handoff.users import hash_password
-from tests.handoff.conftest import AUTH, handoff_body
+from tests.handoff.conftest import AUTH, ClientFactory, handoff_body
 from tests.handoff.test_console import PASSWORD, add_user, log_in
 
 
@@ -234,3 +234,33 @@ async def test_an_agent_outside_the_queue_cannot_export_a_transcript_and_nothing
         assert "payroll" not in await refused.text()
     rows = await client.app[DATABASE].fetch("SELECT action FROM access_log WHERE ticket_id = ?", (ticket_id,))
     assert rows == []
+
+
+async def test_the_lockout_holds_on_every_handoff_process(make_client: ClientFactory) -> None:
+    """Two handoff processes on one database (behind HAProxy): failures on one lock the other too."""
+    first, second = await make_client(), await make_client()
+    await add_user(first, "alice")
+    for attempt in range(MAX_FAILURES):
+        tried = first if attempt % 2 else second  # HAProxy's round robin
+        assert (await _login_status(tried, "alice", "guess"))[0] == 401
+    assert (await _login_status(first, "alice", PASSWORD))[0] == 429
+    assert (await _login_status(second, "alice", PASSWORD))[0] == 429
+
+
+async def test_a_lock_ends_after_15_minutes_and_old_failures_do_not_count(client: TestClient) -> None:
+    throttle = LoginThrottle(client.app[DATABASE])
+    minute = 60
+    start = time.time()
+    for at in range(MAX_FAILURES - 1):  # four failures in the first seconds
+        await throttle.failed("bob", "198.51.100.4", now=start + at)
+    await throttle.failed(
+        "bob", "198.51.100.5", now=start + 16 * minute
+    )  # the first four are out of the window
+    assert await throttle.locked_for("bob", "203.0.113.1", now=start + 16 * minute) == 0
+    for second in range(1, MAX_FAILURES):
+        await throttle.failed("bob", "198.51.100.5", now=start + 16 * minute + second)
+    locked_at = start + 16 * minute + MAX_FAILURES - 1
+    assert await throttle.locked_for("bob", "203.0.113.1", now=locked_at) == 15 * minute
+    assert await throttle.locked_for("alice", "198.51.100.5", now=locked_at) == 15 * minute  # the address too
+    assert await throttle.locked_for("bob", "203.0.113.1", now=locked_at + 15 * minute + 1) == 0
+    assert await throttle.locked_for("carol", "198.51.100.4", now=locked_at) == 0
