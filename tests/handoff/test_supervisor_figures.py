@@ -64,5 +64,5 @@ async def test_supervisor_reads_todays_and_the_weeks_figures(client: Any) -> Non
     assert _figure(page, "handed-off") == [str(2 + today_late), "4"]
     assert _figure(page, "service-level")[1] == "33 % (1 of 3 due)"  # met, breached, missed; new not due
     assert _figure(page, "complaints") == ["0", "1"]
-    assert _figure(page, "rating-agent") == ["4.0 of 5 (1 ratings)", "3.0 of 5 (2 ratings)"]
+    assert _figure(page, "rating-agent") == ["4.0 of 5 (1 rating)", "3.0 of 5 (2 ratings)"]
     assert page.select_one("#backlog").get_text() == "3"  # late, ancient, new
