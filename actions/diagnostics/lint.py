@@ -52,6 +52,8 @@ def lint_script(script: Script, kb_ids: set[str] | None = None) -> list[Problem]
     def add(node_id: str | None, code: str, message: str) -> None:
         problems.append(Problem(script.id, node_id, code, message))
 
+    if script.overview_article and kb_ids is not None and script.overview_article not in kb_ids:
+        add(None, "unknown_kb", f"overview_article is an unknown KB article {script.overview_article!r}")
     reachable = _reachable(script)
     terminal = {nid for nid, node in script.nodes.items() if not isinstance(node, QuestionNode)}
     can_finish = _can_reach(script, terminal)

@@ -279,6 +279,8 @@ _HEDGE_AFTER = _rx(
 _STILL_BROKEN = _rx(
     r"\bstill (not|doesn'?t|won'?t|isn'?t|can'?t|no|the same|broken|fail|happen)",
     r"\bstill (silent|dead|nothing|blank|black|slow|crash|frozen|stuck|offline|off|down|empty|missing|there)\b",
+    # "forgot and rejoined the network and restarted, still drops every 10 mins"
+    r"\bstill (drops|fails|crashes|freezes|hangs|lags|cuts out|disconnects|bounces|rejects|keeps|happens|closes)\b",
     r"\b(didn'?t|did not|doesn'?t|does not) (work|help|fix)\b",
     r"\bno (luck|change|difference)\b",
     r"\bsame (problem|issue|thing)\b",
@@ -322,6 +324,8 @@ _ANTONYMS: dict[str, tuple[str, ...]] = {
     "flashing": ("solid", "steady", "constant", "constantly"),
     "normal": ("high", "hot", "higher"),
     "slow": ("fast", "quick", "quickly"),
+    "disconnected": ("connected", "online"),
+    "offline": ("online", "connected"),
 }
 
 
@@ -430,7 +434,8 @@ def yes_no(
         if reading.probability >= min(confident, CONFIDENT_AT_KNOWN_STEP) and reading.label in ("yes", "no"):
             return Reply(reading.label)  # type: ignore[arg-type]
     if _STILL_BROKEN.search(clean):
-        return Reply("no")
+        # "still closes within a few seconds": no to "does it work now?", yes to "does it still crash?"
+        return Reply("yes" if re.search(r"\bstill\b", asked_part(question), re.IGNORECASE) else "no")
     if _NO_START.match(clean):
         return Reply("no")
     if _YES_START.match(clean) or _FIXED.search(clean):

@@ -30,8 +30,17 @@ def test_the_overview_article_an_unsure_kb_or_another_scripts_article_start_the_
         closer_article(sound, Decision("answer", (_hit("disk-full", "slow_computer"),), 0.7, 0.2, None))
         is None
     )
-    # sign-in has no overview article: every article is one cause, so its checks always start
     login = engine.script("login")
     assert (
-        closer_article(login, Decision("answer", (_hit("account-lockout", "login"),), 0.8, 0.2, None)) is None
+        closer_article(login, Decision("answer", (_hit("sign-in-problems", "login"),), 0.8, 0.2, None))
+        is None
+    )
+    assert closer_article(login, Decision("answer", (_hit("account-lockout", "login"),), 0.7, 0.1, None))
+
+
+def test_an_article_without_a_script_replaces_it_only_when_it_matches_closely(engine: Engine) -> None:
+    login = engine.script("login")
+    assert closer_article(login, Decision("answer", (_hit("phishing-report", None),), 0.68, 0.2, None))
+    assert (
+        closer_article(login, Decision("answer", (_hit("phishing-report", None),), 0.52, 0.2, None)) is None
     )

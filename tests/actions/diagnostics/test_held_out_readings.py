@@ -74,3 +74,25 @@ def test_the_familiarity_answer_also_answers_a_first_choice_step(engine: Engine)
     assert step.state.node_id == "brightness"  # "runs down fast", not "which is it?" again
     plain = engine.answer(state, "explain simply pls")
     assert plain.state.node_id == "problem_kind"
+
+
+def test_a_fix_that_still_fails_and_the_opposite_of_the_asked_state() -> None:
+    assert denies(
+        "did the off and on thing, forgot and rejoined the network and restarted, still drops every 10 mins"
+    )
+    offline = "Look at the bottom edge of the Outlook window. Does it say Working Offline or Disconnected?"
+    assert understand("status bar shows Connected", question=offline).kind == "no"
+    assert understand("yes it says Disconnected", question=offline).kind == "yes"
+
+
+def test_still_failing_answers_yes_to_a_question_about_still_failing() -> None:
+    still = (
+        "Save your work in other apps, then restart the computer. Open the app again. Does it still crash?"
+    )
+    assert (
+        understand("restarted the computer, still closes within a few seconds", question=still).kind == "yes"
+    )
+    assert (
+        understand("restarted, still closes within a few seconds", question="Does the app work now?").kind
+        == "no"
+    )

@@ -119,3 +119,9 @@ def test_export_uses_the_bot_wording_and_the_why(engine) -> None:
     assert html.stdout.startswith("<!doctype html>")
     assert "network&#39;s name" in html.stdout  # escaped
     assert _run_cli("export", "nope").returncode == 2
+
+
+def test_lint_reports_an_unknown_overview_article() -> None:
+    script = parse_script(_script(a=_q("end", "end"), end=END) | {"overview_article": "no-such-article"})
+    codes = {(p.node_id, p.code) for p in lint_script(script, kb_ids={"wifi-connect"})}
+    assert (None, "unknown_kb") in codes
