@@ -10,7 +10,13 @@ def test_a_short_question_pointing_back_is_read_with_the_question_before() -> No
     )
 
 
-def test_a_new_question_or_a_statement_stands_on_its_own() -> None:
+def test_a_short_statement_pointing_back_is_read_with_it_too() -> None:
+    assert refers_back("ugh i already clicked it and put my login in")
+
+
+def test_a_new_question_stands_on_its_own() -> None:
     assert not refers_back("how do I connect to the office printer from home")
-    assert not refers_back("that worked, thanks")
+    assert not refers_back(
+        "my monitor has no signal since I moved desks this morning and I tried a new cable"
+    )
     assert with_context("where does that go?", None) == "where does that go?"
