@@ -184,6 +184,9 @@ _ANOTHER_ONE = re.compile(
     rf"(?i)\b(?:new|old|current|temporary|temp|correct|right|other|first|second)\s+one\s+"
     rf"(?:is|was|will\s+be|should\s+be|=|:)\s*{_VALUE}"
 )
+# "outlook keeps asking for my password, I type Marmalade!2024 and it pops back": after a password was mentioned,
+# a password-shaped value the customer types or tries.
+_TYPED_VALUE = re.compile(rf"(?i)\b(?:type|typed|typing|enter|entered|put\s+in|tried|try|trying)\s+{_VALUE}")
 _RESET_IT_TO = re.compile(
     rf"(?i)\b(?:reset|resetting|changed|changing|change|set|setting)\s+it\s+to\s+{_VALUE}"
 )
@@ -284,6 +287,7 @@ _CODE_HINT = re.compile(r"(?i)code|otp|pin|pass|authenticator|gave|sent|said|say
 _KEY_HINT = re.compile(r"(?i)key|token|secret")
 
 
+_IP_OR_VERSION = re.compile(r"v?\d+(?:\.\d+)+[.,!?]?")
 _NEW_CLAUSE_TO = re.compile(r"(?i)(?:\b(?:and|but|so|then|asking|saying|told)\b|,).*\bto\s*$")
 
 
@@ -316,6 +320,16 @@ def stated_passwords(text: str) -> Iterator[Span]:
     for match in _ANOTHER_ONE.finditer(text):
         start, end, value = _value_span(match)
         if mention and mention.start() < match.start() and not _looks_like_a_word(value):
+            yield Span(start, end, "PASSWORD")
+    for match in _TYPED_VALUE.finditer(text):
+        start, end, value = _value_span(match)
+        if (
+            mention
+            and mention.start() < match.start()
+            and _has_mixed_shape(value)
+            and not _looks_like_a_word(value)
+            and not _IP_OR_VERSION.fullmatch(value)
+        ):
             yield Span(start, end, "PASSWORD")
 
 
