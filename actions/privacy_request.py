@@ -23,6 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import handoff_client
 from handoff.errors import RequestRejected, ServiceUnavailable
+from privacy.notice import stated_retention_days
 
 log = logging.getLogger(__name__)
 OFFER_SLOT = "pending_offer"
@@ -125,7 +126,7 @@ REQUESTS = {
         asked="a copy of all their data",
         command="export --out FILE",
         question="I'm the support bot, so I can't send your data myself. We keep your messages, the bot's "
-        "replies, your tickets and ratings, for 90 days. I can ask our support team to send you a copy of "
+        "replies, your tickets and ratings, for {days} days. I can ask our support team to send you a copy of "
         "all of it from this chat account. Shall I send the request?",
         yes="Yes, send me a copy",
         no="No, thanks",
@@ -140,7 +141,7 @@ REQUESTS = {
 async def offer(name: str, dispatcher: CollectingDispatcher) -> list[EventType]:
     request = REQUESTS[name]
     dispatcher.utter_message(
-        text=request.question,
+        text=request.question.format(days=stated_retention_days()),
         buttons=[{"title": request.yes, "payload": "/affirm"}, {"title": request.no, "payload": "/deny"}],
     )
     return [SlotSet(OFFER_SLOT, name)]

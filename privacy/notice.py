@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
+
+DEFAULT_RETENTION_DAYS = 90
 
 _NAMES = {
     "CARD": "a card number",
@@ -56,3 +59,9 @@ def first_contact_notice(retention_days: int, help_url: str | None) -> str:
         f"This chat is recorded to help you, and kept for {retention_days} days. "
         f"To get a copy or have it deleted, ask us at any time.{where}"
     )
+
+
+def stated_retention_days() -> int:
+    """The retention period customers are told ($HANDOFF_RETENTION_DAYS; 90 when unset or not a number)."""
+    raw = os.environ.get("HANDOFF_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_RETENTION_DAYS

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 
-from privacy.notice import NoticeMemory, first_contact_notice
+from privacy.notice import NoticeMemory, first_contact_notice, stated_retention_days
 
 log = logging.getLogger(__name__)
 _told = NoticeMemory()
@@ -19,9 +19,7 @@ _settled = NoticeMemory()  # told, or known to the tracker store: no need to ask
 
 
 def notice_text() -> str:
-    raw = os.environ.get("HANDOFF_RETENTION_DAYS", "90")
-    days = int(raw) if raw.isdigit() and int(raw) > 0 else 90
-    return first_contact_notice(days, os.environ.get("HELP_CENTER_URL"))
+    return first_contact_notice(stated_retention_days(), os.environ.get("HELP_CENTER_URL"))
 
 
 def _tracker_store() -> object | None:
