@@ -218,9 +218,6 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\b(tried|done|did) (that|this|it) already\b",
             r"\bi('ve| have) (tried|done) (that|this|it)\b",
             r"\bdid that (before|already)\b",
-            # "it's already on HDMI 1": the change the step asks for was in place before, so it made no difference
-            r"\b(it'?s|it is|its|it was|they'?re|they are|that'?s|that is) already (on|set|in|at|using|selected|"
-            r"plugged|connected|switched|turned|ticked|chosen)\b",
         ),
     ),
     (
@@ -272,6 +269,13 @@ _NO_START = _rx(
 _BARE_YES_NO = _rx(r"^\s*(y|ya|yes+|yeah+|yep|yup|yea|n|no+|nope|nah)\s*[.!]*\s*$")
 _LEADING_YES_NO = _rx(r"^\s*(y|ya|yes+|yeah+|yep|yup|yea|n|no+|nope|nah)\s*([.!,;:-]|$)")
 """A yes or no word, alone or set off by punctuation ("No, it doesn't start"): the customer's own reading."""
+_ALREADY_SO = _rx(
+    r"\b(it'?s|it is|its|it was|they'?re|they are|that'?s|that is) already (on|set|in|at|using|selected|"
+    r"plugged|connected|switched|turned|ticked|chosen)\b"
+)
+"""To "pick HDMI 1 ... does the picture show now?", "it's already on HDMI 1": the change was in place before, so
+it made no difference (to a plain "is it on?" the same words are a yes)."""
+_ASKS_AFTER_A_CHANGE = _rx(r"\bnow\b[^?]*\?\s*$")
 _LATER = _rx(r"\b(later|another time|tomorrow)\b")
 _HEDGE_AFTER = _rx(
     r"\b(but|though|except) (it|it'?s|its|now|still|then|the|there|only|when|after|crashes|freezes)\b"
@@ -391,6 +395,8 @@ def understand(
                     rest, spec, question=question, reader=reader, confident=confident, node=node
                 )
             return Reply(kind)
+    if _ALREADY_SO.search(clean) and _ASKS_AFTER_A_CHANGE.search(asked_part(question)):
+        return Reply("already_tried")
     if intent in INTENT_KINDS and confidence >= CONFIDENT and INTENT_KINDS[intent] not in ("yes", "no"):
         return Reply(INTENT_KINDS[intent])
     if _WILL_CHECK.search(clean) and not _STILL_BROKEN.search(clean):
