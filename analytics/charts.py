@@ -75,7 +75,11 @@ def two_lines(
     other.set_ylim(1, 5)
     step = max(1, len(labels) // 12)
     ax.set_xticks(range(0, len(labels), step), [labels[i] for i in range(0, len(labels), step)], rotation=30)
-    ax.set_title(title)
+    ax.set_title(title, pad=22)
     ax.grid(alpha=0.3)
-    fig.legend(loc="lower left", fontsize=8, frameon=False)
+    # above the plot, under the title: below it the legend would cover the rotated week labels
+    handles = ax.get_legend_handles_labels()[0] + other.get_legend_handles_labels()[0]
+    ax.legend(
+        handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False
+    )
     return _svg(fig)
