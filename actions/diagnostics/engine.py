@@ -28,6 +28,7 @@ from actions.diagnostics.triage import ARTICLE_PREFIX, Problem, pick
 from actions.diagnostics.understanding import (
     AnswerReader,
     Reply,
+    already_so,
     choices_named,
     doubts,
     is_bare_yes_no,
@@ -247,6 +248,13 @@ class Engine:
             reply = Reply(
                 "yes"
             )  # "clicked it, emails are flooding in now, thank you!" at "does it work now?"
+        if (
+            reply.kind == "yes"
+            and isinstance(node, QuestionNode)
+            and _is_fix_step(script, node)
+            and already_so(text)
+        ):
+            reply = Reply("already_tried")  # "it's already on HDMI 1": the change was in place, no difference
         if reply.kind in ("question", "dont_know") and reply.value is None:
             reply = Reply(reply.kind, text)
         handler = _HANDLERS.get(reply.kind)

@@ -275,6 +275,13 @@ _ALREADY_SO = _rx(
 )
 """To "pick HDMI 1 ... does the picture show now?", "it's already on HDMI 1": the change was in place before, so
 it made no difference (to a plain "is it on?" the same words are a yes)."""
+
+
+def already_so(text: str) -> bool:
+    """ "it's already on HDMI 1", "they're already plugged in": the state a step would set was there before."""
+    return bool(_ALREADY_SO.search(normalise(text)))
+
+
 _ASKS_AFTER_A_CHANGE = _rx(r"\bnow\b[^?]*\?\s*$")
 _LATER = _rx(r"\b(later|another time|tomorrow)\b")
 _HEDGE_AFTER = _rx(
@@ -283,8 +290,6 @@ _HEDGE_AFTER = _rx(
 _STILL_BROKEN = _rx(
     r"\bstill (not|doesn'?t|won'?t|isn'?t|can'?t|no|the same|broken|fail|happen)",
     r"\bstill (silent|dead|nothing|blank|black|slow|crash|frozen|stuck|offline|off|down|empty|missing|there)\b",
-    # "forgot and rejoined the network and restarted, still drops every 10 mins"
-    r"\bstill (drops|fails|crashes|freezes|hangs|lags|cuts out|disconnects|bounces|rejects|keeps|happens|closes)\b",
     r"\b(didn'?t|did not|doesn'?t|does not) (work|help|fix)\b",
     r"\bno (luck|change|difference)\b",
     r"\bsame (problem|issue|thing)\b",
@@ -293,6 +298,11 @@ _STILL_BROKEN = _rx(
     # "the phone can't load anything either": the same fault somewhere else too
     r"\b(can'?t|cannot|won'?t|doesn'?t|isn'?t|aren'?t|not|no|nothing)\b[^.!?]*\beither\b",
 )
+_STILL_FAILING = _rx(
+    r"\bstill (drops|fails|crashes|freezes|hangs|lags|cuts out|disconnects|bounces|rejects|closes)\b"
+)
+""""forgot and rejoined the network and restarted, still drops every 10 mins": to "Did this solve it?" a no. Not
+used for script steps, where "yes it still crashes" answers "does it crash when ...?"."""
 _FIXED = _rx(
     r"\b(it )?(works|worked|working) (now|again|fine)\b",
     r"\b(that|it) (fixed|solved) it\b",
@@ -328,8 +338,7 @@ _ANTONYMS: dict[str, tuple[str, ...]] = {
     "flashing": ("solid", "steady", "constant", "constantly"),
     "normal": ("high", "hot", "higher"),
     "slow": ("fast", "quick", "quickly"),
-    "disconnected": ("connected", "online"),
-    "offline": ("online", "connected"),
+    "offline": ("online", "connected"),  # not "disconnected": "boots with nothing connected" is a yes to it
 }
 
 
@@ -586,7 +595,7 @@ def denies(text: str) -> bool:
     clean = normalise(text)
     if re.match(r"^\s*no (worries|problem|prob|bother|rush)\b", clean, re.IGNORECASE):
         return False
-    return bool(_STILL_BROKEN.search(clean) or _NO_START.match(clean))
+    return bool(_STILL_BROKEN.search(clean) or _STILL_FAILING.search(clean) or _NO_START.match(clean))
 
 
 def still_broken(text: str) -> bool:

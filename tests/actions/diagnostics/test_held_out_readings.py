@@ -90,13 +90,22 @@ def test_still_failing_answers_yes_to_a_question_about_still_failing() -> None:
     assert (
         understand("restarted the computer, still closes within a few seconds", question=still).kind == "yes"
     )
-    assert (
-        understand("restarted, still closes within a few seconds", question="Does the app work now?").kind
-        == "no"
-    )
+    # and "yes it still crashes" still answers "does it crash when you open one file?"
+    one_file = "Does the app crash when you do one thing, like opening one file?"
+    assert understand("yes it still crashes when I open that file", question=one_file).kind == "yes"
 
 
 def test_already_so_is_already_tried_after_a_change_and_a_yes_to_a_plain_question() -> None:
     change = "Pick the input your cable is plugged into, like HDMI 1. Does the picture show now?"
     assert understand("it's already on HDMI 1, I checked", question=change).kind == "already_tried"
     assert understand("it's already on", question="Is the monitor turned on?").kind == "yes"
+
+
+def test_already_so_at_a_fix_step_in_short_steps_moves_on(engine: Engine) -> None:
+    script = engine.script("display")
+    state = engine.start("display", "expert").evolve(
+        node_id="input_source", history=("monitor_power", "cable")
+    )
+    step = engine.answer(state, "it's already on HDMI 1 and that's where the cable goes, I checked")
+    assert step.state.status == "running"
+    assert step.state.node_id == script.nodes["input_source"].next["no"]
