@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from stack.services import Stack
 from tests.channels.conftest import ChannelStack, channel_stack  # noqa: F401 (a fixture)
-from tests.channels.test_channel_conversations import customer_on, handoffs, user_events
+from tests.channels.test_channel_conversations import CHANNELS, customer_on, handoffs, user_events
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -142,14 +142,14 @@ def _wait(check: Callable[[], Any], timeout: float = 60.0) -> Any:
     return found
 
 
-@pytest.mark.parametrize("channel", ["telegram", "twilio"])
-def test_payloads_sent_on_telegram_and_sms_stay_text_in_the_console(
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_payloads_sent_on_every_messaging_app_stay_text_in_the_console(
     channel_stack: ChannelStack,  # noqa: F811 (the fixture imported above)
     browser: Browser,
     channel: str,
 ) -> None:
-    """The same corpus as a Telegram chat and an SMS conversation (the apps' webhooks, signed, from the fakes):
-    stored as typed, then shown in the console and the export without running."""
+    """The same corpus on every messaging app (Telegram, Slack, SMS, WhatsApp, Messenger: the apps' webhooks,
+    signed, from the fakes): stored as typed, then shown in the console and the export without running."""
     stack = channel_stack.stack
     customer = customer_on(channel_stack, channel)
     for number, payload in enumerate(PAYLOADS, start=1):
