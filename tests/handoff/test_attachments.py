@@ -101,7 +101,10 @@ async def test_the_retention_purge_deletes_an_old_tickets_files(client: TestClie
     await client.post(f"/api/handoffs/{ticket_id}/cancel", headers=AUTH)
     database = client.app[DATABASE]
     old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=200)).isoformat()
-    await database.execute("UPDATE tickets SET handoff_time = ? WHERE id = ?", (old, ticket_id))
+    # retention counts from when the ticket ended (its cancel time), so both are 200 days back
+    await database.execute(
+        "UPDATE tickets SET handoff_time = ?, resolution_time = ? WHERE id = ?", (old, old, ticket_id)
+    )
     on_disk = client.app[SETTINGS].files_dir / item["id"]
     assert on_disk.is_file()
     counts = await PrivacyStore(database, None, client.app[SETTINGS].files_dir).purge_older_than(90, "test")

@@ -31,12 +31,21 @@ GREETING_START = "Hi! I'm the IT support assistant."
 START_TIMEOUT = 300.0
 
 
+TAG_KEY = "site"
+"""Each test message carries its tag in metadata `site`: clients may only set customer_id, site and network
+(bot/channels/client_metadata.py drops any other key before the tracker)."""
+
+
+def tag_of(event: dict[str, Any]) -> str | None:
+    return (event.get("metadata") or {}).get(TAG_KEY)
+
+
 def turns(events: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     """(user message tag, the events after it up to the next user message), in stored order."""
     found: list[tuple[str, list[dict[str, Any]]]] = []
     for event in events:
         if event["event"] == "user":
-            found.append(((event.get("metadata") or {}).get("tag", "?"), []))
+            found.append((tag_of(event) or "?", []))
         elif found:
             found[-1][1].append(event)
     return found
@@ -78,7 +87,7 @@ class RasaCluster:
         returns the texts of the bot's answer."""
         answer = httpx.post(
             f"{self.rasa_url(instance)}/webhooks/rest/webhook",
-            json={"sender": conversation, "message": "hello", "metadata": {"tag": tag}},
+            json={"sender": conversation, "message": "hello", "metadata": {TAG_KEY: tag}},
             timeout=60,
         )
         answer.raise_for_status()

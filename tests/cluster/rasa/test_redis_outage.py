@@ -15,7 +15,7 @@ import redis
 
 from bot.channels.failure_message import STORAGE_FAILURE_TEXT
 from bot.scale.socketio_manager import DEFAULT_CHANNEL
-from tests.cluster.rasa.conftest import GREETING_START, RasaCluster
+from tests.cluster.rasa.conftest import GREETING_START, RasaCluster, tag_of
 from tests.cluster.rasa.webchat_client import WebChat
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(240, func_only=True)]
@@ -71,9 +71,5 @@ def test_a_redis_outage_is_told_and_everything_flows_again_after(
     assert seen["chat while down"] == [STORAGE_FAILURE_TEXT]
     assert seen["rest after"][0].startswith(GREETING_START)
     assert seen["agent after"] == ["Agent after the outage"]
-    tags = [
-        (e.get("metadata") or {}).get("tag")
-        for e in rasa_cluster.stored_events(f"{conversation_id}-rest")
-        if e["event"] == "user"
-    ]
+    tags = [tag_of(e) for e in rasa_cluster.stored_events(f"{conversation_id}-rest") if e["event"] == "user"]
     assert tags == ["after"]  # the message sent while Redis was down was not half-stored

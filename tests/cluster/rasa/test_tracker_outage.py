@@ -15,7 +15,7 @@ import pytest
 
 from bot.channels.failure_message import STORAGE_FAILURE_TEXT
 from handoff.errors import ServiceUnavailable
-from tests.cluster.rasa.conftest import GREETING_START, RasaCluster
+from tests.cluster.rasa.conftest import GREETING_START, RasaCluster, tag_of
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(240, func_only=True)]
 
@@ -44,7 +44,7 @@ def test_a_conversation_store_outage_is_told_and_nothing_said_before_is_lost(
         assert after[0].startswith(GREETING_START), after
 
     events = rasa_cluster.stored_events(conversation_id)
-    tags = [(e.get("metadata") or {}).get("tag") for e in events if e["event"] == "user"]
+    tags = [tag_of(e) for e in events if e["event"] == "user"]
     assert tags == ["before", "after-1", "after-0"]
     agent_lines = [
         e["text"] for e in events if e["event"] == "bot" and (e.get("metadata") or {}).get("agent_name")

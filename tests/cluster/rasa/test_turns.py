@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from bot.channels.failure_message import FAILURE_TEXT, STORAGE_FAILURE_TEXT
-from tests.cluster.rasa.conftest import GREETING_START, RasaCluster, turns
+from tests.cluster.rasa.conftest import GREETING_START, TAG_KEY, RasaCluster, turns
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(360, func_only=True)]
 
@@ -32,7 +32,11 @@ async def _stream(
     for number in range(MESSAGES_PER_STREAM):
         answer = await client.post(
             f"{url}/webhooks/rest/webhook",
-            json={"sender": conversation, "message": "/greet", "metadata": {"tag": f"{stream}-{number:03d}"}},
+            json={
+                "sender": conversation,
+                "message": "/greet",
+                "metadata": {TAG_KEY: f"{stream}-{number:03d}"},
+            },
         )
         answer.raise_for_status()
         replies.append(answer.json())
