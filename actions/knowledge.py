@@ -24,6 +24,7 @@ from actions import knowledge_replies as replies
 from actions.diagnostics.catalog import get_engine
 from actions.diagnostics.understanding import denies, says_fixed, still_broken
 from knowledge_base import Hit, KnowledgeBase, KnowledgeBaseError
+from knowledge_base.focus import decide_focused
 
 log = logging.getLogger(__name__)
 
@@ -120,14 +121,34 @@ def _best_guess(tracker: Tracker) -> str | None:
     return None
 
 
-def _article_failed(
+ESCALATION_MATCH = 0.55
+"""Similarity of the customer's report to the article's "if this also fails, ask for a person" condition
+above which they have met it ("the test call shows nothing either, my spare headset does the same": 0.75;
+"dimmed the screen like it says, still dead by lunchtime" against "does not charge with a known good
+charger": 0.30)."""
+
+
+async def _met_escalation(doc_id: str, text: str) -> bool:
+    try:
+        kb = await asyncio.to_thread(get_knowledge_base)
+        similarity = await asyncio.to_thread(kb.meets_escalation, doc_id, text)
+    except KnowledgeBaseError:
+        return False
+    return similarity is not None and similarity >= ESCALATION_MATCH
+
+
+async def _article_failed(
     dispatcher: CollectingDispatcher, tracker: Tracker, doc_id: str, article: Hit | None, text: str
 ) -> list[EventType]:
-    """The customer did what the article says and it still fails: its script next, else a person."""
+    """The customer did what the article says and it still fails: its script next, else a person.
+
+    A person also when they already did what the article says to try last: the script would start again
+    from the first check.
+    """
     events: list[EventType] = [_mark_helped(tracker, doc_id, False), SlotSet("kb_pending_doc_id", None)]
     diagnostic_id = article.diagnostic_id if article else None
     engine = get_engine()
-    if diagnostic_id and diagnostic_id in engine.scripts:
+    if diagnostic_id and diagnostic_id in engine.scripts and not await _met_escalation(doc_id, text):
         turns = sum(1 for event in tracker.events if event.get("event") == "user")
         state = engine.start(diagnostic_id, tracker.get_slot("diagnostic_level")).evolve(turn=turns)
         dispatcher.utter_message(
@@ -177,12 +198,12 @@ class ActionAnswerFromKB(Action):
                 # "did what it says, still dead by lunchtime", "no, it just closes every single time": the
                 # answer to "Did this solve it?" is no, even when NLU did not read it as a plain "no"
                 article = await asyncio.to_thread(kb.article, str(pending_doc))
-                return _article_failed(dispatcher, tracker, str(pending_doc), article, text)
+                return await _article_failed(dispatcher, tracker, str(pending_doc), article, text)
             named = await asyncio.to_thread(problems.named_problems, text, get_knowledge_base)
             if named:  # two problems in one message: the diagnostic form asks which one to start with
                 return _ask_which_problem(tracker, named)
             query = follow_up.with_context(text, tracker.get_slot("kb_last_query")) if pending_doc else text
-            decision = await asyncio.to_thread(kb.decide, app_names.annotate(query))
+            decision = await asyncio.to_thread(decide_focused, kb, app_names.annotate(query))
         except KnowledgeBaseError:
             log.exception("knowledge base unavailable (conversation %s)", tracker.sender_id)
             _utter(dispatcher, replies.kb_unavailable_reply())
@@ -264,7 +285,7 @@ class ActionKBFeedback(Action):
                 article = await asyncio.to_thread(kb.article, doc_id)
             except KnowledgeBaseError:
                 article = None
-            return _article_failed(dispatcher, tracker, doc_id, article, text)
+            return await _article_failed(dispatcher, tracker, doc_id, article, text)
         try:
             kb = await asyncio.to_thread(get_knowledge_base)
             current = await asyncio.to_thread(kb.article, doc_id)

@@ -11,6 +11,8 @@ import numpy as np
 from knowledge_base.answering import excerpt
 from knowledge_base.decision import DecisionParams, decide
 from knowledge_base.embedder import Embedder, make_embedder
+from knowledge_base.escalation import SECTION as ESCALATION_SECTION
+from knowledge_base.escalation import escalation_condition
 from knowledge_base.fusion import reciprocal_rank_fusion
 from knowledge_base.hits import Decision, Hit
 from knowledge_base.lexical import LexicalIndex
@@ -193,6 +195,23 @@ class KnowledgeBase:
         """The article with this id, for a button the customer clicked."""
         rows = self._rows_by_doc.get(doc_id)  # a dict lookup: this runs on every article button click
         return self._hit(rows[0], 1.0) if rows else None
+
+    def escalation_condition(self, doc_id: str) -> str | None:
+        """The article's own "if this also fails, ask for a person" condition, if it states one."""
+        for row in self._rows_by_doc.get(doc_id, []):
+            chunk = self._stored.chunks[row]
+            if not chunk.asked and chunk.section.strip().lower() == ESCALATION_SECTION:
+                return escalation_condition(chunk.text)
+        return None
+
+    def meets_escalation(self, doc_id: str, message: str) -> float | None:
+        """Cosine similarity of the customer's report to the article's escalation condition; None when the
+        article states none (or the message is blank)."""
+        condition = self.escalation_condition(doc_id)
+        if condition is None or not message.strip():
+            return None
+        vectors = self._embedder.encode([_clean_query(condition), _clean_query(message)])
+        return float(vectors[0] @ vectors[1])
 
     def embed_queries(self, queries: list[str]) -> np.ndarray:
         return self._embedder.encode([_clean_query(q) for q in queries])

@@ -24,11 +24,13 @@ from actions.diagnostics.catalog import get_engine
 from actions.diagnostics.closer_article import closer_article
 from actions.diagnostics.engine import Engine, Step
 from actions.diagnostics.errors import DiagnosticsError
+from actions.diagnostics.schema import EscalateNode
 from actions.diagnostics.state import State
 from actions.diagnostics.triage import ARTICLE_PREFIX
 from actions.diagnostics.understanding import is_explicit_yes_no, understand
 from actions.knowledge import get_knowledge_base, show_article
 from knowledge_base import Hit, KnowledgeBaseError
+from knowledge_base.focus import decide_focused
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +158,7 @@ async def _closer_article(engine: Engine, script_id: str, words: str, sender_id:
         return None
     try:
         kb = await asyncio.to_thread(get_knowledge_base)
-        decision = await asyncio.to_thread(kb.decide, words)
+        decision = await asyncio.to_thread(decide_focused, kb, words)
     except KnowledgeBaseError:
         log.exception("conversation %s: knowledge base unavailable, starting %s", sender_id, script_id)
         return None
@@ -328,6 +330,14 @@ async def _show_chosen_article(
     return show_article(dispatcher, tracker, hit, None)
 
 
+def _ended_at_escalation_step(state: State | None) -> bool:
+    if state is None or not state.script_id or not state.node_id:
+        return False
+    engine = get_engine()
+    script = engine.scripts.get(state.script_id)
+    return script is not None and isinstance(script.nodes.get(state.node_id), EscalateNode)
+
+
 class ActionDiagnosticDone(Action):
     def name(self) -> str:
         return "action_diagnostic_done"
@@ -361,7 +371,7 @@ class ActionDiagnosticDone(Action):
         elif status == "escalated":
             if reason == "customer_request":
                 _say(dispatcher, "OK. I'll pass you to a person, with the steps we already tried.")
-            else:
+            elif not _ended_at_escalation_step(state):  # that step already said who takes it and why
                 _say(
                     dispatcher,
                     "These checks didn't fix it, so a person needs to take a look. I'll pass on "

@@ -300,9 +300,17 @@ class Engine:
         if not candidates:
             return None
         texts = [script.node(n).novice for n in (node_id, *(c[0] for c in candidates))]
+        # The step asked also fits a report of doing its how-to ("turned off mobile data and the phone can't
+        # load anything either" after "On your phone, turn off mobile data"): the customer followed it.
+        current = script.node(node_id)
+        how_to = current.help.steps if isinstance(current, QuestionNode) and current.help else ()
+        texts += [" ".join(how_to)] if how_to else []
         scores = self._similarities(normalise(text), texts, reader)
         if scores is None:
             return None
+        scores = list(scores)
+        if how_to:
+            scores[0] = max(float(scores[0]), float(scores.pop()))
         gains = [float(scores[i + 1]) - float(scores[0]) - c[2] for i, c in enumerate(candidates)]
         best = max(range(len(candidates)), key=lambda i: gains[i])
         if gains[best] <= 0:

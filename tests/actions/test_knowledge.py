@@ -37,7 +37,8 @@ ARTICLES = {
     ),
     "wifi.md": (
         "---\ntitle: Fix Wi-Fi\ndiagnostic: wifi\n---\n\nTurn wifi off and on to reconnect the wireless network.\n\n"
-        "1. Turn wifi off and on. This makes the device look for the wireless network again.\n"
+        "1. Turn wifi off and on. This makes the device look for the wireless network again.\n\n"
+        "## If it does not work\n\nIf no other device can connect either, ask for a person.\n"
     ),
 }
 
@@ -193,3 +194,27 @@ def test_feedback_without_a_pending_article_does_not_invent_one(kb_index: Path) 
     messages, slots = _run(ActionKBFeedback(), _tracker("yes", "affirm"))
     assert messages[0]["text"] == "Okay. What else can I help you with?"
     assert slots == {}
+
+
+def test_still_failing_after_the_article_starts_its_script(kb_index: Path) -> None:
+    _, slots = _run(ActionAnswerFromKB(), _tracker("wifi wireless network off and on", "ask_howto"))
+    messages, new = _run(
+        ActionKBFeedback(), _tracker("turned it off and on, still no luck", "deny", slots=slots)
+    )
+    assert "step by step" in messages[0]["text"]
+    assert new["diagnostic_state"]["script_id"] == "wifi"
+    assert "handoff_reason" not in new
+
+
+def test_meeting_the_articles_own_escalation_condition_goes_to_a_person(kb_index: Path) -> None:
+    """The article says "if no other device can connect either, ask for a person": a customer who reports
+    exactly that gets a person, not the script from its first check."""
+    _, slots = _run(ActionAnswerFromKB(), _tracker("wifi wireless network off and on", "ask_howto"))
+    messages, new = _run(
+        ActionKBFeedback(),
+        _tracker("no other device can connect either, still no luck", "deny", slots=slots),
+    )
+    assert "person" in messages[0]["text"]
+    assert new["handoff_reason"] == "kb_not_solved"
+    assert "diagnostic_state" not in new
+    assert new["support_actions"][-1]["helped"] is False

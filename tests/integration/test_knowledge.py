@@ -48,3 +48,54 @@ def test_the_citation_links_to_the_whole_article_on_the_help_pages(
     page = httpx.get(found.group(1), timeout=10)
     assert page.status_code == 200
     assert "<h1>Clear your browser cache and cookies</h1>" in page.text
+
+
+def test_every_step_of_the_article_tried_goes_to_a_person_and_nothing_else(
+    stack: Stack, conversation_id: str
+) -> None:
+    """The keyboard article's last step is a person; the handoff is the end of the turn (it once went on
+    with "Sorry, I didn't understand that")."""
+    answer = stack.send(conversation_id, "a few keys on my keyboard have stopped working")
+    assert "Did this solve it?" in reply_text(answer)
+    reply = reply_text(
+        stack.send(conversation_id, "tried another usb port and another pc, the same keys are still dead")
+    )
+    assert "a person on our support team is the best next step" in reply
+    assert "didn't understand" not in reply
+    assert stack.tracker(conversation_id)["slots"]["handoff_ticket_id"]
+
+
+def test_a_customer_who_met_the_articles_own_condition_gets_a_person_not_the_script(
+    stack: Stack, conversation_id: str
+) -> None:
+    """The meeting-audio article says "if the test call also fails, try another headset; if that fails
+    too, ask for a person": its sound script would start again from the volume check."""
+    answer = stack.send(conversation_id, "my mic works in zoom but in teams nobody can hear me")
+    assert 'From our help article "Fix microphone or audio in online meetings"' in reply_text(answer)
+    reply = reply_text(
+        stack.send(
+            conversation_id,
+            "picked the headset in teams device settings, the test call shows nothing either, "
+            "and my spare headset does the same",
+        )
+    )
+    assert "a person on our support team is the best next step" in reply
+    slots = stack.tracker(conversation_id)["slots"]
+    assert slots["handoff_ticket_id"]
+    assert not slots.get("diagnostic_state") or slots["diagnostic_state"].get("script_id") is None
+
+
+def test_contact_details_given_alongside_do_not_change_which_article_answers(
+    stack: Stack, conversation_id: str
+) -> None:
+    """The whole message reads as the password-reset article (it talks about email and phone numbers); the
+    sentence that names the problem is the lockout article's."""
+    reply = reply_text(
+        stack.send(
+            conversation_id,
+            "locked out of my account again. my mobile is 07700 900358 and my personal email is "
+            "jen.hartley84@gmail.com if you need them",
+        )
+    )
+    assert 'From our help article "Unlock a locked account"' in reply
+    assert "07700 900358" not in reply and "jen.hartley84@gmail.com" not in reply

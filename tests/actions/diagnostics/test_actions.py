@@ -123,7 +123,16 @@ async def test_dead_end_sets_handoff_reason_and_escalation() -> None:
     done = CollectingDispatcher()
     events = await ActionDiagnosticDone().run(done, _tracker("no", "deny", slots), DOMAIN)
     assert {e["name"]: e["value"] for e in events}["diagnostic_outcome"] == "escalated"
-    assert "person" in done.messages[0]["text"]
+    # the escalation step already said who takes it and why: no second "these checks didn't fix it"
+    assert not any("didn't fix it" in m["text"] for m in done.messages)
+
+
+async def test_a_dead_end_without_an_escalation_step_says_a_person_takes_it() -> None:
+    state = {"script_id": "wifi", "node_id": "connected", "level": "novice", "history": ["other_devices"]}
+    slots = {"diagnostic_state": {**state, "status": "escalated", "reason": "script_dead_end"}}
+    done = CollectingDispatcher()
+    await ActionDiagnosticDone().run(done, _tracker("no idea", "dont_know", slots), DOMAIN)
+    assert "so a person needs to take a look" in done.messages[0]["text"]
 
 
 async def test_the_message_that_started_the_script_is_not_taken_as_an_answer() -> None:

@@ -109,3 +109,17 @@ def test_already_so_at_a_fix_step_in_short_steps_moves_on(engine: Engine) -> Non
     step = engine.answer(state, "it's already on HDMI 1 and that's where the cable goes, I checked")
     assert step.state.status == "running"
     assert step.state.node_id == script.nodes["input_source"].next["no"]
+
+
+def test_a_report_of_doing_the_how_to_answers_the_step_asked() -> None:
+    """After "how do I check that?" the customer follows the step's how-to ("turn off mobile data") and says
+    what they saw: that answers the step asked, though "turned off" is close to the Wi-Fi-tile step's words
+    (the shipped engine, real sentence embeddings)."""
+    from actions.diagnostics.catalog import get_engine
+
+    engine = get_engine()
+    step = engine.answer(
+        engine.start("wifi", "novice"), "ok turned off mobile data and the phone cant load anything either"
+    )
+    assert step.state.node_id == "router_restart"
+    assert not any("different check" in m for m in step.messages)
