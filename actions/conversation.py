@@ -14,12 +14,12 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import privacy_request, problems
+from actions.customer_left import customer_left
 from actions.diagnostics.actions import INTRO
 from actions.diagnostics.catalog import get_engine
 from actions.knowledge import get_knowledge_base, show_article
 from handoff.routing import COMPLAINT_QUEUE
 
-RESOLUTION_SLOT = "resolution"
 OFFER_SLOT = "pending_offer"
 PERSON = "person"
 PROBLEM = "problem"
@@ -116,6 +116,4 @@ class ActionGoodbye(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_goodbye")
-        if tracker.get_slot(RESOLUTION_SLOT) in ("resolved_by_assistant", "handed_off"):
-            return [SlotSet(OFFER_SLOT, None)]
-        return [SlotSet(RESOLUTION_SLOT, "customer_left"), SlotSet(OFFER_SLOT, None)]
+        return [*customer_left(tracker), SlotSet(OFFER_SLOT, None)]

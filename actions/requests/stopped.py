@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-RESOLUTION_SLOT = "resolution"
+from actions.customer_left import customer_left
 
 
 class ActionRequestStopped(Action):
@@ -21,6 +21,4 @@ class ActionRequestStopped(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_request_stopped")
-        if tracker.get_slot(RESOLUTION_SLOT) in ("resolved_by_assistant", "handed_off"):
-            return []
-        return [SlotSet(RESOLUTION_SLOT, "customer_left")]
+        return customer_left(tracker)
