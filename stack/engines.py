@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stack.debian import ensure_packages, postgres_bin
+from stack.process import end_process_group
 
 HOST = "127.0.0.1"
 PACKAGES = {
@@ -293,15 +294,8 @@ class RedisServer:
         _wait_for_port(self.port, timeout, "Redis", self.host)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        end_process_group(self.process)
 
     def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        """SIGKILL the server (a crash, not a shutdown)."""
+        end_process_group(self.process, signal.SIGKILL)

@@ -17,6 +17,25 @@ class ServiceStartError(RuntimeError):
     """A server exited or did not become healthy in time."""
 
 
+def end_process_group(
+    process: subprocess.Popen[bytes] | None,
+    stop_signal: signal.Signals = signal.SIGTERM,
+    timeout: float = 10.0,
+) -> None:
+    """Send `stop_signal` to a child started in a session of its own (to its whole process group) and wait
+    for it; SIGKILL the group if it has not exited within `timeout`. Nothing for a child that is not running."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, stop_signal)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout)
+    except ProcessLookupError:
+        pass
+
+
 @dataclass
 class ServiceProcess:
     name: str
@@ -79,16 +98,7 @@ class ServiceProcess:
         return self.process is not None and self.process.poll() is None
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, self.stop_signal)
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=timeout)
-        except ProcessLookupError:
-            pass
+        end_process_group(self.process, self.stop_signal, timeout)
 
     def log_tail(self, lines: int = 25) -> str:
         if not self.log_file.exists():
