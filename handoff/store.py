@@ -3,10 +3,11 @@ PostgreSQL both run (handoff/database.py: `?` placeholders, one interface for bo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from handoff.database import Database, Queries, Row
 from handoff.errors import (
@@ -43,6 +44,19 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 def _time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
+
+
+_Model = TypeVar("_Model", Agent, Attachment, Message, Note)
+
+
+def _from_row(model: type[_Model], row: Row, **converted: Any) -> _Model:
+    """`model` with each field read from the row's column of the same name; `converted` gives the fields
+    whose column holds them otherwise (ISO times, JSON)."""
+    if dataclasses.is_dataclass(model):
+        names = [f.name for f in dataclasses.fields(model)]
+    else:
+        names = list(model.model_fields)
+    return model(**{name: row[name] for name in names if name not in converted}, **converted)
 
 
 class Store:
@@ -259,18 +273,7 @@ class Store:
         rows = await self._db.fetch(
             "SELECT * FROM messages WHERE ticket_id = ? ORDER BY timestamp, id", (ticket_id,)
         )
-        return [
-            Message(
-                id=r["id"],
-                role=r["role"],
-                text=r["text"],
-                timestamp=_time(r["timestamp"]),
-                author=r["author"],
-                delivery_status=r["delivery_status"],
-                delivery_error=r["delivery_error"],
-            )
-            for r in rows
-        ]
+        return [_from_row(Message, r, timestamp=_time(r["timestamp"])) for r in rows]
 
     async def add_note(self, ticket_id: int, author: str, text: str) -> Note:
         await self.get_ticket(ticket_id, with_messages=False)
@@ -283,10 +286,7 @@ class Store:
 
     async def notes(self, ticket_id: int) -> list[Note]:
         rows = await self._db.fetch("SELECT * FROM notes WHERE ticket_id = ? ORDER BY id", (ticket_id,))
-        return [
-            Note(id=r["id"], author=r["author"], text=r["text"], created_at=_time(r["created_at"]))
-            for r in rows
-        ]
+        return [_from_row(Note, r, created_at=_time(r["created_at"])) for r in rows]
 
     async def canned_responses(self) -> list[dict[str, Any]]:
         return [
@@ -327,17 +327,6 @@ class Store:
     async def get_attachment(self, attachment_id: str) -> Attachment | None:
         row = await self._db.fetchrow("SELECT * FROM attachments WHERE id = ?", (attachment_id,))
         return self._attachment(row) if row else None
-
-    @staticmethod
-    def _attachment(row: Row) -> Attachment:
-        return Attachment(
-            id=row["id"],
-            name=row["name"],
-            content_type=row["content_type"],
-            size=row["size"],
-            received_at=_time(row["received_at"]),
-            ticket_id=row["ticket_id"],
-        )
 
     # ---- agents --------------------------------------------------------------------------------
     async def create_user(
@@ -382,15 +371,11 @@ class Store:
     # ---- row mapping ---------------------------------------------------------------------------
     @staticmethod
     def _agent(row: Row) -> Agent:
-        return Agent(
-            id=row["id"],
-            username=row["username"],
-            display_name=row["display_name"],
-            password_hash=row["password_hash"],
-            role=row["role"],
-            skills=tuple(json.loads(row["skills"])),
-            presence=row["presence"],
-        )
+        return _from_row(Agent, row, skills=tuple(json.loads(row["skills"])))
+
+    @staticmethod
+    def _attachment(row: Row) -> Attachment:
+        return _from_row(Attachment, row, received_at=_time(row["received_at"]))
 
     @staticmethod
     def _ticket(row: Row, messages: list[Message], notes: list[Note]) -> Ticket:
