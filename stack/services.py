@@ -8,12 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import httpx
 
 from stack import paths
 from stack.channels import credentials_file
+from stack.client import AssistantClient
 from stack.ports import free_port
 from stack.prepare import ensure_handouts, ensure_kb_index, ensure_model, ensure_onnx_model, offline_env
 from stack.process import ServiceProcess
@@ -197,14 +195,9 @@ def build_services(config: StackConfig) -> list[ServiceProcess]:
     ]
 
 
-def reply_text(messages: list[dict[str, Any]]) -> str:
-    """The text of the bot's messages in one string, a line per message (buttons and images left out)."""
-    return "\n".join(message.get("text", "") for message in messages)
-
-
 @dataclass
-class Stack:
-    """Running servers plus small client helpers for talking to them."""
+class Stack(AssistantClient):
+    """Running servers, and the client helpers (stack/client.py) for talking to them."""
 
     config: StackConfig
     services: list[ServiceProcess]
@@ -229,42 +222,6 @@ class Stack:
     @property
     def handoff_token(self) -> str:
         return self.config.secrets.handoff_api_token
-
-    def send(self, sender: str, text: str, timeout: float = 60.0) -> list[dict[str, Any]]:
-        """Send one customer message over the REST channel and return the bot's messages."""
-        reply = httpx.post(
-            f"{self.rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": text},
-            timeout=timeout,
-        )
-        reply.raise_for_status()
-        messages: list[dict[str, Any]] = reply.json()
-        return messages
-
-    def send_text(self, sender: str, text: str) -> str:
-        """Send one customer message and return the text of the bot's reply."""
-        return reply_text(self.send(sender, text))
-
-    def tracker(self, sender: str) -> dict[str, Any]:
-        reply = httpx.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker",
-            params={"token": self.rasa_token},
-            timeout=30.0,
-        )
-        reply.raise_for_status()
-        tracker: dict[str, Any] = reply.json()
-        return tracker
-
-    def handoffs(self, conversation_id: str) -> list[dict[str, Any]]:
-        """The tickets the handoff service holds for this conversation (incidents and requests)."""
-        reply = httpx.get(
-            f"{self.handoff_url}/api/conversations/{conversation_id}/handoffs",
-            headers={"Authorization": f"Bearer {self.handoff_token}"},
-            timeout=30.0,
-        )
-        reply.raise_for_status()
-        handoffs: list[dict[str, Any]] = reply.json()["handoffs"]
-        return handoffs
 
     def create_agent(
         self, username: str, password: str, *, name: str | None = None, role: str = "agent"

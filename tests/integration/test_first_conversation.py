@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from stack import paths
-from stack.services import Stack, reply_text
+from stack.client import reply_text
+from stack.services import Stack
 
 pytestmark = pytest.mark.integration
 

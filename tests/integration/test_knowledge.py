@@ -7,7 +7,8 @@ import re
 import httpx
 import pytest
 
-from stack.services import Stack, reply_text
+from stack.client import reply_text
+from stack.services import Stack
 
 pytestmark = pytest.mark.integration
 

@@ -12,11 +12,11 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 from stack import paths
+from stack.client import AssistantClient
 
 READY_LINE = "The assistant is running."
 
@@ -26,7 +26,11 @@ class LauncherFailed(AssertionError):
 
 
 @dataclass
-class LaunchedCluster:
+class LaunchedCluster(AssistantClient):
+    """The launcher's cluster; messages, trackers and tickets through stack/client.py, via HAProxy."""
+
+    send_timeout = 90.0  # these tests wait longer for the bot's answer than the single stack's 60 s
+
     launcher: subprocess.Popen[bytes]
     output: Path
     env: dict[str, str]
@@ -62,41 +66,12 @@ class LaunchedCluster:
         return f"http://127.0.0.1:{self.port('HANDOFF_PORT')}"
 
     @property
+    def rasa_token(self) -> str:
+        return self.env["RASA_AUTH_TOKEN"]
+
+    @property
     def handoff_token(self) -> str:
         return self.env["HANDOFF_API_TOKEN"]
-
-    def send(self, sender: str, text: str, timeout: float = 90.0) -> list[dict[str, Any]]:
-        reply = httpx.post(
-            f"{self.rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": text},
-            timeout=timeout,
-        )
-        reply.raise_for_status()
-        messages: list[dict[str, Any]] = reply.json()
-        return messages
-
-    def send_text(self, sender: str, text: str) -> str:
-        return "\n".join(message.get("text", "") for message in self.send(sender, text))
-
-    def tracker(self, sender: str) -> dict[str, Any]:
-        reply = httpx.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker",
-            params={"token": self.env["RASA_AUTH_TOKEN"]},
-            timeout=30.0,
-        )
-        reply.raise_for_status()
-        tracker: dict[str, Any] = reply.json()
-        return tracker
-
-    def handoffs(self, conversation_id: str) -> list[dict[str, Any]]:
-        reply = httpx.get(
-            f"{self.handoff_url}/api/conversations/{conversation_id}/handoffs",
-            headers={"Authorization": f"Bearer {self.handoff_token}"},
-            timeout=15,
-        )
-        reply.raise_for_status()
-        found: list[dict[str, Any]] = reply.json()["handoffs"]
-        return found
 
     def create_agent(self, username: str, password: str) -> None:
         """An agent account in the cluster's PostgreSQL, through the real `python -m handoff users` CLI."""

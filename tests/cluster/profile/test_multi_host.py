@@ -29,6 +29,7 @@ import socketio
 
 from bot.channels.failure_message import FAILURE_TEXT
 from stack import paths
+from stack.client import reply_text
 from stack.cluster_env import DATABASES
 from stack.engine_services import postgres_service, redis_service
 from stack.engines import PostgresServer, RedisServer
@@ -36,7 +37,7 @@ from stack.haproxy import haproxy_bin
 from stack.prepare import ensure_kb_index, ensure_model, ensure_onnx_model
 from stack.process import ServiceProcess
 from stack.secrets import fresh_secrets, new_secret
-from stack.services import StackConfig, reply_text
+from stack.services import StackConfig
 from stack.systemd_units import ENV_FILE, INSTALL_ROOT, MANAGER_PATH, Unit, deploy_env_file, deploy_units
 from tests.cluster.profile.netns import Network
 
