@@ -19,6 +19,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.console_login import submit_login
+
 pytestmark = [pytest.mark.browser]
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "supervisor-test-password"
@@ -84,9 +86,7 @@ def handoff_url(work: Path) -> Iterator[str]:
 
 def _log_in(page: Page, handoff_url: str) -> None:
     page.goto(f"{handoff_url}/console/login")
-    page.get_by_label("User name").fill("boss")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    submit_login(page, "boss", PASSWORD)
 
 
 def _week_counts(work: Path) -> tuple[int, int]:

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from stack.services import Stack
+from tests.browser.console_login import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 PASSWORD = "browser-test-password"
@@ -51,10 +52,7 @@ def open_console(context: BrowserContext, stack: Stack, username: str) -> Page:
     page = context.new_page()
     page.goto(f"{stack.handoff_url}/console")
     expect(page).to_have_url(re.compile(r"/console/login$"))  # refused until logged in
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("body[data-live='1']")).to_have_count(1)
+    log_in(page, username, PASSWORD)
     return page
 
 

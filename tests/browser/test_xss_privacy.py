@@ -12,9 +12,10 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from stack.services import Stack
+from tests.browser.console_login import log_in
 from tests.channels.conftest import ChannelStack, channel_stack  # noqa: F401 (a fixture)
 from tests.channels.test_channel_conversations import CHANNELS, customer_on, handoffs, user_events
 
@@ -63,6 +64,19 @@ def _assert_clean(page: Page, container: str, dialogs: list[str]) -> None:
     assert page.locator(container).locator(INJECTED).count() == 0
 
 
+def _supervisor_console(stack: Stack, browser: Browser) -> tuple[BrowserContext, Page, list[str]]:
+    """A new supervisor logged in to the console in a browser context of their own: (context, console,
+    the console's dialogs, watched from before the first page loaded)."""
+    username = f"sup-{secrets.token_hex(3)}"
+    stack.create_agent(username, PASSWORD, role="supervisor")
+    agent = browser.new_context()
+    console = agent.new_page()
+    dialogs = _watch(console)
+    console.goto(f"{stack.handoff_url}/console/login")
+    log_in(console, username, PASSWORD)
+    return agent, console, dialogs
+
+
 def test_payloads_typed_in_the_chat_stay_text_in_widget_console_and_exports(
     stack: Stack, browser: Browser
 ) -> None:
@@ -104,16 +118,7 @@ def test_payloads_typed_in_the_chat_stay_text_in_widget_console_and_exports(
         timeout=30,
     ).json()["ticket_id"]
 
-    username = f"sup-{secrets.token_hex(3)}"
-    stack.create_agent(username, PASSWORD, role="supervisor")
-    agent = browser.new_context()
-    console = agent.new_page()
-    console_dialogs = _watch(console)
-    console.goto(f"{stack.handoff_url}/console/login")
-    console.get_by_label("User name").fill(username)
-    console.get_by_label("Password").fill(PASSWORD)
-    console.get_by_role("button", name="Log in").click()
-    expect(console.locator("body[data-live='1']")).to_have_count(1)
+    agent, console, console_dialogs = _supervisor_console(stack, browser)
     console.locator(f"button[data-ticket='{ticket}']").click()
     expect(console.locator("#transcript")).to_contain_text(PAYLOADS[-1])
     for payload in PAYLOADS:
@@ -160,16 +165,7 @@ def test_payloads_sent_on_every_messaging_app_stay_text_in_the_console(
     customer.say("I want to talk to a person")
     [ticket] = _wait(lambda: handoffs(channel_stack, customer.conversation_id), timeout=90)
 
-    username = f"sup-{secrets.token_hex(3)}"
-    stack.create_agent(username, PASSWORD, role="supervisor")
-    agent = browser.new_context()
-    console = agent.new_page()
-    dialogs = _watch(console)
-    console.goto(f"{stack.handoff_url}/console/login")
-    console.get_by_label("User name").fill(username)
-    console.get_by_label("Password").fill(PASSWORD)
-    console.get_by_role("button", name="Log in").click()
-    expect(console.locator("body[data-live='1']")).to_have_count(1)
+    agent, console, dialogs = _supervisor_console(stack, browser)
     console.locator(f"button[data-ticket='{ticket['ticket_id']}']").click()
     for payload in PAYLOADS:
         expect(console.locator("#transcript")).to_contain_text(payload)
