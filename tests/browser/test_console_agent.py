@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
@@ -44,10 +43,7 @@ def other_ticket(stack: Stack) -> int:
             }
         ],
     }
-    headers = {"Authorization": f"Bearer {stack.handoff_token}"}
-    reply = httpx.post(f"{stack.handoff_url}/api/handoffs", json=body, headers=headers, timeout=10)
-    reply.raise_for_status()
-    return int(reply.json()["ticket_id"])
+    return stack.open_handoff(body)
 
 
 def test_an_agent_works_a_handoff_from_the_keyboard(

@@ -41,9 +41,7 @@ def test_the_agent_sees_the_customers_file_as_a_link_and_downloads_it(
         "reason": "customer_request",
         "transcript": [{"role": "customer", "text": "see the picture", "timestamp": "2025-03-03T10:00:00Z"}],
     }
-    ticket_id = httpx.post(
-        f"{stack.handoff_url}/api/handoffs", json=body, headers=headers, timeout=10
-    ).json()["ticket_id"]
+    ticket_id = stack.open_handoff(body)
 
     username, _ = create_agent(stack)
     console = open_console(agent_context, stack, username)

@@ -28,10 +28,7 @@ def _ticket(stack: Stack, summary: str, **fields: object) -> int:
         "transcript": [{"role": "customer", "text": summary, "timestamp": "2025-03-03T10:00:00Z"}],
         **fields,
     }
-    headers = {"Authorization": f"Bearer {stack.handoff_token}"}
-    reply = httpx.post(f"{stack.handoff_url}/api/handoffs", json=body, headers=headers, timeout=10)
-    reply.raise_for_status()
-    return int(reply.json()["ticket_id"])
+    return stack.open_handoff(body)
 
 
 def test_each_ticket_is_measured_against_its_own_service_level(stack: Stack, browser: Browser) -> None:

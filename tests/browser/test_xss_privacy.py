@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -102,10 +101,8 @@ def test_payloads_typed_in_the_chat_stay_text_in_widget_console_and_exports(
             texts = [e["text"] for e in stack.tracker(session_id)["events"] if e["event"] == "user"]
     assert texts == PAYLOADS
     customer.close()  # only now: socket.io holds messages sent before it connected until it does
-    ticket = httpx.post(
-        f"{stack.handoff_url}/api/handoffs",
-        headers={"Authorization": f"Bearer {stack.handoff_token}"},
-        json={
+    ticket = stack.open_handoff(
+        {
             "conversation_id": f"xss-{secrets.token_hex(4)}",
             "channel": "socketio",
             "customer": {"channel_user_id": "xss", "name": PAYLOADS[1]},
@@ -114,9 +111,8 @@ def test_payloads_typed_in_the_chat_stay_text_in_widget_console_and_exports(
             "transcript": [
                 {"role": "customer", "text": text, "timestamp": "2026-01-05T10:00:00+00:00"} for text in texts
             ],
-        },
-        timeout=30,
-    ).json()["ticket_id"]
+        }
+    )
 
     agent, console, console_dialogs = _supervisor_console(stack, browser)
     console.locator(f"button[data-ticket='{ticket}']").click()

@@ -65,6 +65,15 @@ def handoff_body(conversation_id: str = "conv-1", **overrides: Any) -> dict[str,
     return body
 
 
+async def open_ticket(client: TestClient, conversation_id: str = "conv-1", **fields: Any) -> dict[str, Any]:
+    """A ticket opened through the API as the bot opens one (`handoff_body` with `fields`): the API's answer
+    (ticket_id, status, agents_online...)."""
+    reply = await client.post("/api/handoffs", json=handoff_body(conversation_id, **fields), headers=AUTH)
+    assert reply.status in (200, 201), await reply.text()
+    answer: dict[str, Any] = await reply.json()
+    return answer
+
+
 ClientFactory = Callable[..., Any]
 TEMPLATE = "handoff_template"
 _databases = itertools.count(1)

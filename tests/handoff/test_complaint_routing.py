@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from handoff.routing import sounds_like_complaint
-from tests.handoff.conftest import AUTH, handoff_body
+from tests.handoff.conftest import AUTH, open_ticket
 
 DATA = Path(__file__).parent / "data" / "complaint_messages.csv"
 MESSAGES = list(csv.DictReader(DATA.open(encoding="utf-8")))
@@ -34,7 +34,7 @@ def _said(text: str) -> list[dict[str, str]]:
 
 
 async def _ticket(client: TestClient, **body: object) -> dict:
-    created = await (await client.post("/api/handoffs", json=handoff_body(**body), headers=AUTH)).json()
+    created = await open_ticket(client, **body)
     return await (await client.get(f"/api/handoffs/{created['ticket_id']}", headers=AUTH)).json()
 
 

@@ -10,9 +10,9 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from handoff.customer_history import repeat_of
-from tests.handoff.conftest import AUTH, handoff_body
+from tests.handoff.conftest import AUTH, handoff_body, open_ticket
 from tests.handoff.test_console import add_user, log_in
-from tests.handoff.test_routing import consoles, open_ticket  # noqa: F401 (a fixture)
+from tests.handoff.test_routing import consoles  # noqa: F401 (a fixture)
 from tests.handoff.test_service_levels import ticket
 
 NOW = dt.datetime(2025, 3, 10, 10, 0, tzinfo=dt.UTC)
@@ -63,13 +63,13 @@ async def test_earlier_tickets_of_queues_the_agent_does_not_work_are_not_shown(
     read its summary or resolution notes, a supervisor does."""
     net = await consoles("nina", skills=("network",))
     boss = await consoles("sue", role="supervisor")
-    account = await open_ticket(client, "conv-1", "account", summary="Locked out of payroll")
+    account = await open_ticket(client, "conv-1", queue="account", summary="Locked out of payroll")
     path = f"/console/api/tickets/{account['ticket_id']}"
     assert (await boss.post(f"{path}/claim", {})).status == 200
     assert (await boss.post(f"{path}/resolve", {"notes": "Unlocked Sam's payroll account"})).status == 200
-    general = await open_ticket(client, "conv-2", "general", summary="Printer jams", category="printer")
+    general = await open_ticket(client, "conv-2", queue="general", summary="Printer jams", category="printer")
     await client.post(f"/api/handoffs/{general['ticket_id']}/cancel", headers=AUTH)
-    wifi = await open_ticket(client, "conv-3", "network")
+    wifi = await open_ticket(client, "conv-3", queue="network")
 
     seen_by_nina = await net.get_json(f"/console/api/tickets/{wifi['ticket_id']}")
     assert [t["ticket_id"] for t in seen_by_nina["earlier_tickets"]] == [general["ticket_id"]]

@@ -73,14 +73,7 @@ def test_export_then_erase_leaves_no_trace_in_any_database_file(stack: Stack, co
         "reason": "customer_request",
         "transcript": [{"role": "customer", "text": phrase, "timestamp": "2026-01-05T10:00:00+00:00"}],
     }
-    created = httpx.post(
-        f"{stack.handoff_url}/api/handoffs",
-        json=handoff,
-        headers={"Authorization": f"Bearer {stack.handoff_token}"},
-        timeout=30,
-    )
-    assert created.status_code in (200, 201), created.text
-    ticket_id = created.json()["ticket_id"]
+    ticket_id = stack.open_handoff(handoff)
     httpx.put(
         f"{stack.handoff_url}/api/handoffs/{ticket_id}/callback",
         json={"consent": True, "name": "Robin Quill", "phone": "07700 900123", "preferred_time": phrase},

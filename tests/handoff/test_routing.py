@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient
 from handoff.routing import serves
 from handoff.state import DESK, STORE
 from handoff.users import Agent, hash_password
-from tests.handoff.conftest import AUTH, handoff_body
+from tests.handoff.conftest import AUTH, open_ticket
 from tests.handoff.test_attachments import tiny_png
 
 PASSWORD = "correct horse battery"
@@ -84,11 +84,6 @@ async def consoles(client: TestClient) -> AsyncIterator[Any]:
         await console.http.close()
 
 
-async def open_ticket(client: TestClient, conversation_id: str, queue: str, **extra: Any) -> dict[str, Any]:
-    body = handoff_body(conversation_id, queue=queue, **extra)
-    return await (await client.post("/api/handoffs", json=body, headers=AUTH)).json()
-
-
 def agent(skills: tuple[str, ...] = (), role: str = "agent") -> Agent:
     return Agent(1, "a", "A", "x", role, skills, "online")
 
@@ -107,9 +102,9 @@ async def test_agents_see_claim_and_are_alerted_only_for_their_queues(
     acc = await consoles("arno", skills=("account",))
     boss = await consoles("sue", role="supervisor")
 
-    wifi = await open_ticket(client, "conv-wifi", "network")
-    login = await open_ticket(client, "conv-login", "account", priority="high")
-    other = await open_ticket(client, "conv-other", "general")
+    wifi = await open_ticket(client, "conv-wifi", queue="network")
+    login = await open_ticket(client, "conv-login", queue="account", priority="high")
+    other = await open_ticket(client, "conv-other", queue="general")
     assert wifi["status"] == login["status"] == "waiting"  # someone works each queue
 
     alerted = {
@@ -145,9 +140,9 @@ async def test_agents_see_claim_and_are_alerted_only_for_their_queues(
 
 async def test_no_agent_for_the_queue_means_offline(client: TestClient, consoles: Any) -> None:
     await consoles("nina", skills=("network",))
-    answer = await open_ticket(client, "conv-hw", "hardware")
+    answer = await open_ticket(client, "conv-hw", queue="hardware")
     assert answer["status"] == "offline" and answer["agents_online"] == 0
-    assert (await open_ticket(client, "conv-net", "network"))["status"] == "waiting"
+    assert (await open_ticket(client, "conv-net", queue="network"))["status"] == "waiting"
 
 
 async def test_transfer_to_a_queue_alerts_that_queue_and_to_an_agent_hands_it_over(
@@ -155,7 +150,7 @@ async def test_transfer_to_a_queue_alerts_that_queue_and_to_an_agent_hands_it_ov
 ) -> None:
     net = await consoles("nina", skills=("network",))
     acc = await consoles("arno", skills=("account",))
-    ticket_id = (await open_ticket(client, "conv-1", "network"))["ticket_id"]
+    ticket_id = (await open_ticket(client, "conv-1", queue="network"))["ticket_id"]
     path = f"/console/api/tickets/{ticket_id}"
     assert (await net.post(f"{path}/claim", {})).status == 200
     await acc.events("ticket_updated")  # drain
@@ -184,7 +179,7 @@ async def test_transfer_to_a_queue_alerts_that_queue_and_to_an_agent_hands_it_ov
 async def test_typing_reaches_the_consoles_both_ways(client: TestClient, consoles: Any) -> None:
     alice = await consoles("alice")
     bob = await consoles("bob")
-    ticket_id = (await open_ticket(client, "conv-1", "general"))["ticket_id"]
+    ticket_id = (await open_ticket(client, "conv-1", queue="general"))["ticket_id"]
     typing_path = "/api/conversations/conv-1/typing"
     assert (await client.post(typing_path)).status == 401
     waiting = await client.post(typing_path, headers=AUTH)
@@ -206,7 +201,7 @@ async def test_typing_reaches_the_consoles_both_ways(client: TestClient, console
 async def test_satisfaction_ratings_are_listed_for_supervisors(client: TestClient, consoles: Any) -> None:
     alice = await consoles("alice")
     for number, (rating, comment) in enumerate([(5, "great <b>help</b>"), (2, None)]):
-        ticket_id = (await open_ticket(client, f"conv-{number}", "general"))["ticket_id"]
+        ticket_id = (await open_ticket(client, f"conv-{number}", queue="general"))["ticket_id"]
         assert (await alice.post(f"/console/api/tickets/{ticket_id}/claim", {})).status == 200
         done = await alice.post(f"/console/api/tickets/{ticket_id}/resolve", {"notes": "fixed"})
         assert done.status == 200
@@ -232,7 +227,7 @@ async def test_the_live_socket_carries_a_ticket_only_to_consoles_that_may_open_i
     net = await consoles("nina", skills=("network",))
     acc = await consoles("arno", skills=("account",))
     boss = await consoles("sue", role="supervisor")
-    ticket_id = (await open_ticket(client, "conv-wifi", "network"))["ticket_id"]
+    ticket_id = (await open_ticket(client, "conv-wifi", queue="network"))["ticket_id"]
     desk = client.app[DESK]
     ticket = await desk.store.get_ticket(ticket_id, with_messages=False)
     secret_line = "my router at home is on Elm Street 12"

@@ -10,14 +10,8 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from handoff.state import STORE
-from tests.handoff.conftest import AUTH, handoff_body
+from tests.handoff.conftest import open_ticket
 from tests.handoff.test_console import add_user, log_in
-
-
-async def _ticket(client: Any, conversation: str, **fields: Any) -> int:
-    reply = await client.post("/api/handoffs", json=handoff_body(conversation, **fields), headers=AUTH)
-    assert reply.status in (200, 201), await reply.text()
-    return int((await reply.json())["ticket_id"])
 
 
 def _figure(page: BeautifulSoup, name: str) -> list[str]:
@@ -28,7 +22,7 @@ def _figure(page: BeautifulSoup, name: str) -> list[str]:
 async def test_supervisor_reads_todays_and_the_weeks_figures(client: Any) -> None:
     store = client.app[STORE]
     now = dt.datetime.now(dt.UTC)
-    answered = await _ticket(client, "fig-answered")
+    answered = (await open_ticket(client, "fig-answered"))["ticket_id"]
     await store.update(
         answered,
         first_agent_response_time=(now + dt.timedelta(minutes=2)).isoformat(),
@@ -37,9 +31,10 @@ async def test_supervisor_reads_todays_and_the_weeks_figures(client: Any) -> Non
         satisfaction_rating=4,
     )
     # 6 hours without an answer (nobody online: an after-hours ticket, 4 working hours): breached
-    late = await _ticket(client, "fig-late", priority="high")
+    late = (await open_ticket(client, "fig-late", priority="high"))["ticket_id"]
     await store.update(late, handoff_time=(now - dt.timedelta(hours=6)).isoformat())
-    old = await _ticket(client, "fig-old")  # a complaint 3 days ago, answered late, rated 2
+    # a complaint 3 days ago, answered late, rated 2
+    old = (await open_ticket(client, "fig-old"))["ticket_id"]
     three_days = now - dt.timedelta(days=3)
     await store.update(
         old,
@@ -51,9 +46,10 @@ async def test_supervisor_reads_todays_and_the_weeks_figures(client: Any) -> Non
         resolution_time=(three_days + dt.timedelta(hours=2)).isoformat(),
         satisfaction_rating=2,
     )
-    ancient = await _ticket(client, "fig-ancient")  # a month ago, still waiting: backlog, not this week
+    # a month ago, still waiting: backlog, not this week
+    ancient = (await open_ticket(client, "fig-ancient"))["ticket_id"]
     await store.update(ancient, handoff_time=(now - dt.timedelta(days=30)).isoformat())
-    await _ticket(client, "fig-new")  # just now, not due yet
+    await open_ticket(client, "fig-new")  # just now, not due yet
 
     await add_user(client, "sue", role="supervisor")
     await log_in(client, "sue")
