@@ -43,6 +43,11 @@ class HAProxyLayout:
     actions: tuple[Backend, ...]
     bind_host: str = "127.0.0.1"
     check_interval_ms: int = 2000
+    # Requests in progress on one instance at a time; more wait in HAProxy's queue (`timeout queue`).
+    rasa_maxconn: int = 16  # REST and Rasa's API, per Rasa instance (one event loop)
+    socketio_maxconn: int = 1000  # open website chats per Rasa instance (one connection each)
+    handoff_maxconn: int = 500  # API calls and agent consoles' websockets per handoff process
+    actions_maxconn: int = 16  # action calls per action server (one event loop)
     pidfile: str | None = None
     admin_socket: str | None = None
 

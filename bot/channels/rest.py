@@ -3,6 +3,9 @@
 Rasa's stock ``RestInput`` answers a non-JSON or non-UTF-8 body with a Sanic error page and passes empty or
 huge messages straight to NLU. Customers' clients deserve a short JSON error they can show, and the
 conversation must carry on normally afterwards.
+
+A client that stops waiting (its timeout, a closed connection) does not take its message with it: the turn
+runs to the end and is saved (``bot/channels/handled_to_the_end.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.customer_text import BadCustomerText, redaction_notice
 from bot.channels.failsafe import guard_message_handler
+from bot.channels.handled_to_the_end import handle_to_the_end
 from bot.channels.privacy_notice import opening_notice
 from bot.channels.rest_body import BadRestRequest, parse_rest_body
 
@@ -55,9 +59,9 @@ class SafeRestInput(RestInput):
             # Said before the answer: the customer should know first that the secret is gone.
             if notice := redaction_notice(sender, message):
                 await collector.send_text_message(sender, notice)
-            await on_new_message(
-                UserMessage(message.text, collector, sender, input_channel=self.name(), metadata=metadata)
-            )
+            turn = UserMessage(message.text, collector, sender, input_channel=self.name(), metadata=metadata)
+            # Sanic cancels this handler when the client disconnects; the turn itself must not stop halfway.
+            await handle_to_the_end(on_new_message(turn), sender, self.name())
             # After the answer, so the first thing a new customer reads is help with their problem.
             if opening:
                 await collector.send_text_message(sender, opening)

@@ -17,6 +17,10 @@ message or a typing notice reaches the customer's socket from whichever Rasa ins
 
 Customer messages get the same checks as the REST channel (``customer_text.screen_customer_text``); a bad
 one is answered in the chat with what to fix, and never reaches NLU.
+
+A customer who closes the chat before the reply keeps their message: python-socketio runs each message's
+handler in a task of its own, not in the websocket's (which Sanic cancels on disconnect), but holds no
+reference to it; ``handled_to_the_end`` holds the turn until it is saved, as on the REST channel.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from bot.channels.customer_text import (
     with_redaction_metadata,
 )
 from bot.channels.failsafe import guard_message_handler
+from bot.channels.handled_to_the_end import handle_to_the_end
 from bot.channels.privacy_notice import opening_notice
 from bot.channels.websocket_frames import keep_incoming_websocket_frames
 from bot.scale.socketio_manager import share_through_redis
@@ -185,7 +190,7 @@ class WebChatInput(SocketIOInput):
             opening = await opening_notice(conversation)
             if notice := redaction_notice(conversation, screened):
                 await sio.emit(self.bot_message_evt, {"text": notice}, room=sid, namespace=self.namespace)
-            await stock_handler(sid, data)
+            await handle_to_the_end(stock_handler(sid, data), conversation, self.name())
             if opening:  # after the first answer, as on the REST channel (the widget keeps its buttons)
                 await sio.emit(self.bot_message_evt, {"text": opening}, room=sid, namespace=self.namespace)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ import httpx
 import pytest
 
 from stack import paths
-from stack.haproxy import Backend, HAProxyAdmin, HAProxyLayout, haproxy_bin, write_config
+from stack.haproxy import Backend, HAProxyAdmin, HAProxyLayout, haproxy_bin, render, write_config
 from stack.ports import free_port
 
 STACK = [str(paths.APP_PYTHON), "-m", "stack"]
@@ -40,6 +41,72 @@ def _layout(tmp_path: Path) -> HAProxyLayout:
         ),
         admin_socket=str(tmp_path / "haproxy.sock"),
     )
+
+
+def _sections(config: str) -> dict[str, list[str]]:
+    """The rendered file's sections ("defaults", "backend rasa_rest", ...) and their lines, comments left out."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    for raw in config.splitlines():
+        line = raw.split("#", 1)[0].rstrip()
+        if not line.strip():
+            continue
+        if not line[0].isspace():
+            current = sections.setdefault(line.strip(), [])
+        else:
+            current.append(line.strip())
+    return sections
+
+
+def test_every_server_has_a_connection_limit_so_a_busy_cluster_queues_instead_of_answering_503(
+    tmp_path: Path,
+) -> None:
+    layout = _layout(tmp_path)
+    sections = _sections(render(layout))
+    limits = {
+        "backend rasa_rest": layout.rasa_maxconn,
+        "backend rasa_socketio": layout.socketio_maxconn,
+        "backend handoff": layout.handoff_maxconn,
+        "backend actions": layout.actions_maxconn,
+    }
+    for backend, limit in limits.items():
+        servers = [line for line in sections[backend] if line.startswith("server ")]
+        assert servers, backend
+        for server in servers:
+            assert re.search(rf"\bmaxconn {limit}\b", server), (backend, server)
+    # A REST request waits for a free slot on a Rasa instance (one event loop) instead of piling onto it.
+    assert 1 <= layout.rasa_maxconn <= 64
+    # Every open website chat holds one connection: the socket.io limit must not cap chats at a handful.
+    assert layout.socketio_maxconn >= 500
+    assert any(re.fullmatch(r"timeout queue \d+s", line) for line in sections["defaults"])
+
+
+def test_only_health_checks_take_a_server_out_never_one_connection_error(tmp_path: Path) -> None:
+    sections = _sections(render(_layout(tmp_path)))
+    settings = "\n".join(line for lines in sections.values() for line in lines)
+    assert "mark-down" not in settings
+    assert "sudden-death" not in settings
+    server_lines = [
+        line
+        for lines in sections.values()
+        for line in lines
+        if line.startswith(("server ", "default-server "))
+    ]
+    for line in server_lines:
+        if "observe" in line:  # connection errors may only make the health checks come sooner
+            assert re.search(r"\bon-error fastinter\b", line), line
+    [default_server] = [line for line in server_lines if line.startswith("default-server ")]
+    assert re.search(r"\bfall [2-9]\b", default_server), default_server  # one slow check is not enough
+    # A killed instance refuses connections: those requests are retried on the other one meanwhile.
+    assert "retry-on conn-failure" in sections["defaults"]
+    assert "option redispatch 1" in sections["defaults"]
+
+
+def test_the_connection_limits_can_be_set_and_haproxy_accepts_them(tmp_path: Path) -> None:
+    layout = HAProxyLayout(**{**vars(_layout(tmp_path)), "rasa_maxconn": 4, "actions_maxconn": 8})
+    config = write_config(layout, tmp_path / "haproxy.cfg")  # raises when `haproxy -c` refuses it
+    rasa_rest = _sections(config.read_text(encoding="utf-8"))["backend rasa_rest"]
+    assert [line.split()[-1] for line in rasa_rest if line.startswith("server ")] == ["4", "4"]
 
 
 def _states(layout: HAProxyLayout, backend: str) -> dict[str, str]:
