@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import app_names, follow_up, problems, survey
 from actions import knowledge_replies as replies
 from actions.diagnostics.catalog import get_engine
-from actions.diagnostics.understanding import denies, says_fixed, still_broken
+from actions.diagnostics.understanding import denies, is_question, reports_working, says_fixed, still_broken
 from knowledge_base import Hit, KnowledgeBase, KnowledgeBaseError
 from knowledge_base.focus import decide_focused
 
@@ -107,17 +107,20 @@ has nothing: neither guesses an IT answer."""
 
 
 def _best_guess(tracker: Tracker) -> str | None:
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    for entry in ranking:
+    """ "out_of_scope" or "complain" when that is what the classifier leaned to, else None.
+
+    A how-to reading only says the message is a question ("whats the quickest way to heathrow for a 5pm
+    flight"); when the KB has nothing for it and "not IT" comes next, "not IT" is the better guess."""
+    ranking = [
+        e for e in tracker.latest_message.get("intent_ranking") or [] if e.get("name") != "nlu_fallback"
+    ]
+    for position, entry in enumerate(ranking[:2]):
         name = entry.get("name")
-        if name == "nlu_fallback":
-            continue
-        if (
-            name in ("out_of_scope", "complain")
-            and float(entry.get("confidence") or 0) >= GUESS_MIN_CONFIDENCE
-        ):
+        confident = float(entry.get("confidence") or 0) >= GUESS_MIN_CONFIDENCE
+        if name in ("out_of_scope", "complain") and confident and (position == 0 or name == "out_of_scope"):
             return str(name)
-        return None
+        if name != "ask_howto":
+            return None
     return None
 
 
@@ -163,6 +166,21 @@ async def _article_failed(
     return [*events, SlotSet("handoff_reason", "kb_not_solved"), FollowupAction("action_request_human")]
 
 
+def _article_solved(dispatcher: CollectingDispatcher, tracker: Tracker, doc_id: str) -> list[EventType]:
+    """The customer says the article fixed it: believe them, record it, then the next problem or the survey."""
+    still_to_do = problems.remaining(tracker, f"{problems.ARTICLE_PREFIX}{doc_id}")
+    _utter(dispatcher, replies.solved_reply(more_to_do=bool(still_to_do)))
+    return [
+        *(problems.offer_next(dispatcher, still_to_do) if still_to_do else survey.ask(dispatcher)),
+        SlotSet("resolution", "resolved_by_assistant"),
+        _mark_helped(tracker, doc_id, True),
+        SlotSet("kb_pending_doc_id", None),
+        SlotSet("kb_shown", []),
+        SlotSet("kb_last_query", None),
+        SlotSet("kb_miss_count", 0.0),
+    ]
+
+
 def _ask_which_problem(tracker: Tracker, named: list[problems.Problem]) -> list[EventType]:
     turns = sum(1 for event in tracker.events if event.get("event") == "user")
     state = problems.choice_state(named, tracker.get_slot("diagnostic_level"), turns)
@@ -199,6 +217,9 @@ class ActionAnswerFromKB(Action):
                 # answer to "Did this solve it?" is no, even when NLU did not read it as a plain "no"
                 article = await asyncio.to_thread(kb.article, str(pending_doc))
                 return await _article_failed(dispatcher, tracker, str(pending_doc), article, text)
+            if pending_doc and reports_working(text):
+                # "swapped the batteries and it's typing normally now, ta": a yes to "Did this solve it?"
+                return _article_solved(dispatcher, tracker, str(pending_doc))
             named = await asyncio.to_thread(problems.named_problems, text, get_knowledge_base)
             if named:  # two problems in one message: the diagnostic form asks which one to start with
                 return _ask_which_problem(tracker, named)
@@ -216,6 +237,10 @@ class ActionAnswerFromKB(Action):
             tracker.sender_id,
         )
         if decision.kind == "answer" and decision.best is not None:
+            if pending_doc and decision.best.doc_id == pending_doc and not is_question(text):
+                # "cleared cookies and cache and restarted edge, still old": a statement that leads back to the
+                # article just shown is about doing it, and it did not help; showing it again would not either
+                return await _article_failed(dispatcher, tracker, str(pending_doc), decision.best, text)
             return show_article(dispatcher, tracker, decision.best, query)
         if decision.kind == "clarify":
             _utter(dispatcher, replies.clarify_reply(decision.hits))
@@ -266,17 +291,7 @@ class ActionKBFeedback(Action):
             dispatcher.utter_message(response="utter_youre_welcome")  # plain "ta": small talk, still asking
             return []
         if intent in ("affirm", "thank"):
-            still_to_do = problems.remaining(tracker, f"{problems.ARTICLE_PREFIX}{doc_id}")
-            _utter(dispatcher, replies.solved_reply(more_to_do=bool(still_to_do)))
-            return [
-                *(problems.offer_next(dispatcher, still_to_do) if still_to_do else survey.ask(dispatcher)),
-                SlotSet("resolution", "resolved_by_assistant"),
-                _mark_helped(tracker, doc_id, True),
-                *clear,
-                SlotSet("kb_shown", []),
-                SlotSet("kb_last_query", None),
-                SlotSet("kb_miss_count", 0.0),
-            ]
+            return _article_solved(dispatcher, tracker, str(doc_id))
         next_hit: Hit | None = None
         diagnostic_id: str | None = None
         if still_broken(text):  # "tried another port and another pc, still dead": not a bare "no"

@@ -238,6 +238,13 @@ _NOT_A_SECRET = _words(
     """
 )
 # Codes an IT desk talks about that are not secrets: "error code 0x80070005", "exit code 1".
+# "vpn wants the code from my authenticator, i type 906 412 and it says invalid": digits typed after a code was
+# mentioned ("the code", "authenticator", "otp"), checked against that mention in `stated_codes`.
+_TYPED_CODE = re.compile(
+    r"(?i)\b(?:type|typed|typing|enter|entered|entering|put\s+in|tried|try|trying|use|used|using)\s+(?:in\s+)?"
+    r"(\d{3}[ -]?\d{3}|\d{4,8})(?!\d)"
+)
+_MENTIONS_CODE = re.compile(rf"(?i)\b(?:{_CODE_WORDS}|authenticator)\b")
 _CODE_CONTEXT_NOT_SECRET = re.compile(
     r"(?i)\b(?:error|exit|status|return|response|http|stop|bug|fault|event|product|area|post|zip|source|"
     r"country|dialling|dialing|sort|reason|result|device|qr|bar|country|discount|promo|voucher|"
@@ -348,6 +355,17 @@ def stated_codes(text: str) -> Iterator[Span]:
                 pattern is _STATED_CODE and _is_code(value)
             ):
                 yield Span(start, end, "SECRET")
+    mention = next(
+        (
+            m.start()
+            for m in _MENTIONS_CODE.finditer(text)
+            if not _CODE_CONTEXT_NOT_SECRET.search(text[max(0, m.start() - 30) : m.start()])
+        ),
+        None,
+    )
+    for match in _TYPED_CODE.finditer(text) if mention is not None else ():
+        if mention < match.start():
+            yield Span(match.start(1), match.end(1), "SECRET")
 
 
 def _is_code(value: str) -> bool:

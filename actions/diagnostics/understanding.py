@@ -110,6 +110,10 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\b(came|popped|comes) up on (the|my)\b",
             r"\bjust (arrived|came (in|through|out|up|back))\b",
             r"\b(been|it'?s|its|it is|it has been) (fine|ok|okay|good|stable|working)( for| since| ever since)\b",
+            # "it's typing normally now", "printing properly again", "back to normal", "and i'm in!"
+            r"\b\w+ing (normally|properly) (now|again)\b",
+            r"\b(it'?s|its|it is|everything'?s|all) back to normal\b",
+            r"\b(and|now) i'?m (in|back in|logged in|signed in)\s*[.!]*$",
         ),
     ),
     (
@@ -146,6 +150,10 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\b(carry on|continue|pick (this|it) up|come back to (this|it)|finish (this|it)|do the rest)\b"
             r"[^.!?]{0,25}\b(later|another time|tomorrow)\b",
             r"\bmy (train|bus|taxi|cab|lift|ride|flight)('s| is| has)? (just )?(here|arrived|pulled in|come|boarding)\b",
+            # "going for lunch, i'll have another go after": a break, and the checks stop until they come back
+            r"\b(going|off|heading|popping out|nipping out|gone) (for|to) (my |a |the )?(lunch|break|coffee|meeting)\b",
+            r"\bi('ll| will) (have|give it) (another|a) (go|try|look|crack)\b[^.!?]{0,20}\b(later|after|tomorrow|"
+            r"in a bit|another time)\b",
         ),
     ),
     (
@@ -262,7 +270,7 @@ _YES_START = _rx(
     r"that'?s right|uh[- ]?huh|positive)\b"
 )
 _NO_START = _rx(
-    r"^\s*(n|no+|nope|nah|nay|negative|not really|not at all|never|none|nothing|it (isn'?t|"
+    r"^\s*(n|no+|nope|nah|nay|negative|not really|not at all|never|none|nothing|it'?s not|its not|it (isn'?t|"
     r"doesn'?t|didn'?t|wasn'?t|hasn'?t|is not|does not|did not|was not|has not)|i (don'?t|didn'?t|"
     r"can'?t|haven'?t|do not|did not|cannot|have not)|false|wrong|incorrect)\b"
 )
@@ -289,7 +297,10 @@ _HEDGE_AFTER = _rx(
 )
 _STILL_BROKEN = _rx(
     r"\bstill (not|doesn'?t|won'?t|isn'?t|can'?t|no|the same|broken|fail|happen)",
-    r"\bstill (silent|dead|nothing|blank|black|slow|crash|frozen|stuck|offline|off|down|empty|missing|there)\b",
+    r"\bstill (silent|dead|nothing|blank|black|slow|crash|frozen|stuck|offline|off|down|empty|missing|there|old|"
+    r"stale|out of date|showing the old)\b",
+    # "same in chrome too": the same fault in another place
+    r"\bsame (in|on|with) (\w+ ){1,2}(too|as well)\b",
     r"\b(didn'?t|did not|doesn'?t|does not) (work|help|fix)\b",
     r"\bno (luck|change|difference)\b",
     r"\bsame (problem|issue|thing)\b",
@@ -342,8 +353,17 @@ _ANTONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+_NO_PROBLEM = re.compile(
+    r"(?<!there's )(?<!there is )(?<!had )(?<!have )\bno (problems?|issues?|trouble|bother|worries)\b"
+    r"(?! (with|in|on|about|from|for|to)\b)",
+    re.IGNORECASE,
+)
+""""webmail takes the new password no problem": an idiom for "fine", not a negation ("no problem with the cable"
+still is one)."""
+
+
 def negations(text: str) -> int:
-    return len(_NEGATION.findall(normalise(text)))
+    return len(_NEGATION.findall(_NO_PROBLEM.sub(" ", normalise(text))))
 
 
 def contradicts(answer: str, question: str) -> bool:
@@ -577,6 +597,42 @@ def sounds_fixed(text: str) -> bool:
     return bool(_WORKS_NOW.search(clean)) and not (
         negations(clean) or re.search(r"\b(still|but|though|although)\b", clean, re.IGNORECASE)
     )
+
+
+_LEAD_IN_QUESTION = _rx(
+    r"^\s*((and|ok|okay|so|but|also|then)\b,?\s*){1,2}(what|how|where|which|who|can|could|is|does|do)\b"
+)
+
+
+def is_question(text: str) -> bool:
+    """ "where is the clear data button", "and what about firefox": a question, not a report."""
+    clean = normalise(text)
+    return bool(_QUESTION.search(clean) or _LEAD_IN_QUESTION.search(clean))
+
+
+def reports_working(text: str) -> bool:
+    """To "Did this solve it?" after an article, a statement that it works now ("swapped the batteries and it's
+    typing normally now, ta", "did the ctrl shift delete thing, new rota's showing now 👍"): a yes. Anything with
+    a question, a negation, "still" or "but" is not."""
+    clean = normalise(text)
+    if (
+        "?" in clean
+        or negations(clean)
+        or re.search(r"\b(still|but|though|although)\b", clean, re.IGNORECASE)
+    ):
+        return False
+    if says_fixed(clean) or understand(clean).kind == "fixed":
+        return True
+    return bool(_WORKING_NOW.search(clean))
+
+
+_WORKING_NOW = _rx(
+    r"\b\w+ing (normally|properly|fine|ok|okay) (now|again)\b",
+    r"\b\w+('s| is| are) (showing|there|back|up|on|in|through|fine|ok|okay) (now|again)\b",
+    r"\b(showing|loading|printing|syncing|connecting|working|playing) (up )?(now|again)\b",
+    r"\bi'?m (in|back in|logged in|signed in|on)( now)?\b",
+    r"\bback to normal\b",
+)
 
 
 _PAST_STILL = re.compile(r"\b(was|were|had|had been) still\b", re.IGNORECASE)

@@ -26,7 +26,9 @@ APPROVED = re.compile(
     r"\s*(?:has|had|already)?\s*(?:approved|signed\s+off|ok'?d|agreed)\b"
 )
 APPROVED_BY = re.compile(r"\bapproved\s+by\s+(?:my\s+)?(?P<who>[\w .'-]{2,60}?)(?=[,.;!?]|$| and )", re.I)
-SELF_MANAGER = re.compile(r"\bI'?\s*a?m\s+(?:his|her|their)\s+(?P<role>manager|boss|team\s+lead)\b", re.I)
+SELF_MANAGER = re.compile(
+    r"\bI'?\s*a?m\s+(?:his|her|their)\s+(?P<role>(?:line\s+)?manager|boss|team\s+lead)\b", re.I
+)
 NOT_YET = re.compile(r"^\s*(?:not\s+yet|nobody|no\s+one|none|no)\b", re.I)
 NAME_IS = re.compile(
     r"\b(?:(?:her|his|their)\s+name(?:'s|\s+is)|name(?:'s|\s+is)|called|it'?s\s+for)\s+"
@@ -35,7 +37,11 @@ NAME_IS = re.compile(
 FOR_ME = re.compile(
     r"\b(?:for\s+me|for\s+myself|I\s+need|I'?d\s+like|can\s+I\s+(?:get|have)|could\s+I|my\s+\w+)", re.I
 )
-FOR_OTHER = re.compile(r"\b(?:new\s+starter|new\s+joiner|new\s+hire|she|he|they)\b", re.I)
+FOR_OTHER = re.compile(
+    r"\b(?:new\s+starter|new\s+joiner|new\s+hire|new\s+recruit|apprentice|trainee|contractor|she|he|they|her|him"
+    r"|them)\b",
+    re.I,
+)
 REASON = re.compile(
     r"\b(?:because|since|as)\s+(?P<a>[^.?!]{6,200})|\bfor\s+(?:a|an|the|my|our)\s+(?P<b>[^,.?!]{3,120}?"
     r"(?:project|work|job|role|team|client|course|training|report|campaign|analysis|design))\b"
@@ -63,7 +69,10 @@ def when(text: str) -> str | None:
 
 def approver(text: str) -> str | None:
     if match := APPROVED_BY.search(text):
-        return clean(match.group("who"))
+        if match.group("who").strip().lower() not in ("me", "myself"):
+            return clean(match.group("who"))
+        manager = SELF_MANAGER.search(text)
+        return f"the requester ({manager.group('role')})" if manager else "the requester"
     if (match := APPROVED.search(text)) and (match.group("name") or match.group("role")):
         name, role = match.group("name"), match.group("role")
         return clean(f"{name} ({role})" if name and role else (name or f"your {role}"))

@@ -218,3 +218,60 @@ def test_meeting_the_articles_own_escalation_condition_goes_to_a_person(kb_index
     assert new["handoff_reason"] == "kb_not_solved"
     assert "diagnostic_state" not in new
     assert new["support_actions"][-1]["helped"] is False
+
+
+def test_saying_it_works_now_after_an_article_records_it_as_solved(kb_index: Path) -> None:
+    """ "swapped the batteries and it's typing normally now, ta" is a yes to "Did this solve it?", even when NLU
+    read it as nothing in particular: the fix is recorded, not answered with another article."""
+    slots = _after_answer(kb_index)
+    messages, new = _run(
+        ActionAnswerFromKB(),
+        _tracker("did what it says and i'm signed in now, ta", "nlu_fallback", slots=slots),
+    )
+    assert "glad that fixed it" in messages[0]["text"]
+    assert new["resolution"] == "resolved_by_assistant"
+    assert new["support_actions"][-1]["helped"] is True
+    assert new["kb_pending_doc_id"] is None
+
+
+def test_a_question_after_an_article_is_not_taken_as_solved(kb_index: Path) -> None:
+    slots = _after_answer(kb_index)
+    _, new = _run(
+        ActionAnswerFromKB(), _tracker("ok i did that now, what next?", "nlu_fallback", slots=slots)
+    )
+    assert new.get("resolution") != "resolved_by_assistant"
+
+
+def test_a_how_to_question_the_kb_cannot_answer_and_that_leans_not_it_is_out_of_scope(kb_index: Path) -> None:
+    """ "whats the quickest way to the airport for a 5pm flight" reads as a how-to (the question's shape) with
+    "not IT" next: the customer hears that this desk only does IT, not "I couldn't find an article"."""
+    ranking = [{"name": "ask_howto", "confidence": 0.55}, {"name": "out_of_scope", "confidence": 0.42}]
+    tracker = _tracker("quickest route to heathrow airport", "ask_howto")
+    tracker.latest_message["intent_ranking"] = ranking
+    messages, slots = _run(ActionAnswerFromKB(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_out_of_scope"], messages
+    assert slots == {"kb_miss_count": 0}
+    tracker.latest_message["intent_ranking"] = [ranking[0], {"name": "greet", "confidence": 0.42}]
+    messages, _ = _run(ActionAnswerFromKB(), tracker)
+    assert "utter_out_of_scope" not in [m.get("response") for m in messages]
+
+
+def test_a_report_that_leads_back_to_the_article_just_shown_is_a_failed_try(kb_index: Path) -> None:
+    """ "cleared cookies and cache and restarted edge, still old" finds the cache article again: the customer did
+    it and it did not help, so the next step comes (its script here), never the same article a second time."""
+    slots = _after_answer(kb_index)
+    messages, new = _run(
+        ActionAnswerFromKB(),
+        _tracker(
+            "clicked forgot password on the sign-in page and typed the code", "nlu_fallback", slots=slots
+        ),
+    )
+    assert not any("Reset your password" in (m.get("text") or "") for m in messages)
+    assert "step by step" in messages[0]["text"]
+    assert new["diagnostic_state"]["script_id"] == "login"
+    assert new["support_actions"][-1]["helped"] is False
+    _, asked = _run(
+        ActionAnswerFromKB(),
+        _tracker("I forgot my password, how do I reset it?", "ask_howto", slots=slots),
+    )
+    assert asked.get("kb_pending_doc_id") == "password-reset", asked  # a question about it: shown again

@@ -77,6 +77,16 @@ def test_someone_else_is_never_assumed_to_be_the_requester() -> None:
     assert got["request_approver"] == "the requester (manager)"
 
 
+def test_a_new_starter_named_as_her_or_an_apprentice_is_not_the_requester() -> None:
+    """ "what do i need to do to get her a login" is for the apprentice; the manager who writes approves it."""
+    first = "we've got an apprentice starting in facilities on the 14th, what do i need to do to get her a login"
+    assert "request_for" not in details.extract(first, list(details.EXTRACTORS))
+    assert details.answer("request_for", "her name's Chloe Bennett") == "Chloe Bennett"
+    approved = "i'm her line manager, so it's approved by me"
+    assert details.answer("request_approver", approved) == "the requester (line manager)"
+    assert catalogue().classify(first).id == "new_starter"
+
+
 def test_a_card_number_never_goes_into_a_request() -> None:
     value = details.answer("request_reason", "I'll pay myself, card 4532 0151 1283 0366 exp 08/27")
     assert value is not None and "4532" not in value and "08/27" not in value

@@ -100,3 +100,52 @@ def test_contact_details_given_alongside_do_not_change_which_article_answers(
     )
     assert 'From our help article "Unlock a locked account"' in reply
     assert "07700 900358" not in reply and "jen.hartley84@gmail.com" not in reply
+
+
+def test_asking_whether_an_email_is_genuine_gets_the_phishing_article_not_its_lure(
+    stack: Stack, conversation_id: str
+) -> None:
+    """The email talks about an expiring password; the customer asks whether the email is real."""
+    reply = reply_text(
+        stack.send(
+            conversation_id,
+            "got an email from 'it support' saying my password expires today and to click here, legit?",
+        )
+    )
+    assert 'From our help article "Report a suspicious email (phishing)"' in reply
+
+
+def test_the_clause_that_names_the_problem_chooses_the_article(stack: Stack, conversation_id: str) -> None:
+    reply = reply_text(
+        stack.send(
+            conversation_id,
+            "just got back from a trip to tokyo and now every code from the authenticator app gets rejected "
+            "when i sign in",
+        )
+    )
+    assert 'From our help article "Set up or fix multi-factor authentication (MFA)"' in reply
+
+
+def test_saying_it_works_now_after_an_article_is_recorded_as_resolved(
+    stack: Stack, conversation_id: str
+) -> None:
+    answer = stack.send(conversation_id, "my wireless mouse keeps freezing and jumping around")
+    assert 'From our help article "Fix a keyboard or mouse that doesn\'t work"' in reply_text(answer)
+    reply = stack.send_text(conversation_id, "put a fresh battery in and it's moving normally now, ta")
+    assert "glad that fixed it" in reply
+    assert stack.tracker(conversation_id)["slots"]["resolution"] == "resolved_by_assistant"
+
+
+def test_a_fault_report_read_weakly_as_a_request_is_not_taken_as_one(
+    stack: Stack, conversation_id: str
+) -> None:
+    """A service request opens a form; a stale page is a fault, and the customer gets the cache article."""
+    reply = reply_text(
+        stack.send(
+            conversation_id,
+            "the hr portal keeps showing me the old rota from january in chrome, everyone else sees the new one",
+        )
+    )
+    assert "What kind of request is it?" not in reply
+    assert 'From our help article "Clear your browser cache and cookies"' in reply
+    assert stack.tracker(conversation_id)["active_loop"].get("name") != "service_request_form"

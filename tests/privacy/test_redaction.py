@@ -20,6 +20,11 @@ from privacy.notice import NoticeMemory, removed_notice
         ("the authenticator gave me 731 604 but it says wrong code", "731 604", "[secret code]"),
         ("ok got a text with 482913 in it, where does that go", "482913", "[secret code]"),
         ("a caller asked for my authenticator code and i gave them 551 208", "551 208", "[secret code]"),
+        (
+            "vpn wants the code from my authenticator, i type 906 412 and it says invalid code",
+            "906 412",
+            "[secret code]",
+        ),
         ("Authorization: Bearer abcdefghijklmnop1234", "abcdefghijklmnop1234", "[secret code]"),
         ("key AKIAIOSFODNN7EXAMPLE leaked", "AKIAIOSFODNN7EXAMPLE", "[secret code]"),
         (
@@ -59,6 +64,8 @@ def test_each_kind_of_secret_is_replaced_by_a_placeholder_nlu_can_read(
         "GB29 NWBK 6016 1331 9268 18",  # fails the IBAN check
         "the token expired, how do I get a new one?",
         "an email saying my password expires today and to click here, legit?",
+        "error code 0x80070005 when i try the 2020 version",
+        "i typed 1234 into the printer's display and nothing happened",
     ],
 )
 def test_ordinary_it_text_comes_out_unchanged(text: str) -> None:

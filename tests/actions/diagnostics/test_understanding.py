@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from actions.diagnostics.schema import AnswerSpec, Choice
-from actions.diagnostics.understanding import understand
+from actions.diagnostics.understanding import reports_working, understand
 
 
 @pytest.mark.parametrize(
@@ -165,3 +165,46 @@ def test_statements_are_read_against_what_was_asked(question: str, answer: str, 
 )
 def test_the_customer_saying_it_is_good_now_is_believed(text: str, kind: str) -> None:
     assert understand(text).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("swapped the batteries and it's typing normally now, ta", "fixed"),
+        ("switched it back to ENG, typed it again and i'm in!", "fixed"),
+        ("everything's back to normal", "fixed"),
+        ("it's printing normally now but only in black", "yes"),  # a hedge: not a confirmed fix
+        ("going for lunch, i'll have another go after. ta", "leave"),
+        ("off to a meeting, bye", "leave"),
+        ("i'll give it another try later", "leave"),
+    ],
+)
+def test_working_again_and_taking_a_break_are_read_for_what_they_are(text: str, kind: str) -> None:
+    assert understand(text).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind"),
+    [
+        ("webmail takes the new password no problem", "yes"),
+        ("it connects no problems at all", "yes"),
+        ("there's no problem with webmail either, it just fails", "no"),
+    ],
+)
+def test_no_problem_is_an_idiom_for_fine_not_a_negation(answer: str, kind: str) -> None:
+    question = "Sign in to webmail with your new password. Does it work there?"
+    assert understand(answer, question=question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "working"),
+    [
+        ("did the ctrl shift delete thing and restarted chrome, new rota's showing now 👍", True),
+        ("swapped the batteries and it's typing normally now, ta", True),
+        ("ok i did that now, what next?", False),
+        ("did it, still showing the old one", False),
+        ("it's showing now but only sometimes", False),
+    ],
+)
+def test_a_report_that_it_works_now_answers_did_this_solve_it(text: str, working: bool) -> None:
+    assert reports_working(text) is working
