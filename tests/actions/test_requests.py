@@ -79,7 +79,9 @@ def test_someone_else_is_never_assumed_to_be_the_requester() -> None:
 
 def test_a_new_starter_named_as_her_or_an_apprentice_is_not_the_requester() -> None:
     """ "what do i need to do to get her a login" is for the apprentice; the manager who writes approves it."""
-    first = "we've got an apprentice starting in facilities on the 14th, what do i need to do to get her a login"
+    first = (
+        "we've got an apprentice starting in facilities on the 14th, what do i need to do to get her a login"
+    )
     assert "request_for" not in details.extract(first, list(details.EXTRACTORS))
     assert details.answer("request_for", "her name's Chloe Bennett") == "Chloe Bennett"
     approved = "i'm her line manager, so it's approved by me"
