@@ -226,6 +226,10 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\b(tried|done|did) (that|this|it) already\b",
             r"\bi('ve| have) (tried|done) (that|this|it)\b",
             r"\bdid that (before|already)\b",
+            # "rebooted it about an hour ago": the step was done before the checks began
+            r"^\s*(i |we )?(restarted|rebooted|reset|cleared|reinstalled|updated|unplugged|replugged|re-?seated|"
+            r"power[- ]cycled|turned (it|them|\w+) (off and on|on and off))\b[^.!?]{0,30}\b(\w+ ago|earlier|"
+            r"this morning|yesterday|last night)\s*[.!]*$",
         ),
     ),
     (
@@ -449,6 +453,20 @@ def understand(
     )
 
 
+_COMPOUND_QUESTION = _rx(r",? and (is|are|does|do|did|has|have|can|was) (it|its|the|your|you|they|there)\b")
+_CONTRAST = _rx(r"\w[^.!?]*\b(but|except|although|though|however)\b\s+\w+")
+
+
+def fails_one_part(text: str, question: str) -> bool:
+    """ "Is its light off, and is the keyboard set to your language?" answered "caps light is off but the thing
+    by the clock says FRA": one part holds and the other does not, so the answer to the whole is no."""
+    return bool(
+        _COMPOUND_QUESTION.search(asked_part(question))
+        and _CONTRAST.search(text)
+        and not _LEADING_YES_NO.match(text)
+    )
+
+
 def yes_no(
     text: str,
     *,
@@ -463,6 +481,8 @@ def yes_no(
     echoed = echoes_quote(clean, question) if question else None
     if echoed is not None:
         return Reply("yes" if echoed else "no")
+    if question and fails_one_part(clean, question):
+        return Reply("no")
     if reader is not None and question and reader.knows(node) and not _LEADING_YES_NO.match(clean):
         # this step's own examples beat the generic statement rules ("I can easily move it" to "is it hard?")
         reading = reader.read(question, clean, node)

@@ -208,3 +208,27 @@ def test_no_problem_is_an_idiom_for_fine_not_a_negation(answer: str, kind: str) 
 )
 def test_a_report_that_it_works_now_answers_did_this_solve_it(text: str, working: bool) -> None:
     assert reports_working(text) is working
+
+
+CAPS_AND_LAYOUT = (
+    "First, check the Caps Lock key. Is its light off, and is the keyboard set to your normal language?"
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind"),
+    [
+        ("caps light is off but the thing by the clock says FRA instead of ENG", "no"),
+        ("light's off and it's english", "yes"),
+        ("yes, both", "yes"),
+    ],
+)
+def test_one_part_of_a_two_part_question_failing_is_a_no(answer: str, kind: str) -> None:
+    assert understand(answer, question=CAPS_AND_LAYOUT).kind == kind
+
+
+def test_a_step_done_before_the_checks_began_is_already_tried() -> None:
+    restart = "Please save your work, then click Start, the power button, and Restart. Is it faster now?"
+    assert understand("rebooted it about an hour ago", question=restart).kind == "already_tried"
+    assert understand("restarted it yesterday", question=restart).kind == "already_tried"
+    assert understand("restarted this morning and it's fine now", question=restart).kind != "already_tried"
