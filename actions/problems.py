@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.diagnostics.catalog import get_engine
 from actions.diagnostics.router import minilm_embedder
 from actions.diagnostics.state import State
-from actions.diagnostics.triage import ARTICLE_PREFIX, UNCUED_MIN_MARGIN, Problem, Triage
+from actions.diagnostics.triage import ARTICLE_PREFIX, Problem, Triage
 
 __all__ = ["ARTICLE_PREFIX", "Problem"]
 from knowledge_base import KnowledgeBase, KnowledgeBaseError
@@ -40,18 +40,7 @@ def _triage(get_kb: Callable[[], KnowledgeBase]) -> Triage:
             return decision.best.doc_id, decision.best.title
         return None
 
-    def find_unscripted_article(clause: str) -> tuple[str, str] | None:
-        """An article no script covers ("my mouse isn't working"), answering the clause clearly."""
-        try:
-            decision = get_kb().decide(clause)
-        except KnowledgeBaseError:
-            return None
-        best = decision.best
-        if decision.kind == "answer" and best is not None and not best.diagnostic_id:
-            return (best.doc_id, best.title) if decision.margin >= UNCUED_MIN_MARGIN else None
-        return None
-
-    return Triage(get_engine().scripts, minilm_embedder(), find_article, find_unscripted_article)
+    return Triage(get_engine().scripts, minilm_embedder(), find_article)
 
 
 def named_problems(text: str, get_kb: Callable[[], KnowledgeBase]) -> list[Problem]:

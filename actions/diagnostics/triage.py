@@ -65,19 +65,10 @@ def clauses(text: str) -> list[str]:
 
 
 class Triage:
-    def __init__(
-        self,
-        scripts: Mapping[str, Script],
-        embed: Embedder,
-        find_article: ArticleFinder,
-        find_unscripted_article: ArticleFinder | None = None,
-    ) -> None:
+    def __init__(self, scripts: Mapping[str, Script], embed: Embedder, find_article: ArticleFinder) -> None:
         self.scripts = scripts
         self.router = ScriptRouter(scripts, embed)
         self.find_article = find_article
-        self.find_unscripted_article = find_unscripted_article
-        """Without a cue word, a part may also name a help article no script covers ("my mouse isn't
-        working and outlook keeps crashing"): the finder must be as strict as a script's own part."""
 
     def topic(self, clause: str) -> Problem | None:
         ranked = self.router.rank(clause)
@@ -114,36 +105,20 @@ class Triage:
         return found if len(found) >= 2 else []
 
     def _uncued_problems(self, text: str) -> list[Problem]:
-        """Two topics each clearly named by its own part of a message with no cue word, else [].
-
-        Two scripts need the strict standard (one problem told in two clauses often names two scripts
-        weakly). A part naming an article no script covers is a different topic by construction, so next to it
-        a script needs only the usual standard ("my mouse isn't working and outlook keeps crashing")."""
+        """Two scripts each clearly named by its own part of a message with no cue word, else []."""
         parts = [p.strip(" ,.;:-") for p in _AND_SPLIT.split(text) if p and p.strip(" ,.;:-")]
         parts = [p for p in parts if len(p.split()) >= MIN_WORDS]
         if len(parts) < 2:
             return []
-        strict: list[Problem | None] = []
-        usual: list[Problem | None] = []
+        found: list[Problem] = []
         for part in parts:
             ranked = self.router.rank(part)
             best, runner_up = ranked[0], (ranked[1].score if len(ranked) > 1 else 0.0)
-            script = Problem(best.script_id, self.scripts[best.script_id].title, part)
-            margin = best.score - runner_up
-            clear = best.score >= UNCUED_MIN_SCORE and margin >= UNCUED_MIN_MARGIN
-            named = best.score >= SCRIPT_MIN_SCORE and margin >= SCRIPT_MIN_MARGIN
-            article = None
-            if not clear and self.find_unscripted_article is not None:
-                found = self.find_unscripted_article(part)
-                article = Problem(f"{ARTICLE_PREFIX}{found[0]}", found[1], part) if found else None
-            strict.append(script if clear else article)
-            usual.append(script if clear or named else article)
-        has_article = any(p is not None and p.topic.startswith(ARTICLE_PREFIX) for p in strict)
-        found_problems: list[Problem] = []
-        for problem in usual if has_article else strict:
-            if problem is not None and all(problem.topic != p.topic for p in found_problems):
-                found_problems.append(problem)
-        return found_problems if len(found_problems) >= 2 else []
+            if best.score < UNCUED_MIN_SCORE or best.score - runner_up < UNCUED_MIN_MARGIN:
+                continue
+            if all(best.script_id != p.topic for p in found):
+                found.append(Problem(best.script_id, self.scripts[best.script_id].title, part))
+        return found if len(found) >= 2 else []
 
 
 Similarities = Callable[[str, Sequence[str]], Sequence[float]]

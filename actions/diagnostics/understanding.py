@@ -620,7 +620,10 @@ def sounds_fixed(text: str) -> bool:
 
 
 _LEAD_IN_QUESTION = _rx(
-    r"^\s*((and|ok|okay|so|but|also|then)\b,?\s*){1,2}(what|how|where|which|who|can|could|is|does|do)\b"
+    r"^\s*((and|ok|okay|so|but|also|then)\b,?\s*){1,2}(what|how|where|which|who|can|could|is|does|do)\b",
+    # "ok got a text with the code in it, where does that go": the question comes after what they did
+    r"(^|[,;]\s*|\b(and|so|but|now)\s+)(what|how|where|which|who|why|when)\s+(do|does|did|is|are|can|should|"
+    r"would|will|to)\b",
 )
 
 

@@ -63,17 +63,3 @@ def test_two_problems_joined_by_and_alone_are_still_two(engine: Engine) -> None:
     # one story told with "and then", and one problem in two clauses, stay one
     assert triage.problems("vpn connects and then outlook says disconnected") == []
     assert triage.problems("my laptop won't turn on and the charging light is orange") == []
-
-
-def test_a_problem_only_an_article_covers_counts_as_one_of_two_without_a_cue(engine: Engine) -> None:
-    """ "my mouse isn't working and outlook keeps crashing": no script covers the mouse, its article does."""
-    from actions.diagnostics.router import minilm_embedder
-    from actions.diagnostics.triage import Triage
-
-    def mouse_article(clause: str) -> tuple[str, str] | None:
-        return ("keyboard-mouse", "Fix a keyboard or mouse") if "mouse" in clause else None
-
-    triage = Triage(engine.scripts, minilm_embedder(), lambda clause: None, mouse_article)
-    found = triage.problems("my mouse isn't working and outlook keeps crashing")
-    assert [p.topic for p in found] == ["article:keyboard-mouse", "app_crash"]
-    assert triage.problems("my laptop won't turn on and the charging light is orange") == []

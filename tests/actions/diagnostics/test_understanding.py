@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from actions.diagnostics.schema import AnswerSpec, Choice
-from actions.diagnostics.understanding import reports_working, understand
+from actions.diagnostics.understanding import is_question, reports_working, understand
 
 
 @pytest.mark.parametrize(
@@ -232,3 +232,17 @@ def test_a_step_done_before_the_checks_began_is_already_tried() -> None:
     assert understand("rebooted it about an hour ago", question=restart).kind == "already_tried"
     assert understand("restarted it yesterday", question=restart).kind == "already_tried"
     assert understand("restarted this morning and it's fine now", question=restart).kind != "already_tried"
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("ok got a text with the code in it, where does that go", True),
+        ("and what about firefox", True),
+        ("where is the clear data button", True),
+        ("cleared cookies and cache and restarted edge, still old", False),
+        ("restarted, when the screen came back it was still old", False),
+    ],
+)
+def test_a_question_after_what_the_customer_did_is_still_a_question(text: str, question: bool) -> None:
+    assert is_question(text) is question
