@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import app_names, follow_up, problems, survey
 from actions import knowledge_replies as replies
 from actions.diagnostics.catalog import get_engine
-from actions.diagnostics.understanding import denies, is_question, reports_working, says_fixed, still_broken
+from actions.diagnostics.understanding import denies, reports_working, says_fixed, still_broken
 from knowledge_base import Hit, KnowledgeBase, KnowledgeBaseError
 from knowledge_base.focus import decide_focused
 
@@ -237,10 +237,6 @@ class ActionAnswerFromKB(Action):
             tracker.sender_id,
         )
         if decision.kind == "answer" and decision.best is not None:
-            if pending_doc and decision.best.doc_id == pending_doc and not is_question(text):
-                # "cleared cookies and cache and restarted edge, still old": a statement that leads back to the
-                # article just shown is about doing it, and it did not help; showing it again would not either
-                return await _article_failed(dispatcher, tracker, str(pending_doc), decision.best, text)
             return show_article(dispatcher, tracker, decision.best, query)
         if decision.kind == "clarify":
             _utter(dispatcher, replies.clarify_reply(decision.hits))

@@ -619,20 +619,6 @@ def sounds_fixed(text: str) -> bool:
     )
 
 
-_LEAD_IN_QUESTION = _rx(
-    r"^\s*((and|ok|okay|so|but|also|then)\b,?\s*){1,2}(what|how|where|which|who|can|could|is|does|do)\b",
-    # "ok got a text with the code in it, where does that go": the question comes after what they did
-    r"(^|[,;]\s*|\b(and|so|but|now)\s+)(what|how|where|which|who|why|when)\s+(do|does|did|is|are|can|should|"
-    r"would|will|to)\b",
-)
-
-
-def is_question(text: str) -> bool:
-    """ "where is the clear data button", "and what about firefox": a question, not a report."""
-    clean = normalise(text)
-    return bool(_QUESTION.search(clean) or _LEAD_IN_QUESTION.search(clean))
-
-
 def reports_working(text: str) -> bool:
     """To "Did this solve it?" after an article, a statement that it works now ("swapped the batteries and it's
     typing normally now, ta", "did the ctrl shift delete thing, new rota's showing now 👍"): a yes. Anything with

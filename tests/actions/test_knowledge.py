@@ -254,24 +254,3 @@ def test_a_how_to_question_the_kb_cannot_answer_and_that_leans_not_it_is_out_of_
     tracker.latest_message["intent_ranking"] = [ranking[0], {"name": "greet", "confidence": 0.42}]
     messages, _ = _run(ActionAnswerFromKB(), tracker)
     assert "utter_out_of_scope" not in [m.get("response") for m in messages]
-
-
-def test_a_report_that_leads_back_to_the_article_just_shown_is_a_failed_try(kb_index: Path) -> None:
-    """ "cleared cookies and cache and restarted edge, still old" finds the cache article again: the customer did
-    it and it did not help, so the next step comes (its script here), never the same article a second time."""
-    slots = _after_answer(kb_index)
-    messages, new = _run(
-        ActionAnswerFromKB(),
-        _tracker(
-            "clicked forgot password on the sign-in page and typed the code", "nlu_fallback", slots=slots
-        ),
-    )
-    assert not any("Reset your password" in (m.get("text") or "") for m in messages)
-    assert "step by step" in messages[0]["text"]
-    assert new["diagnostic_state"]["script_id"] == "login"
-    assert new["support_actions"][-1]["helped"] is False
-    _, asked = _run(
-        ActionAnswerFromKB(),
-        _tracker("I forgot my password, how do I reset it?", "ask_howto", slots=slots),
-    )
-    assert asked.get("kb_pending_doc_id") == "password-reset", asked  # a question about it: shown again
