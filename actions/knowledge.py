@@ -22,7 +22,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import app_names, follow_up, problems, survey
 from actions import knowledge_replies as replies
 from actions.diagnostics.catalog import get_engine
-from actions.diagnostics.understanding import denies, reports_working, says_fixed, still_broken
+from actions.diagnostics.understanding import (
+    denies,
+    reports_working,
+    says_fixed,
+    still_broken,
+    tried_everything,
+)
 from knowledge_base import Hit, KnowledgeBase, KnowledgeBaseError
 from knowledge_base.focus import decide_focused
 
@@ -212,7 +218,7 @@ class ActionAnswerFromKB(Action):
                     return []
                 return show_article(dispatcher, tracker, hit, None)
             pending_doc = tracker.get_slot("kb_pending_doc_id")
-            if pending_doc and denies(text):
+            if pending_doc and (denies(text) or tried_everything(text)):
                 # "did what it says, still dead by lunchtime", "no, it just closes every single time": the
                 # answer to "Did this solve it?" is no, even when NLU did not read it as a plain "no"
                 article = await asyncio.to_thread(kb.article, str(pending_doc))

@@ -113,6 +113,11 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             # "it's typing normally now", "printing properly again", "back to normal", "and i'm in!"
             r"\b\w+ing (normally|properly) (now|again)\b",
             r"\b(it'?s|its|it is|everything'?s|all) back to normal\b",
+            # "the whole office is printing again", "everything's coming in now", "sound's back"
+            r"\b(is|are|'s|'re) (printing|working|connecting|loading|syncing|playing|charging|showing|sending|"
+            r"coming in|coming through|flowing) (again|now|fine|normally)\b",
+            r"\b(sound|audio|picture|display|screen|image|internet|wi-?fi|connection|signal|mail|email|touchpad|"
+            r"cursor|mouse|keyboard|printer|video|mic|microphone)('s| is| has come| came) back\b(?! to\b)",
             r"\b(and|now) i'?m (in|back in|logged in|signed in)\s*[.!]*$",
         ),
     ),
@@ -159,12 +164,17 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
     (
         "stop",
         _rx(
-            r"^\s*(stop|quit|cancel|exit|end|abort)\b",
+            # "stop", "cancel please"; not "quit it from the tray and started it again" (what they did)
+            r"^\s*(stop|quit|cancel|exit|end|abort)\b\s*(please|pls|now|this|here|thanks|thank you|it all)?\s*[.!]*$",
+            r"^\s*(stop|quit|cancel|exit|end|abort) (the|these|this|my) (chat|checks?|conversation|request|steps?)\b",
             r"\bcancel (that|it|my request|the request)\b",
             r"\b(stop|cancel|end) (this|these|the (checks?|script|troubleshooting|chat|conversation|steps?|"
             r"questions?|diagnostics?))\b",
             r"\blet'?s stop\b",
             r"\bforget (it|this)\b",
+            r"\b(scrap|scratch|ditch|drop) (that|this|it)\b",
+            r"\bignore (me|that|this|my (last )?(message|request))\b",
+            r"\bdisregard (that|this|my)\b",
             r"\bnever ?mind\b",
             r"^\s*nvm\b",
             r"\bforget (the|about) (\w+ ){0,3}(for now|then)\b",
@@ -245,6 +255,8 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
             r"\bwhere is (it|that|this)\b",
             r"\b(can'?t|cannot|couldn'?t) find\b",
             r"\bshow me how\b",
+            # "how do i update it?": how to do what the step asks
+            r"^\s*(ok |okay |so )?how (do|can|would|should) (i|you|we) \w+ (it|that|this|them|one)\s*\?*\s*$",
             r"\bhow to check\b",
             r"\bwhat should i look (at|for)\b",
             r"\b(can'?t|cannot|couldn'?t) (figure out|work out) (how|where|the (right |correct )?(way|method))\b",
@@ -307,7 +319,10 @@ _STILL_BROKEN = _rx(
     r"\bsame (in|on|with) (\w+ ){1,2}(too|as well)\b",
     r"\b(didn'?t|did not|doesn'?t|does not) (work|help|fix)\b",
     r"\bno (luck|change|difference)\b",
-    r"\bsame (problem|issue|thing)\b",
+    r"\bsame (problem|issue|thing|failure|error|message|result)\b",
+    # "still says incorrect", "still just as slow": the fault is still there
+    r"\bstill (says|shows|gives|getting|gets|having|doing it|comes up with|reads)\b",
+    r"\b(still )?just as (slow|bad|laggy|sluggish|broken)\b",
     r"\bstill (really |very |so |super |just )?(sluggish|laggy|lagging|freezing|crashing|dropping|failing|hanging|"
     r"spinning|buffering|loading|rubbish|useless|bad|wrong|locked|unusable|disconnected|unplugged)\b",
     # "the phone can't load anything either": the same fault somewhere else too
@@ -619,6 +634,21 @@ def sounds_fixed(text: str) -> bool:
     )
 
 
+_TRIED_EVERYTHING = _rx(
+    r"\b(did|done|tried|followed|went through) (all|everything|every step|each step|all the steps|all of (it|that|"
+    r"them|those|the steps))\b",
+    r"\b(did|done|tried) (exactly )?what (it|the article|you) (said|says|suggested)\b",
+)
+
+
+def tried_everything(text: str) -> bool:
+    """ "did all of it - emptied the bin, cleared downloads, ran disk cleanup. today it's back down to 2 GB": after
+    an article, a report of having done all of it that is not a success is a no."""
+    clean = normalise(text)
+    thanked = re.search(r"\b(thanks|thank you|cheers|ta|thx)\b", clean, re.IGNORECASE)
+    return bool(_TRIED_EVERYTHING.search(clean)) and not thanked and not reports_working(clean)
+
+
 def reports_working(text: str) -> bool:
     """To "Did this solve it?" after an article, a statement that it works now ("swapped the batteries and it's
     typing normally now, ta", "did the ctrl shift delete thing, new rota's showing now 👍"): a yes. Anything with
@@ -641,6 +671,8 @@ _WORKING_NOW = _rx(
     r"\b(showing|loading|printing|syncing|connecting|working|playing) (up )?(now|again)\b",
     r"\bi'?m (in|back in|logged in|signed in|on)( now)?\b",
     r"\bback to normal\b",
+    r"\b\w+('s| is| are| has come| came) back( on| up)?\b(?! to\b)",
+    r"\b(coming|flowing|printing|syncing|loading|connecting|sending|arriving|opening|charging) (in |through )?(now|again)\b",
 )
 
 

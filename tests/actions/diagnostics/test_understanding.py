@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from actions.diagnostics.schema import AnswerSpec, Choice
-from actions.diagnostics.understanding import denies, reports_working, understand
+from actions.diagnostics.understanding import denies, reports_working, tried_everything, understand
 
 
 @pytest.mark.parametrize(
@@ -244,3 +244,63 @@ def test_a_step_done_before_the_checks_began_is_already_tried() -> None:
 )
 def test_still_the_old_page_or_not_there_answers_did_this_solve_it_with_no(text: str) -> None:
     assert denies(text)
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "kind"),
+    [
+        (
+            "turned it off and typed it really carefully, still says incorrect",
+            "Press Caps Lock once to turn it off, then type your password again slowly. Can you sign in now?",
+            "no",
+        ),
+        (
+            "restarted it, still just as slow",
+            "Click Start, the power button, and Restart. Is it faster now?",
+            "no",
+        ),
+        (
+            "quit it from the tray and started it again, same failure",
+            "Quit the VPN app. Does it connect now?",
+            "no",
+        ),
+        (
+            "clicked the realtek speakers and there it is, sound's back",
+            "Pick your speakers. Can you hear it?",
+            "fixed",
+        ),
+        ("cancelled everything in the queue and the whole office is printing again, lovely", "", "fixed"),
+        ("how do i update it?", "Check for updates in the app. Does it still crash?", "dont_know"),
+    ],
+)
+def test_still_failing_after_a_fix_is_never_taken_for_a_fix(answer: str, question: str, kind: str) -> None:
+    assert understand(answer, question=question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("stop", "stop"),
+        ("cancel please", "stop"),
+        ("stop the checks", "stop"),
+        ("actually scrap that, turns out our team already has a shared licence i can use. ignore me", "stop"),
+        ("quit outlook and opened it again", "yes"),  # what they did, not a stop
+    ],
+)
+def test_a_stop_is_a_command_not_an_action_the_customer_took(text: str, kind: str) -> None:
+    assert understand(text).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "tried_all"),
+    [
+        (
+            "did all of it - emptied the bin, cleared downloads, ran disk cleanup. today its back down to 2 GB",
+            True,
+        ),
+        ("did everything it said and it works now", False),
+        ("i did all the steps, thanks", False),  # thanks: more likely a fix; not read as a failure
+    ],
+)
+def test_having_done_the_whole_article_without_success_is_a_no(text: str, tried_all: bool) -> None:
+    assert tried_everything(text) is tried_all
