@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import app_names, follow_up, problems, survey
 from actions import knowledge_replies as replies
 from actions.diagnostics.catalog import get_engine
+from actions.diagnostics.familiarity import infer_level
 from actions.diagnostics.understanding import (
     denies,
     reports_working,
@@ -158,18 +159,49 @@ async def _article_failed(
     diagnostic_id = article.diagnostic_id if article else None
     engine = get_engine()
     if diagnostic_id and diagnostic_id in engine.scripts and not await _met_escalation(doc_id, text):
-        turns = sum(1 for event in tracker.events if event.get("event") == "user")
-        state = engine.start(diagnostic_id, tracker.get_slot("diagnostic_level")).evolve(turn=turns)
         dispatcher.utter_message(
             text="Sorry the article didn't fix it. Let's check it step by step instead: "
             f"{engine.script(diagnostic_id).title}. I'll say why each step matters."
         )
-        return [*events, SlotSet("diagnostic_state", state.to_dict()), FollowupAction("diagnostic_form")]
+        return [*events, *_start_script(tracker, diagnostic_id, tracker.get_slot("diagnostic_level"))]
     dispatcher.utter_message(
         text="Sorry that didn't fix it. You've already tried what the article says, so a person on our "
         "support team is the best next step. I'll pass on what you tried."
     )
     return [*events, SlotSet("handoff_reason", "kb_not_solved"), FollowupAction("action_request_human")]
+
+
+def _start_script(tracker: Tracker, diagnostic_id: str, level: Any) -> list[EventType]:
+    turns = sum(1 for event in tracker.events if event.get("event") == "user")
+    state = get_engine().start(diagnostic_id, level).evolve(turn=turns)
+    return [SlotSet("diagnostic_state", state.to_dict()), FollowupAction("diagnostic_form")]
+
+
+WALK_THROUGH_MAX_WORDS = 8
+"""A level statement on its own ("brief steps, im fairly techy"), not a new question that mentions one."""
+
+
+def _walk_through(
+    dispatcher: CollectingDispatcher, tracker: Tracker, article: Hit | None, text: str
+) -> list[EventType] | None:
+    """ "brief steps, im fairly techy" or "simple steps pls" right after an article: the customer wants to be
+    walked through it, at that level. Its script starts at once (None when the article has none)."""
+    level = infer_level(text)
+    diagnostic_id = article.diagnostic_id if article else None
+    if level is None or len(text.split()) > WALK_THROUGH_MAX_WORDS or not diagnostic_id:
+        return None
+    if diagnostic_id not in get_engine().scripts:
+        return None
+    style = "short steps" if level == "expert" else "every click spelled out"
+    dispatcher.utter_message(
+        text=f"OK, let's go through it together, with {style}: {get_engine().script(diagnostic_id).title}. "
+        "I'll say why each step matters."
+    )
+    return [
+        SlotSet("kb_pending_doc_id", None),
+        SlotSet("diagnostic_level", level),
+        *_start_script(tracker, diagnostic_id, level),
+    ]
 
 
 def _article_solved(dispatcher: CollectingDispatcher, tracker: Tracker, doc_id: str) -> list[EventType]:
@@ -223,6 +255,11 @@ class ActionAnswerFromKB(Action):
                 # answer to "Did this solve it?" is no, even when NLU did not read it as a plain "no"
                 article = await asyncio.to_thread(kb.article, str(pending_doc))
                 return await _article_failed(dispatcher, tracker, str(pending_doc), article, text)
+            if pending_doc and infer_level(text):
+                article = await asyncio.to_thread(kb.article, str(pending_doc))
+                walked = _walk_through(dispatcher, tracker, article, text)
+                if walked is not None:
+                    return walked
             if pending_doc and reports_working(text):
                 # "swapped the batteries and it's typing normally now, ta": a yes to "Did this solve it?"
                 return _article_solved(dispatcher, tracker, str(pending_doc))

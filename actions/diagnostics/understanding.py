@@ -619,7 +619,10 @@ def says_fixed(text: str) -> bool:
 
 
 _WORKS_NOW = _rx(
-    r"\b(now|again|so far)\b",
+    # "again" only as "works again", not "quit it and started it again, same failure"
+    r"\b(now|so far)\b",
+    r"\b(working|works|worked|back|fine|ok|okay|normal|up|on|flowing|printing|syncing|connecting|connected|"
+    r"playing|loading|charging|showing|going) again\b",
     r"\b(thanks|thank you|cheers|ta)\b",
     r"\b(i'?m in|there'?s my|it printed|flooding in|came through|back to normal|quicker|faster)\b",
 )
@@ -630,7 +633,10 @@ def sounds_fixed(text: str) -> bool:
     Only read at fix steps; anything with "still", "but" or a negation is left to the usual reading."""
     clean = normalise(text)
     return bool(_WORKS_NOW.search(clean)) and not (
-        negations(clean) or re.search(r"\b(still|but|though|although)\b", clean, re.IGNORECASE)
+        negations(clean)
+        or re.search(r"\b(still|but|though|although)\b", clean, re.IGNORECASE)
+        or _STILL_BROKEN.search(clean)
+        or _STILL_FAILING.search(clean)
     )
 
 

@@ -254,3 +254,17 @@ def test_a_how_to_question_the_kb_cannot_answer_and_that_leans_not_it_is_out_of_
     tracker.latest_message["intent_ranking"] = [ranking[0], {"name": "greet", "confidence": 0.42}]
     messages, _ = _run(ActionAnswerFromKB(), tracker)
     assert "utter_out_of_scope" not in [m.get("response") for m in messages]
+
+
+def test_asking_for_short_steps_after_an_article_walks_through_its_script_at_that_level(
+    kb_index: Path,
+) -> None:
+    """ "brief steps, im fairly techy" right after an article: walk the customer through it, briefly."""
+    slots = _after_answer(kb_index)
+    messages, new = _run(
+        ActionAnswerFromKB(), _tracker("brief steps, im fairly techy", "nlu_fallback", slots=slots)
+    )
+    assert "short steps" in messages[0]["text"]
+    assert new["diagnostic_state"]["script_id"] == "login"
+    assert new["diagnostic_level"] == "expert"
+    assert new["kb_pending_doc_id"] is None

@@ -3,7 +3,13 @@ from __future__ import annotations
 import pytest
 
 from actions.diagnostics.schema import AnswerSpec, Choice
-from actions.diagnostics.understanding import denies, reports_working, tried_everything, understand
+from actions.diagnostics.understanding import (
+    denies,
+    reports_working,
+    sounds_fixed,
+    tried_everything,
+    understand,
+)
 
 
 @pytest.mark.parametrize(
@@ -304,3 +310,16 @@ def test_a_stop_is_a_command_not_an_action_the_customer_took(text: str, kind: st
 )
 def test_having_done_the_whole_article_without_success_is_a_no(text: str, tried_all: bool) -> None:
     assert tried_everything(text) is tried_all
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("quit it from the tray and started it again, same failure", False),
+        ("typed it again, no luck", False),
+        ("clicked it, emails are flooding in now, thank you!", True),
+        ("it's working again", True),
+    ],
+)
+def test_doing_a_step_again_is_not_it_working_again(text: str, fixed: bool) -> None:
+    assert sounds_fixed(text) is fixed
