@@ -113,8 +113,14 @@ GUESS_MIN_CONFIDENCE = 0.25
 has nothing: neither guesses an IT answer."""
 
 
+SMALL_TALK_GUESSES = {"greet": "utter_greet", "thank": "utter_youre_welcome"}
+SMALL_TALK_MIN = 0.4
+"""A message the KB has nothing for that leans clearly to a greeting or thanks is answered as one, not with
+"I couldn't find a help article"."""
+
+
 def _best_guess(tracker: Tracker) -> str | None:
-    """ "out_of_scope" or "complain" when that is what the classifier leaned to, else None.
+    """ "out_of_scope", "complain", "greet" or "thank" when that is what the classifier leaned to, else None.
 
     A how-to reading only says the message is a question ("whats the quickest way to heathrow for a 5pm
     flight"); when the KB has nothing for it and "not IT" comes next, "not IT" is the better guess."""
@@ -123,6 +129,12 @@ def _best_guess(tracker: Tracker) -> str | None:
     ]
     for position, entry in enumerate(ranking[:2]):
         name = entry.get("name")
+        if (
+            position == 0
+            and name in SMALL_TALK_GUESSES
+            and float(entry.get("confidence") or 0) >= SMALL_TALK_MIN
+        ):
+            return str(name)  # "nothing wrong, just wanted to see if this chat works. thanks!"
         confident = float(entry.get("confidence") or 0) >= GUESS_MIN_CONFIDENCE
         if name in ("out_of_scope", "complain") and confident and (position == 0 or name == "out_of_scope"):
             return str(name)
@@ -290,6 +302,9 @@ class ActionAnswerFromKB(Action):
             return [SlotSet("kb_miss_count", 0.0)]
         if best_guess == "complain":
             return [FollowupAction("action_complaint")]
+        if best_guess in SMALL_TALK_GUESSES:
+            dispatcher.utter_message(response=SMALL_TALK_GUESSES[best_guess])
+            return [SlotSet("kb_miss_count", 0.0)]
         misses = float(tracker.get_slot("kb_miss_count") or 0) + 1
         if misses >= MISSES_BEFORE_PERSON:
             _utter(dispatcher, replies.second_miss_reply())

@@ -268,3 +268,15 @@ def test_asking_for_short_steps_after_an_article_walks_through_its_script_at_tha
     assert new["diagnostic_state"]["script_id"] == "login"
     assert new["diagnostic_level"] == "expert"
     assert new["kb_pending_doc_id"] is None
+
+
+def test_a_message_the_kb_cannot_answer_that_leans_to_a_greeting_is_greeted(kb_index: Path) -> None:
+    tracker = _tracker("nothing wrong at the moment, just seeing if this chat works", "nlu_fallback")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "greet", "confidence": 0.46},
+        {"name": "feedback", "confidence": 0.14},
+    ]
+    messages, slots = _run(ActionAnswerFromKB(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_greet"]
+    assert slots == {"kb_miss_count": 0}
