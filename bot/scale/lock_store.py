@@ -1,56 +1,65 @@
-"""A Redis lock store whose tickets are atomic across Rasa instances, with leases that a live holder renews.
+"""The conversation lock stores ``bot/endpoints.yml`` can name: in Redis (several Rasa instances) or in this
+process (one instance, ``make run``). Both are :class:`~bot.scale.leased_lock.LeasedLockStore`: FIFO
+tickets whose leases their owner renews while it waits and while its turn runs (the lifetimes are
+explained there); this module only keeps the tickets.
 
-Rasa 3.6's ``RedisLockStore`` keeps a conversation's ticket queue as one JSON value that every instance
-reads, changes and writes back (issue, poll, finish): two instances that do it at the same moment overwrite
-each other, two messages of one conversation are then handled at once, and ``SQLTrackerStore.save`` drops
-the events of one of them. Here every change is one Lua script, which Redis runs atomically:
+Redis. Rasa 3.6's ``RedisLockStore`` keeps a conversation's ticket queue as one JSON value that every
+instance reads, changes and writes back (issue, poll, finish): two instances that do it at the same moment
+overwrite each other, two messages of one conversation are then handled at once, and
+``SQLTrackerStore.save`` drops the events of one of them. Here every change is one Lua script, which Redis
+runs atomically:
 
 - a ticket number comes from ``INCR`` on the conversation's counter, so tickets are issued in the order the
   requests reach Redis (FIFO), whichever instance asks;
 - the queue is a sorted set (score = ticket number); the lowest live ticket holds the lock;
 - each ticket has a lease (``LOCK_LEASE_SECONDS``, default 20 s) measured on Redis's clock, so the
-  instances' clocks do not matter. A waiting instance renews its ticket at every poll, the holder renews
-  it every lease/4 in the background. An instance that dies (kill -9, power loss) stops renewing: its
+  instances' clocks do not matter. An instance that dies (kill -9, power loss) stops renewing: its
   tickets lapse after at most one lease and the next message of that conversation goes ahead. A live but
   stalled instance (event loop blocked for longer than the lease) loses its lock; that is logged as an
   error, since then two turns may overlap.
-- the message next in line polls every ``LOCK_POLL_SECONDS`` (default 0.05 s; Rasa polls once a second),
-  one n places back n times less often (at most 8 x). One poll is one O(log n) script, so this costs
-  Redis little, and a queued message starts at most 50 ms after the one before it finished.
+- the message next in line polls every ``LOCK_POLL_SECONDS`` (default 0.05 s; Rasa polls once a second).
+  One poll is one O(log n) script, so this costs Redis little, and a queued message starts at most 50 ms
+  after the one before it finished.
 - a message that waited ``LOCK_WAIT_SECONDS`` (default 60 s) gives up with ``LockError``; the channel's
   failsafe then tells the customer to try again.
 
-``ConfiguredLockStore`` is what ``bot/endpoints.yml`` names: Redis when ``REDIS_URL`` is set, else Rasa's
-in-process lock store (one instance, ``make run``).
+In this process. Rasa's ``InMemoryLockStore`` expires a ticket ``TICKET_LOCK_LIFETIME`` (60 s) after it was
+issued, waiting included, so under load a message queued behind a slow turn ran alongside it or was
+refused (docs/performance.md). :class:`InProcessLockStore` keeps the same leased queue in a dict: the lease
+is ``TICKET_LOCK_LIFETIME`` (Rasa's variable, default 60 s), now counted from the owner's last renewal,
+not from the ticket's issue. In one process an owner that is gone has given its ticket back (``finally``),
+so the lease only matters for a task that vanished without doing so and for a turn that hangs
+(``LOCK_MAX_HOLD_SECONDS``); with a long lease only an event loop stalled for most of a minute (the
+holder renews every lease/4) could lose a live turn's lock. A message waits as long as the turns ahead of it take (each ends within
+``LOCK_MAX_HOLD_SECONDS``): it is never refused for waiting.
+
+``ConfiguredLockStore`` is what ``bot/endpoints.yml`` names: Redis when ``REDIS_URL`` is set, else the
+in-process store.
 """
 
 from __future__ import annotations
 
-import asyncio
+import itertools
 import logging
 import os
 import time
-from collections import deque
-from collections.abc import AsyncGenerator
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import redis
-from rasa.core.lock import Ticket, TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.scale.leased_lock import LAPSED, LeasedLockStore, seconds_from_env
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE_SECONDS = 20.0
-DEFAULT_POLL_SECONDS = 0.05
 DEFAULT_WAIT_SECONDS = 60.0
 KEY_PREFIX = "assistant:lock:"
 # The counter outlives the queue by far, so a ticket number is never issued twice to live instances.
 COUNTER_TTL_MS = 24 * 3600 * 1000
 REDIS_TIMEOUT_SECONDS = 2.0
-# A message n places back polls n times less often, at most this many times (8 x 0.05 s = 0.4 s).
-MAX_POLL_FACTOR = 8
 
 # KEYS: counter, queue (sorted set ticket -> number), leases (hash ticket -> expiry ms). ARGV: lease ms.
 _ISSUE = """
@@ -66,7 +75,9 @@ return number
 """
 
 # Drop lapsed tickets at the head of the queue (those behind it do not matter until they get there), then
-# renew ARGV[1]'s lease and answer how many live tickets are ahead of it (-1: it lapsed). O(log n).
+# renew ARGV[1]'s lease by ARGV[2] ms and answer how many live tickets are ahead of it (-1: it lapsed).
+# The keys outlive every lease (ARGV[3]: the store's full lease), also when ARGV[2] is a holder's last,
+# shortened one. O(log n).
 _POLL = """
 local now = redis.call('TIME')
 local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
@@ -85,8 +96,8 @@ while true do
   redis.call('HDEL', KEYS[3], head)
 end
 redis.call('HSET', KEYS[3], ARGV[1], now_ms + tonumber(ARGV[2]))
-redis.call('PEXPIRE', KEYS[2], 2 * tonumber(ARGV[2]))
-redis.call('PEXPIRE', KEYS[3], 2 * tonumber(ARGV[2]))
+redis.call('PEXPIRE', KEYS[2], 2 * tonumber(ARGV[3]))
+redis.call('PEXPIRE', KEYS[3], 2 * tonumber(ARGV[3]))
 return redis.call('ZRANK', KEYS[2], ARGV[1]) or -1
 """
 
@@ -108,20 +119,15 @@ return result
 """
 
 
-def _seconds_from_env(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{name}={raw!r} is not a number of seconds") from None
-    if value <= 0:
-        raise ValueError(f"{name} must be more than 0 seconds, got {raw!r}")
-    return value
+def _unreachable(error: redis.RedisError) -> LockError:
+    return LockError(f"Redis lock store unreachable: {type(error).__name__}: {error}")
 
 
-class AtomicRedisLockStore(RedisLockStore):
+def _ms(seconds: float) -> int:
+    return max(1, int(seconds * 1000))
+
+
+class AtomicRedisLockStore(LeasedLockStore, RedisLockStore):
     """Ticket locks in Redis that stay correct with any number of Rasa instances (see module doc)."""
 
     def __init__(
@@ -131,6 +137,7 @@ class AtomicRedisLockStore(RedisLockStore):
         lease_seconds: float | None = None,
         poll_seconds: float | None = None,
         wait_seconds: float | None = None,
+        max_hold_seconds: float | None = None,
     ) -> None:
         settings: dict[str, Any] = dict(endpoint_config.kwargs) if endpoint_config else {}
         url = url or (endpoint_config.url if endpoint_config else None) or os.environ.get("REDIS_URL", "")
@@ -138,20 +145,16 @@ class AtomicRedisLockStore(RedisLockStore):
             raise ValueError(
                 f"The lock store needs a Redis URL like redis://host:6379/0 (REDIS_URL), got {url!r}"
             )
-        self.lease_seconds = float(
-            lease_seconds
+        LeasedLockStore.__init__(
+            self,
+            lease_seconds=lease_seconds
             or settings.get("lease_seconds")
-            or _seconds_from_env("LOCK_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
-        )
-        self.poll_seconds = float(
-            poll_seconds
-            or settings.get("poll_seconds")
-            or _seconds_from_env("LOCK_POLL_SECONDS", DEFAULT_POLL_SECONDS)
-        )
-        self.wait_seconds = float(
-            wait_seconds
+            or seconds_from_env("LOCK_LEASE_SECONDS", DEFAULT_LEASE_SECONDS),
+            poll_seconds=poll_seconds or settings.get("poll_seconds"),
+            wait_seconds=wait_seconds
             or settings.get("wait_seconds")
-            or _seconds_from_env("LOCK_WAIT_SECONDS", DEFAULT_WAIT_SECONDS)
+            or seconds_from_env("LOCK_WAIT_SECONDS", DEFAULT_WAIT_SECONDS),
+            max_hold_seconds=max_hold_seconds or settings.get("max_hold_seconds"),
         )
         # Not RedisLockStore.__init__: it takes host/port pieces; a URL is what operators have.
         self.red = redis.StrictRedis.from_url(
@@ -162,138 +165,120 @@ class AtomicRedisLockStore(RedisLockStore):
         self._poll = self.red.register_script(_POLL)
         self._release = self.red.register_script(_RELEASE)
         self._queue = self.red.register_script(_QUEUE)
-        LockStore.__init__(self)
-
-    @property
-    def _lease_ms(self) -> int:
-        return int(self.lease_seconds * 1000)
 
     def _keys(self, conversation_id: str) -> list[str]:
         # One hash tag per conversation: the three keys stay in one slot on a Redis Cluster too.
         base = f"{self.key_prefix}{{{conversation_id}}}"
         return [f"{base}:counter", f"{base}:queue", f"{base}:leases"]
 
-    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        """Queue a new ticket for the conversation, atomically; ``lock_lifetime`` is replaced by the lease."""
+    def _take_ticket(self, conversation_id: str, lease_seconds: float) -> int:
         try:
-            return int(self._issue(keys=self._keys(conversation_id), args=[self._lease_ms, COUNTER_TTL_MS]))
-        except redis.RedisError as error:
-            raise LockError(f"Redis lock store unreachable: {type(error).__name__}: {error}") from error
-
-    def _rank(self, conversation_id: str, ticket: int) -> int:
-        """Live tickets ahead of ``ticket`` (0: it holds the lock; -1: it lapsed); renews its lease."""
-        return int(self._poll(keys=self._keys(conversation_id), args=[ticket, self._lease_ms]))
-
-    async def _acquire_lock(
-        self, conversation_id: str, ticket: int, wait_time_in_seconds: float
-    ) -> TicketLock:
-        deadline = time.monotonic() + self.wait_seconds
-        while True:
-            try:
-                rank = self._rank(conversation_id, ticket)
-            except redis.RedisError as error:
-                raise LockError(f"Redis lock store unreachable: {type(error).__name__}: {error}") from error
-            if rank == 0:
-                expires = time.time() + self.lease_seconds
-                return TicketLock(conversation_id, deque([Ticket(ticket, expires)]))
-            if rank < 0:
-                raise LockError(
-                    f"The lock ticket {ticket} of conversation '{conversation_id}' lapsed while waiting."
-                )
-            if time.monotonic() > deadline:
-                raise LockError(
-                    f"Waited {self.wait_seconds:.0f} s for the lock of conversation '{conversation_id}' "
-                    f"({rank} message(s) ahead)."
-                )
-            # Next in line polls fast; those further back need not (their lease is renewed either way).
-            await asyncio.sleep(self.poll_seconds * min(rank, MAX_POLL_FACTOR))
-
-    async def _keep_alive(self, conversation_id: str, ticket: int) -> None:
-        """Renew the holder's lease until cancelled; say so loudly if it lapsed anyway."""
-        while True:
-            await asyncio.sleep(self.lease_seconds / 4)
-            try:
-                rank = self._rank(conversation_id, ticket)
-            except redis.RedisError as error:
-                log.warning("conversation %s: could not renew its lock: %s", conversation_id, error)
-                continue
-            if rank != 0:
-                log.error(
-                    "conversation %s: its lock lapsed while this instance held it (event loop blocked for "
-                    "more than %s s?); another instance may handle the next message at the same time",
-                    conversation_id,
-                    self.lease_seconds,
-                )
-                return
-
-    @asynccontextmanager
-    async def lock(
-        self,
-        conversation_id: str,
-        lock_lifetime: float = LOCK_LIFETIME,
-        wait_time_in_seconds: float = 1,
-    ) -> AsyncGenerator[TicketLock, None]:
-        """Hold the conversation's lock: wait for our turn (FIFO), renew the lease while held."""
-        ticket = self.issue_ticket(conversation_id, lock_lifetime)
-        try:
-            held = await self._acquire_lock(conversation_id, ticket, self.poll_seconds)
-            renewal = asyncio.create_task(self._keep_alive(conversation_id, ticket))
-            try:
-                yield held
-            finally:
-                renewal.cancel()
-        finally:
-            self.cleanup(conversation_id, ticket)
-
-    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
-        """Give the lock to the next ticket. If Redis is unreachable, the lease runs out on its own."""
-        try:
-            self._release(keys=self._keys(conversation_id), args=[ticket_number])
-        except redis.RedisError as error:
-            log.warning(
-                "conversation %s: could not release its lock (%s); it frees itself within %s s",
-                conversation_id,
-                error,
-                self.lease_seconds,
+            return int(
+                self._issue(keys=self._keys(conversation_id), args=[_ms(lease_seconds), COUNTER_TTL_MS])
             )
+        except redis.RedisError as error:
+            raise _unreachable(error) from error
 
-    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
-        self.cleanup(conversation_id, ticket_number)
+    def _renew(self, conversation_id: str, ticket: int, lease_seconds: float) -> int:
+        args = [ticket, _ms(lease_seconds), _ms(self.lease_seconds)]
+        try:
+            return int(self._poll(keys=self._keys(conversation_id), args=args))
+        except redis.RedisError as error:
+            raise _unreachable(error) from error
 
-    def get_lock(self, conversation_id: str) -> TicketLock | None:
-        """The conversation's live tickets, in queue order (None when nobody holds or waits)."""
+    def _give_back(self, conversation_id: str, ticket: int) -> None:
+        try:
+            self._release(keys=self._keys(conversation_id), args=[ticket])
+        except redis.RedisError as error:
+            raise _unreachable(error) from error
+
+    def _live_tickets(self, conversation_id: str) -> Sequence[tuple[int, float]]:
         flat = self._queue(keys=self._keys(conversation_id))
-        if not flat:
-            return None
-        tickets = deque(Ticket(int(flat[i]), float(flat[i + 1]) / 1000) for i in range(0, len(flat), 2))
-        return TicketLock(conversation_id, tickets)
-
-    def is_someone_waiting(self, conversation_id: str) -> bool:
-        return self.get_lock(conversation_id) is not None
-
-    def update_lock(self, conversation_id: str) -> None:
-        """Lapsed tickets are dropped by every poll; nothing to write back."""
-
-    def save_lock(self, lock: TicketLock) -> None:
-        raise NotImplementedError("tickets change only through the atomic scripts (issue, poll, release)")
+        return [(int(flat[i]), float(flat[i + 1]) / 1000) for i in range(0, len(flat), 2)]
 
     def delete_lock(self, conversation_id: str) -> None:
         self.red.delete(*self._keys(conversation_id))
 
 
+class InProcessLockStore(LeasedLockStore):
+    """Ticket locks in this process's memory, for exactly one Rasa instance (see module doc).
+
+    Each conversation's queue is a dict, ticket number -> lease expiry (``time.monotonic()``), in ticket
+    order. Ticket numbers are unique for the life of the store, so a stuck turn that gives its ticket back
+    late never takes out a later message's ticket."""
+
+    def __init__(
+        self,
+        lease_seconds: float | None = None,
+        poll_seconds: float | None = None,
+        max_hold_seconds: float | None = None,
+    ) -> None:
+        super().__init__(
+            lease_seconds=lease_seconds or LOCK_LIFETIME,
+            poll_seconds=poll_seconds,
+            wait_seconds=None,
+            max_hold_seconds=max_hold_seconds,
+        )
+        self._queues: dict[str, dict[int, float]] = {}
+        self._numbers = itertools.count(1)
+
+    def _take_ticket(self, conversation_id: str, lease_seconds: float) -> int:
+        number = next(self._numbers)
+        self._queues.setdefault(conversation_id, {})[number] = time.monotonic() + lease_seconds
+        return number
+
+    def _renew(self, conversation_id: str, ticket: int, lease_seconds: float) -> int:
+        queue = self._queues.get(conversation_id, {})
+        now = time.monotonic()
+        if queue.get(ticket, 0.0) < now:
+            self._give_back(conversation_id, ticket)
+            return LAPSED
+        for head, expiry in list(queue.items()):
+            if head == ticket or expiry >= now:
+                break
+            del queue[head]
+        queue[ticket] = now + lease_seconds
+        return list(queue).index(ticket)
+
+    def _give_back(self, conversation_id: str, ticket: int) -> None:
+        queue = self._queues.get(conversation_id)
+        if queue is None:
+            return
+        queue.pop(ticket, None)
+        if not queue:
+            del self._queues[conversation_id]
+
+    def _live_tickets(self, conversation_id: str) -> Sequence[tuple[int, float]]:
+        now, wall = time.monotonic(), time.time()
+        queue = self._queues.get(conversation_id, {})
+        return [(number, wall + expiry - now) for number, expiry in queue.items() if expiry >= now]
+
+    def delete_lock(self, conversation_id: str) -> None:
+        self._queues.pop(conversation_id, None)
+
+
 class ConfiguredLockStore:
     """The lock store the environment asks for: ``AtomicRedisLockStore`` when ``REDIS_URL`` is set, else
-    Rasa's in-process ``InMemoryLockStore`` (right for exactly one Rasa instance).
+    ``InProcessLockStore`` (right for exactly one Rasa instance).
 
     Rasa builds a custom lock store as ``cls(endpoint_config=...)``; this class answers with the store."""
 
     def __new__(cls, endpoint_config: EndpointConfig | None = None) -> LockStore:  # type: ignore[misc]
         url = os.environ.get("REDIS_URL", "").strip()
         if not url:
-            log.info("REDIS_URL not set: conversation locks are kept in this process (one Rasa instance)")
-            return InMemoryLockStore()
+            store: LeasedLockStore = InProcessLockStore()
+            log.info(
+                "REDIS_URL not set: conversation locks are kept in this process (one Rasa instance; "
+                "lease %s s, a turn holds its lock at most %s s)",
+                store.lease_seconds,
+                store.max_hold_seconds,
+            )
+            return store
         store = AtomicRedisLockStore(endpoint_config, url=url)
         log.info(
-            "Conversation locks in Redis (lease %s s, poll %s s)", store.lease_seconds, store.poll_seconds
+            "Conversation locks in Redis (lease %s s, poll %s s, a turn holds its lock at most %s s)",
+            store.lease_seconds,
+            store.poll_seconds,
+            store.max_hold_seconds,
         )
         return store

@@ -41,9 +41,9 @@ def trace(redis_server: RedisServer) -> Iterator[redis.Redis]:
 
 
 def worker(
-    url: str, conversation: str, name: str, count: int, hold: float = 0.002
+    url: str, conversation: str, name: str, count: int, hold: float = 0.002, **settings: str
 ) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(paths.REPO_ROOT), "LOCK_LEASE_SECONDS": str(LEASE)}
+    env = {**os.environ, "PYTHONPATH": str(paths.REPO_ROOT), "LOCK_LEASE_SECONDS": str(LEASE), **settings}
     command = [str(paths.RASA_PYTHON), "-m", "tests.cluster.rasa.lock_worker", url, conversation, name]
     return subprocess.Popen(
         [*command, str(count), str(hold)], cwd=paths.REPO_ROOT, env=env, stderr=subprocess.PIPE
@@ -110,3 +110,23 @@ def test_a_live_instance_keeps_its_lock_for_longer_than_the_lease(
         "enter next-000",
         "exit next-000",
     ]
+
+
+def test_a_turn_that_hangs_lets_the_next_message_go_ahead_after_the_hold_limit(
+    redis_server: RedisServer, trace: redis.Redis
+) -> None:
+    limit = 2 * LEASE  # LOCK_MAX_HOLD_SECONDS; 300 s unless set
+    holder = worker(redis_server.url, "chat-4", "hung", 1, hold=600, LOCK_MAX_HOLD_SECONDS=str(limit))
+    wait_for(trace, "enter hung-000", timeout=60)
+    entered = time.monotonic()
+    follower = worker(redis_server.url, "chat-4", "next", 1)
+    try:
+        wait_for(trace, "enter next-000", timeout=60)
+        waited = time.monotonic() - entered
+        finish(follower)
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    # Not before the limit (the holder is alive and renewing), and soon after it.
+    assert limit - 0.5 <= waited <= limit + LEASE + 5, waited  # (less the 20 ms between trace checks)
+    assert "exit hung-000" not in trace.lrange("trace", 0, -1)
