@@ -267,11 +267,17 @@ class ActionAnswerFromKB(Action):
                 # answer to "Did this solve it?" is no, even when NLU did not read it as a plain "no"
                 article = await asyncio.to_thread(kb.article, str(pending_doc))
                 return await _article_failed(dispatcher, tracker, str(pending_doc), article, text)
-            if pending_doc and infer_level(text):
+            level = infer_level(text)
+            if pending_doc and level:
                 article = await asyncio.to_thread(kb.article, str(pending_doc))
                 walked = _walk_through(dispatcher, tracker, article, text)
                 if walked is not None:
                     return walked
+            if intent == "explain_simpler" and not pending_doc:
+                dispatcher.utter_message(
+                    text="OK, I'll keep every step simple and say what to click. What's the problem?"
+                )
+                return [SlotSet("diagnostic_level", "novice")]
             if pending_doc and reports_working(text):
                 # "swapped the batteries and it's typing normally now, ta": a yes to "Did this solve it?"
                 return _article_solved(dispatcher, tracker, str(pending_doc))

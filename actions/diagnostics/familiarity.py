@@ -45,7 +45,8 @@ _ASKS_SHORT = re.compile(
     re.IGNORECASE,
 )
 _ASKS_DETAIL = re.compile(
-    r"\b(spell (it |everything )?out|every click|step by step|in detail|detailed steps|simple steps)\b",
+    r"\b(spell (it |everything )?out|every click|step by step|in detail|detailed steps|simple steps|"
+    r"keep it basic|basic steps|super simple|simple (please|pls|thanks)|explain it simply)\b",
     re.IGNORECASE,
 )
 """The customer says how they want the steps: that is the answer to the question we would ask."""

@@ -44,9 +44,17 @@ _WHAT_ARE_YOU = re.compile(
 )
 
 
+# "im a designer not an it person", "I'm not a computer person": what they are, not whom they want.
+_SELF_DESCRIPTION = re.compile(
+    r"\b(i'?m|i am|im|not)\s+(really\s+|very\s+|much\s+of\s+)?(an?\s+)?(it|tech|techy|techie|technical|"
+    r"computer|computers|numbers|people|details?|morning)\s+person\b",
+    re.IGNORECASE,
+)
+
+
 def asks_for_person(text: str) -> bool:
     """True when the customer plainly asks for a person (to talk to, call them, come over, take over)."""
-    lowered = text.replace("\u2019", "'")
+    lowered = _SELF_DESCRIPTION.sub(" ", text.replace("\u2019", "'"))
     if _WHAT_ARE_YOU.search(lowered):
         return False
     return bool(_ASK.search(lowered)) and not _PROBLEM.search(lowered)

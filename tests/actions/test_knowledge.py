@@ -280,3 +280,18 @@ def test_a_message_the_kb_cannot_answer_that_leans_to_a_greeting_is_greeted(kb_i
     messages, slots = _run(ActionAnswerFromKB(), tracker)
     assert [m.get("response") for m in messages] == ["utter_greet"]
     assert slots == {"kb_miss_count": 0}
+
+
+def test_super_simple_please_after_an_article_walks_through_it_spelled_out(kb_index: Path) -> None:
+    slots = _after_answer(kb_index)
+    messages, new = _run(
+        ActionAnswerFromKB(), _tracker("super simple please", "explain_simpler", slots=slots)
+    )
+    assert "every click spelled out" in messages[0]["text"]
+    assert (new["diagnostic_state"]["script_id"], new["diagnostic_level"]) == ("login", "novice")
+
+
+def test_super_simple_please_with_no_problem_yet_notes_the_level_and_asks(kb_index: Path) -> None:
+    messages, new = _run(ActionAnswerFromKB(), _tracker("super simple please", "explain_simpler"))
+    assert "What's the problem?" in messages[0]["text"]
+    assert new == {"diagnostic_level": "novice"}

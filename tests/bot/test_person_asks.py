@@ -32,6 +32,8 @@ NOT_ASKS = [
     "are you a bot or a human",
     "am i talking to a person",
     "send an email to someone",
+    "keep it basic please, im a designer not an it person",  # what they are, not whom they want
+    "I'm not a computer person, go slow",
 ]
 
 
