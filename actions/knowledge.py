@@ -189,7 +189,7 @@ def _start_script(tracker: Tracker, diagnostic_id: str, level: Any) -> list[Even
     return [SlotSet("diagnostic_state", state.to_dict()), FollowupAction("diagnostic_form")]
 
 
-WALK_THROUGH_MAX_WORDS = 8
+WALK_THROUGH_MAX_WORDS = 12
 """A level statement on its own ("brief steps, im fairly techy"), not a new question that mentions one."""
 
 

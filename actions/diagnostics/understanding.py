@@ -233,6 +233,9 @@ _META: list[tuple[Kind, re.Pattern[str]]] = [
         "already_tried",
         _rx(
             r"\b(already|previously) (tried|did|done|checked|restarted|rebooted|tested|done that)\b",
+            # "already quit it and reopened it twice this morning"
+            r"\b(i('ve| have)? )?already (quit|closed|reopened|restarted|rebooted|reset|cleared|reinstalled|updated|"
+            r"unplugged|replugged|signed out|logged out|turned it off and on)\b",
             r"\b(tried|done|did) (that|this|it) already\b",
             r"\bi('ve| have) (tried|done) (that|this|it)\b",
             r"\bdid that (before|already)\b",

@@ -323,3 +323,10 @@ def test_having_done_the_whole_article_without_success_is_a_no(text: str, tried_
 )
 def test_doing_a_step_again_is_not_it_working_again(text: str, fixed: bool) -> None:
     assert sounds_fixed(text) is fixed
+
+
+def test_already_doing_the_step_is_already_tried_not_a_fix() -> None:
+    question = "Quit Outlook fully and open it again. Does new mail come in now?"
+    assert understand("already quit it and reopened it twice this morning", question=question).kind == (
+        "already_tried"
+    )
