@@ -289,6 +289,9 @@ def test_super_simple_please_after_an_article_walks_through_it_spelled_out(kb_in
     )
     assert "every click spelled out" in messages[0]["text"]
     assert (new["diagnostic_state"]["script_id"], new["diagnostic_level"]) == ("login", "novice")
+    text = "keep it basic please, im a designer not an it person"  # ten words, still only a level
+    messages, _ = _run(ActionAnswerFromKB(), _tracker(text, "explain_simpler", slots=slots))
+    assert "every click spelled out" in messages[0]["text"]
 
 
 def test_super_simple_please_with_no_problem_yet_notes_the_level_and_asks(kb_index: Path) -> None:
