@@ -17,6 +17,7 @@ from actions import privacy_request, problems
 from actions.customer_left import customer_left
 from actions.diagnostics.actions import INTRO
 from actions.diagnostics.catalog import get_engine
+from actions.diagnostics.starting import start_script
 from actions.knowledge import get_knowledge_base, show_article
 from handoff.routing import COMPLAINT_QUEUE
 
@@ -40,11 +41,8 @@ async def _start_next_problem(dispatcher: CollectingDispatcher, tracker: Tracker
             dispatcher.utter_message(text="Sorry, I can't open that help article now. Tell me more about it?")
             return rest
         return [*rest, *show_article(dispatcher, tracker, hit, None)]
-    engine = get_engine()
-    turns = sum(1 for event in tracker.events if event.get("event") == "user")
-    state = engine.start(topic, tracker.get_slot("diagnostic_level")).evolve(turn=turns)
-    dispatcher.utter_message(text=INTRO.format(title=engine.script(topic).title))
-    return [*rest, SlotSet("diagnostic_state", state.to_dict()), FollowupAction("diagnostic_form")]
+    dispatcher.utter_message(text=INTRO.format(title=get_engine().script(topic).title))
+    return [*rest, *start_script(tracker, topic, tracker.get_slot("diagnostic_level"))]
 
 
 class ActionComplaint(Action):

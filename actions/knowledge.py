@@ -22,7 +22,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import app_names, follow_up, problems, survey
 from actions import knowledge_replies as replies
 from actions.diagnostics.catalog import get_engine
-from actions.diagnostics.familiarity import infer_level
+from actions.diagnostics.familiarity import Level, infer_level
+from actions.diagnostics.starting import start_script, user_turns
 from actions.diagnostics.understanding import (
     denies,
     reports_working,
@@ -175,7 +176,7 @@ async def _article_failed(
             text="Sorry the article didn't fix it. Let's check it step by step instead: "
             f"{engine.script(diagnostic_id).title}. I'll say why each step matters."
         )
-        return [*events, *_start_script(tracker, diagnostic_id, tracker.get_slot("diagnostic_level"))]
+        return [*events, *start_script(tracker, diagnostic_id, tracker.get_slot("diagnostic_level"))]
     dispatcher.utter_message(
         text="Sorry that didn't fix it. You've already tried what the article says, so a person on our "
         "support team is the best next step. I'll pass on what you tried."
@@ -183,36 +184,28 @@ async def _article_failed(
     return [*events, SlotSet("handoff_reason", "kb_not_solved"), FollowupAction("action_request_human")]
 
 
-def _start_script(tracker: Tracker, diagnostic_id: str, level: Any) -> list[EventType]:
-    turns = sum(1 for event in tracker.events if event.get("event") == "user")
-    state = get_engine().start(diagnostic_id, level).evolve(turn=turns)
-    return [SlotSet("diagnostic_state", state.to_dict()), FollowupAction("diagnostic_form")]
-
-
 WALK_THROUGH_MAX_WORDS = 12
 """A level statement on its own ("brief steps, im fairly techy"), not a new question that mentions one."""
 
 
 def _walk_through(
-    dispatcher: CollectingDispatcher, tracker: Tracker, article: Hit | None, text: str
+    dispatcher: CollectingDispatcher, tracker: Tracker, article: Hit | None, text: str, level: Level
 ) -> list[EventType] | None:
-    """ "brief steps, im fairly techy" or "simple steps pls" right after an article: the customer wants to be
-    walked through it, at that level. Its script starts at once (None when the article has none)."""
-    level = infer_level(text)
+    """ "brief steps, im fairly techy" (`level`, read from `text`) right after an article: the customer wants to
+    be walked through it, at that level. Its script starts at once (None when the article has none)."""
     diagnostic_id = article.diagnostic_id if article else None
-    if level is None or len(text.split()) > WALK_THROUGH_MAX_WORDS or not diagnostic_id:
-        return None
-    if diagnostic_id not in get_engine().scripts:
+    engine = get_engine()
+    if len(text.split()) > WALK_THROUGH_MAX_WORDS or not diagnostic_id or diagnostic_id not in engine.scripts:
         return None
     style = "short steps" if level == "expert" else "every click spelled out"
     dispatcher.utter_message(
-        text=f"OK, let's go through it together, with {style}: {get_engine().script(diagnostic_id).title}. "
+        text=f"OK, let's go through it together, with {style}: {engine.script(diagnostic_id).title}. "
         "I'll say why each step matters."
     )
     return [
         SlotSet("kb_pending_doc_id", None),
         SlotSet("diagnostic_level", level),
-        *_start_script(tracker, diagnostic_id, level),
+        *start_script(tracker, diagnostic_id, level),
     ]
 
 
@@ -232,8 +225,7 @@ def _article_solved(dispatcher: CollectingDispatcher, tracker: Tracker, doc_id: 
 
 
 def _ask_which_problem(tracker: Tracker, named: list[problems.Problem]) -> list[EventType]:
-    turns = sum(1 for event in tracker.events if event.get("event") == "user")
-    state = problems.choice_state(named, tracker.get_slot("diagnostic_level"), turns)
+    state = problems.choice_state(named, tracker.get_slot("diagnostic_level"), user_turns(tracker))
     records = list(tracker.get_slot("support_actions") or [])
     return [
         SlotSet("diagnostic_state", state.to_dict()),
@@ -270,7 +262,7 @@ class ActionAnswerFromKB(Action):
             level = infer_level(text)
             if pending_doc and level:
                 article = await asyncio.to_thread(kb.article, str(pending_doc))
-                walked = _walk_through(dispatcher, tracker, article, text)
+                walked = _walk_through(dispatcher, tracker, article, text, level)
                 if walked is not None:
                     return walked
             if intent == "explain_simpler" and not pending_doc:

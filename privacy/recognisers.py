@@ -237,7 +237,6 @@ _NOT_A_SECRET = _words(
     hidden visible printed displayed greyed disabled enabled written stuck
     """
 )
-# Codes an IT desk talks about that are not secrets: "error code 0x80070005", "exit code 1".
 # "vpn wants the code from my authenticator, i type 906 412 and it says invalid": digits typed after a code was
 # mentioned ("the code", "authenticator", "otp"), checked against that mention in `stated_codes`.
 _TYPED_CODE = re.compile(
@@ -245,6 +244,7 @@ _TYPED_CODE = re.compile(
     r"(\d{3}[ -]?\d{3}|\d{4,8})(?!\d)"
 )
 _MENTIONS_CODE = re.compile(rf"(?i)\b(?:{_CODE_WORDS}|authenticator)\b")
+# Codes an IT desk talks about that are not secrets: "error code 0x80070005", "exit code 1".
 _CODE_CONTEXT_NOT_SECRET = re.compile(
     r"(?i)\b(?:error|exit|status|return|response|http|stop|bug|fault|event|product|area|post|zip|source|"
     r"country|dialling|dialing|sort|reason|result|device|qr|bar|country|discount|promo|voucher|"

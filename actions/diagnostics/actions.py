@@ -25,6 +25,7 @@ from actions.diagnostics.closer_article import closer_article
 from actions.diagnostics.engine import Engine, Step
 from actions.diagnostics.errors import DiagnosticsError
 from actions.diagnostics.schema import EscalateNode
+from actions.diagnostics.starting import STATE_SLOT, user_turns
 from actions.diagnostics.state import State
 from actions.diagnostics.triage import ARTICLE_PREFIX
 from actions.diagnostics.understanding import is_explicit_yes_no, understand
@@ -34,9 +35,7 @@ from knowledge_base.focus import decide_focused
 
 log = logging.getLogger(__name__)
 
-FORM = "diagnostic_form"
 ANSWER_SLOT = "diagnostic_answer"
-STATE_SLOT = "diagnostic_state"
 LEVEL_SLOT = "diagnostic_level"
 OUTCOME_SLOT = "diagnostic_outcome"
 ESCALATION_SLOT = "diagnostic_escalation"
@@ -121,7 +120,7 @@ class ActionStartDiagnostic(Action):
         words = None if text.startswith("/") else text  # the customer's own words, not a button payload
         named = problems.named_problems(words or "", get_knowledge_base)
         if named:  # "my laptop is slow and also the sound doesn't work": ask which one first
-            state = problems.choice_state(named, level, _user_turns(tracker))
+            state = problems.choice_state(named, level, user_turns(tracker))
             return [
                 SlotSet(STATE_SLOT, state.to_dict()),
                 SlotSet(ANSWER_SLOT, None),
@@ -136,7 +135,7 @@ class ActionStartDiagnostic(Action):
             if article is not None:  # "everyone hears an echo on my Teams calls": the meeting-audio article
                 events = show_article(dispatcher, tracker, article, words)
                 return [*events, SlotSet(LEVEL_SLOT, level), FollowupAction("action_listen")]
-        state = engine.start(script_id, level, words).evolve(turn=_user_turns(tracker))
+        state = engine.start(script_id, level, words).evolve(turn=user_turns(tracker))
         log.info("conversation %s: starting diagnostic %s (level %s)", tracker.sender_id, script_id, level)
         if script_id:
             _say(dispatcher, INTRO.format(title=engine.script(script_id).title))
@@ -188,16 +187,12 @@ class ActionAskDiagnosticAnswer(Action):
         return []
 
 
-def _user_turns(tracker: Tracker) -> int:
-    return sum(1 for event in tracker.events if event.get("event") == "user")
-
-
 def _answers_the_form(tracker: Tracker) -> bool:
     """True when the latest customer message answers a step (not the message that started the script)."""
     if tracker.get_slot("requested_slot") != ANSWER_SLOT:
         return False
     state = State.from_dict(tracker.get_slot(STATE_SLOT))
-    return state is not None and _user_turns(tracker) > state.turn
+    return state is not None and user_turns(tracker) > state.turn
 
 
 class ValidateDiagnosticForm(FormValidationAction):
@@ -228,7 +223,7 @@ class ValidateDiagnosticForm(FormValidationAction):
         )
         switch_to = _entity(tracker) if intent == "start_diagnostic" else _other_problem(tracker, state)
         if switch_to in engine.scripts and switch_to != state.script_id:
-            new = engine.start(switch_to, state.level).evolve(turn=_user_turns(tracker))
+            new = engine.start(switch_to, state.level).evolve(turn=user_turns(tracker))
             if state.script_id:
                 _say(dispatcher, f'OK, let\'s leave "{engine.script(state.script_id).title}" for now.')
             _say(dispatcher, INTRO.format(title=engine.script(switch_to).title))

@@ -631,15 +631,17 @@ _WORKS_NOW = _rx(
 )
 
 
+def _hedged(clean: str) -> bool:
+    """A negation, "still", "but" or "though": the message is not a plain statement that it works."""
+    return bool(negations(clean) or re.search(r"\b(still|but|though|although)\b", clean, re.IGNORECASE))
+
+
 def sounds_fixed(text: str) -> bool:
     """A statement that the fix worked, for a "did that fix it?" step: "emails are flooding in now, thanks".
     Only read at fix steps; anything with "still", "but" or a negation is left to the usual reading."""
     clean = normalise(text)
     return bool(_WORKS_NOW.search(clean)) and not (
-        negations(clean)
-        or re.search(r"\b(still|but|though|although)\b", clean, re.IGNORECASE)
-        or _STILL_BROKEN.search(clean)
-        or _STILL_FAILING.search(clean)
+        _hedged(clean) or _STILL_BROKEN.search(clean) or _STILL_FAILING.search(clean)
     )
 
 
@@ -663,11 +665,7 @@ def reports_working(text: str) -> bool:
     typing normally now, ta", "did the ctrl shift delete thing, new rota's showing now 👍"): a yes. Anything with
     a question, a negation, "still" or "but" is not."""
     clean = normalise(text)
-    if (
-        "?" in clean
-        or negations(clean)
-        or re.search(r"\b(still|but|though|although)\b", clean, re.IGNORECASE)
-    ):
+    if "?" in clean or _hedged(clean):
         return False
     if says_fixed(clean) or understand(clean).kind == "fixed":
         return True
