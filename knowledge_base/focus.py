@@ -43,19 +43,20 @@ def message_parts(message: str) -> list[str]:
 
 def decide_focused(kb: KnowledgeBase, message: str) -> Decision:
     """The whole message's decision, unless one of its parts answers clearly better on its own, or it asks
-    whether a message it quotes is genuine (then the quoted words are left out)."""
+    whether a message it quotes is genuine (then the quoted words are left out). All are embedded at once."""
     asked_about_message = without_reported_content(message)
+    parts = message_parts(message)
+    texts = [message, *parts] if asked_about_message is None else [message, *parts, asked_about_message]
+    whole, *decisions = kb.decide_many(texts)
     if asked_about_message is not None:
-        decision = kb.decide(asked_about_message)
-        if decision.kind == "answer":
-            return decision
-    whole = kb.decide(message)
+        about_message = decisions.pop()
+        if about_message.kind == "answer":
+            return about_message
     if whole.top_score < kb.params.clarify_min_score:
         return whole
     best = whole
     floor = whole.top_score if whole.kind == "answer" else 0.0
-    for part in message_parts(message):
-        decision = kb.decide(part)
+    for decision in decisions:
         if decision.kind == "answer" and decision.top_score >= floor + FOCUS_MARGIN:
             best, floor = decision, decision.top_score
     return best

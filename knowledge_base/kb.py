@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -190,6 +191,16 @@ class KnowledgeBase:
     def decide(self, query: str) -> Decision:
         """answer | clarify | no_answer for one customer message, with calibrated thresholds."""
         return decide(self.candidates(query), self.params)
+
+    def decide_many(self, queries: Sequence[str]) -> list[Decision]:
+        """`decide` for each of several texts (a message and its parts), embedded in one batch."""
+        blank = [not (isinstance(q, str) and q.strip()) for q in queries]
+        asked = [_clean_query(q) for q, is_blank in zip(queries, blank, strict=True) if not is_blank]
+        vectors = iter(self._embedder.encode(asked) if asked else [])
+        return [
+            decide([] if is_blank else self.candidates(q, query_vector=next(vectors)), self.params)
+            for q, is_blank in zip(queries, blank, strict=True)
+        ]
 
     def article(self, doc_id: str) -> Hit | None:
         """The article with this id, for a button the customer clicked."""

@@ -196,3 +196,10 @@ def test_a_customer_phrasing_finds_its_article_and_is_never_shown(
     faq = kb.search("open on saturday", k=1)[0]
     assert faq.doc_id.startswith("faq-what-are-the-support-hours")
     assert faq.answer == "We answer 8 am to 6 pm."
+
+
+def test_deciding_several_texts_at_once_gives_each_its_own_decision(kb: KnowledgeBase) -> None:
+    """A message and its parts are embedded in one batch; blank ones still abstain, as `decide` does."""
+    texts = ["I forgot my password", "", "printer will not print", "   ", "I forgot my password"]
+    assert kb.decide_many(texts) == [kb.decide(text) for text in texts]
+    assert kb.decide_many([]) == []
