@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
-from stack import paths
+from tests.rasa_side import run_in_rasa
 
 CHECK = r"""
 import json, sys
@@ -39,16 +38,7 @@ RESPONSES = [
 
 
 def test_bad_action_server_responses_are_still_rejected_with_rasas_explanation() -> None:
-    done = subprocess.run(
-        [str(paths.RASA_PYTHON), "-c", CHECK, json.dumps(RESPONSES)],
-        cwd=paths.REPO_ROOT,
-        env={"PYTHONPATH": str(paths.REPO_ROOT), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_in_rasa(["-c", CHECK, json.dumps(RESPONSES)], {"PATH": "/usr/bin:/bin"}, timeout=120)
     assert result["after"] == result["before"]
     assert [kind for kind, _ in result["after"]] == ["ok", "ok", "rejected", "rejected", "rejected"]
     assert all("Failed to validate Action server response" in text for _, text in result["after"][2:])

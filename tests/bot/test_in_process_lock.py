@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from typing import Any
 
-from stack import paths
+from tests.rasa_side import run_in_rasa
 
 LIFETIME = 1  # seconds (TICKET_LOCK_LIFETIME; Rasa reads it as a whole number)
 SETTINGS = ("REDIS_URL", "TICKET_LOCK_LIFETIME", "LOCK_MAX_HOLD_SECONDS", "LOCK_POLL_SECONDS")
@@ -20,20 +19,15 @@ SETTINGS = ("REDIS_URL", "TICKET_LOCK_LIFETIME", "LOCK_MAX_HOLD_SECONDS", "LOCK_
 def rasa_side_env(**env: str) -> dict[str, str]:
     """This environment for a Rasa-side process, with none of the lock settings but ``env``."""
     base = {name: value for name, value in os.environ.items() if name not in SETTINGS}
-    return {**base, "PYTHONPATH": str(paths.REPO_ROOT), **env}
+    return {**base, **env}
 
 
 def run_turns(plan: dict[str, Any], **env: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [str(paths.RASA_PYTHON), "-m", "tests.bot.lock_turns", json.dumps(plan)],
-        cwd=paths.REPO_ROOT,
-        env=rasa_side_env(TICKET_LOCK_LIFETIME=str(plan["lease"]), **env),
-        capture_output=True,
-        text=True,
+    result: dict[str, Any] = run_in_rasa(
+        ["-m", "tests.bot.lock_turns", json.dumps(plan)],
+        rasa_side_env(TICKET_LOCK_LIFETIME=str(plan["lease"]), **env),
         timeout=120,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -126,17 +120,9 @@ except Exception as error:
 
 
 def probe(**env: str) -> Any:
-    environment = {**os.environ, "PYTHONPATH": str(paths.REPO_ROOT), **env}
+    environment = {**os.environ, **env}
     environment.pop("REDIS_URL", None)
-    done = subprocess.run(
-        [str(paths.RASA_PYTHON), "-c", PROBE],
-        cwd=paths.REPO_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_in_rasa(["-c", PROBE], environment)
 
 
 def test_the_single_box_store_takes_its_lifetimes_from_the_environment_and_refuses_a_wrong_one() -> None:

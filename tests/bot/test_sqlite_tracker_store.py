@@ -3,11 +3,9 @@ Rasa's own store does, and a turn committed by one Rasa process is there for the
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
-from stack import paths
+from tests.rasa_side import run_in_rasa
 
 SCRIPT = r"""
 import asyncio, json, sys
@@ -55,20 +53,9 @@ asyncio.run(main())
 
 
 def _run(db: Path, mode: str) -> dict:
-    done = subprocess.run(
-        [str(paths.RASA_PYTHON), "-c", SCRIPT, str(db), mode],
-        cwd=paths.REPO_ROOT,
-        env={
-            "PYTHONPATH": str(paths.REPO_ROOT),
-            "PATH": "/usr/bin:/bin",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        },
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    env = {"PATH": "/usr/bin:/bin", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    result: dict = run_in_rasa(["-c", SCRIPT, str(db), mode], env, timeout=180)
+    return result
 
 
 def test_every_turn_is_kept_and_read_back_like_rasas_own_store(tmp_path: Path) -> None:

@@ -5,13 +5,11 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 
 import pytest
 
-from stack import paths
+from tests.rasa_side import run_in_rasa
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(120, func_only=True)]
 
@@ -39,18 +37,9 @@ print(json.dumps(found))
 
 
 def test_bad_cluster_settings_are_refused_with_what_to_fix() -> None:
-    env = {**os.environ, "PYTHONPATH": str(paths.REPO_ROOT), "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
     env.pop("REDIS_URL", None)
-    done = subprocess.run(
-        [str(paths.RASA_PYTHON), "-c", PROBE],
-        cwd=paths.REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=100,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = run_in_rasa(["-c", PROBE], env, timeout=100)
     assert found["mysql"] == (
         "TrackerStoreConfigError: TRACKER_DB must be a SQLite file path or a postgresql:// URL, not a mysql:// URL"
     )
