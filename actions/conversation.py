@@ -15,14 +15,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import privacy_request, problems
 from actions.customer_left import customer_left
-from actions.diagnostics.actions import INTRO
 from actions.diagnostics.catalog import get_engine
-from actions.diagnostics.starting import start_script
-from actions.knowledge import get_knowledge_base, show_article
+from actions.diagnostics.starting import INTRO, start_script
+from actions.knowledge import PERSON_OFFER, get_knowledge_base, show_article
 from handoff.routing import COMPLAINT_QUEUE
 
 OFFER_SLOT = "pending_offer"
-PERSON = "person"
+PERSON = PERSON_OFFER
 PROBLEM = "problem"
 """The offer to look at the other problem the customer named in the same message."""
 

@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import re
 
-MAX_WORDS = 16
-_POINTS_BACK = re.compile(r"\b(that|it|this|there|those|them|these)\b", re.IGNORECASE)
+MAX_WORDS = 30
+"""A follow-up ("ok installed it and scanned the qr thing, the app is showing a code, do i type that into the
+page on my computer?") can be long; a new question of its own rarely points back with "it"/"that"."""
+_POINTS_BACK = re.compile(
+    r"\b(that|it|this|there|those|them|these)\b(?! (morning|afternoon|evening|week|weekend|month|year|time)\b)",
+    re.IGNORECASE,
+)
+""""this morning" points at a time, not back at the article."""
 
 
 def refers_back(text: str) -> bool:

@@ -23,8 +23,10 @@ from actions import app_names, follow_up, problems, survey
 from actions import knowledge_replies as replies
 from actions.diagnostics.catalog import get_engine
 from actions.diagnostics.familiarity import Level, infer_level
-from actions.diagnostics.starting import start_script, user_turns
+from actions.diagnostics.reported_problem import script_for_report
+from actions.diagnostics.starting import INTRO, start_script, user_turns
 from actions.diagnostics.understanding import (
+    accepts,
     denies,
     reports_working,
     says_fixed,
@@ -39,6 +41,8 @@ log = logging.getLogger(__name__)
 DEFAULT_INDEX_DIR = "var/kb_index"
 NEXT_ARTICLE_CANDIDATES = 6
 MISSES_BEFORE_PERSON = 2
+PERSON_OFFER = "person"
+"""The `pending_offer` value while the customer is asked whether they want a person (actions/conversation.py)."""
 
 
 @lru_cache(maxsize=4)
@@ -209,6 +213,24 @@ def _walk_through(
     ]
 
 
+def _start_reported_problem(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, best: Hit
+) -> list[EventType] | None:
+    """A fault report NLU was unsure of, answered by a script's overview article: the script, not the article
+    (actions/diagnostics/reported_problem.py). None when the article is the better reply."""
+    engine = get_engine()
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    script_id = script_for_report(text, ranking, best, engine.scripts)
+    if script_id is None:
+        return None
+    log.info(
+        "conversation %s: problem report, starting %s instead of its article", tracker.sender_id, script_id
+    )
+    dispatcher.utter_message(text=INTRO.format(title=engine.script(script_id).title))
+    level = tracker.get_slot("diagnostic_level") or infer_level(text)
+    return [SlotSet("diagnostic_level", level), *start_script(tracker, script_id, level, text)]
+
+
 def _article_solved(dispatcher: CollectingDispatcher, tracker: Tracker, doc_id: str) -> list[EventType]:
     """The customer says the article fixed it: believe them, record it, then the next problem or the survey."""
     still_to_do = problems.remaining(tracker, f"{problems.ARTICLE_PREFIX}{doc_id}")
@@ -244,6 +266,13 @@ class ActionAnswerFromKB(Action):
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = (tracker.latest_message.get("text") or "").strip()
+        if tracker.get_slot("pending_offer") == PERSON_OFFER and accepts(text):
+            # "yes please, and make sure they actually phone this time" to "Would you like a person?"
+            return [
+                SlotSet("pending_offer", None),
+                SlotSet("handoff_reason", "customer_request"),
+                FollowupAction("action_request_human"),
+            ]
         try:
             kb = await asyncio.to_thread(get_knowledge_base)
             if intent == "choose_article":
@@ -290,6 +319,10 @@ class ActionAnswerFromKB(Action):
             tracker.sender_id,
         )
         if decision.kind == "answer" and decision.best is not None:
+            if not pending_doc:
+                started = _start_reported_problem(dispatcher, tracker, text, decision.best)
+                if started is not None:
+                    return started
             return show_article(dispatcher, tracker, decision.best, query)
         if decision.kind == "clarify":
             _utter(dispatcher, replies.clarify_reply(decision.hits))

@@ -24,11 +24,11 @@ from actions.diagnostics.catalog import get_engine
 from actions.diagnostics.closer_article import closer_article
 from actions.diagnostics.engine import Engine, Step
 from actions.diagnostics.errors import DiagnosticsError
-from actions.diagnostics.schema import EscalateNode
-from actions.diagnostics.starting import STATE_SLOT, user_turns
+from actions.diagnostics.schema import EscalateNode, QuestionNode
+from actions.diagnostics.starting import INTRO, SKIPPED, STATE_SLOT, user_turns
 from actions.diagnostics.state import State
 from actions.diagnostics.triage import ARTICLE_PREFIX
-from actions.diagnostics.understanding import is_explicit_yes_no, understand
+from actions.diagnostics.understanding import is_explicit_yes_no, shares_words, understand
 from actions.knowledge import get_knowledge_base, show_article
 from knowledge_base import Hit, KnowledgeBaseError
 from knowledge_base.focus import decide_focused
@@ -47,12 +47,6 @@ COMPLAINT_INTENT, COMPLAINT_CONFIDENCE = "complain", 0.5
 """A complaint mid-script ends the checks and hands off at high priority (the form runs before any rule,
 so the complaint rule in data/rules/uncertainty.yml never sees it)."""
 
-INTRO = (
-    "Let's work through this together, one step at a time: {title}. I'll say why each step matters. "
-    'You can say "why", "not sure", "go back" or "stop" at any time.'
-)
-
-SKIPPED = "From what you told me, we can skip the first checks."
 
 RESOLUTION_SLOT = "resolution"
 """How the conversation's problem ended: resolved_by_assistant, customer_left, handed_off, unfinished."""
@@ -150,6 +144,29 @@ class ActionStartDiagnostic(Action):
         ]
 
 
+def _about_the_step(text: str, tracker: Tracker) -> bool:
+    """The question names something the step asked about or its how-to ("where's the detect thing?")."""
+    state = State.from_dict(tracker.get_slot(STATE_SLOT))
+    if state is None or state.script_id is None or state.node_id is None:
+        return False
+    node = get_engine().script(state.script_id).nodes.get(state.node_id)
+    if not isinstance(node, QuestionNode):
+        return False
+    how_to = " ".join(node.help.steps) if node.help else ""
+    return shares_words(text, f"{node.novice} {node.expert} {how_to}")
+
+
+async def _kb_answers(text: str, sender_id: str) -> bool:
+    """Whether the knowledge base answers this how-to question (True when it is down: its action says so)."""
+    try:
+        kb = await asyncio.to_thread(get_knowledge_base)
+        decision = await asyncio.to_thread(decide_focused, kb, text)
+    except KnowledgeBaseError:
+        log.exception("conversation %s: knowledge base unavailable for a question mid-script", sender_id)
+        return True
+    return decision.kind == "answer"
+
+
 async def _closer_article(engine: Engine, script_id: str, words: str, sender_id: str) -> Hit | None:
     """See actions/diagnostics/closer_article.py; None when the KB is down (the script starts as usual)."""
     script = engine.script(script_id)
@@ -207,7 +224,14 @@ class ValidateDiagnosticForm(FormValidationAction):
         text, intent, confidence = _latest(tracker)
         threshold = DIGRESSION_INTENTS.get(intent or "")
         in_script = understand(text).kind in IN_SCRIPT_KINDS or is_explicit_yes_no(text)
-        if threshold is not None and confidence >= threshold and not in_script:
+        # "where's the detect thing on a mac?" with no article for it is a question about this step: its own
+        # how-to answers it, instead of a "no article" reply
+        digresses = threshold is not None and confidence >= threshold and not in_script
+        if digresses and (
+            intent != "ask_howto"
+            or not _about_the_step(text, tracker)
+            or await _kb_answers(text, tracker.sender_id)
+        ):
             return {}  # answered by a rule outside the script; the form then asks the same step again
         return {ANSWER_SLOT: text or f"/{intent}"}
 

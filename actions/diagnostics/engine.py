@@ -34,6 +34,7 @@ from actions.diagnostics.understanding import (
     is_bare_yes_no,
     match_choice,
     normalise,
+    opens_with_yes_no_word,
     sounds_fixed,
     understand,
 )
@@ -225,6 +226,8 @@ class Engine:
             confidence=confidence,
             reader=reader,
             node=node_key(script.id, node_id),
+            fix_step=isinstance(node, QuestionNode) and _is_fix_step(script, node),
+            step_words=f"{node.novice} {node.expert}" if isinstance(node, QuestionNode) else "",
         )
         record: Callable[[str], dict[str, Any]] = lambda result: {  # noqa: E731
             "type": "diagnostic_step",
@@ -369,7 +372,12 @@ class Engine:
         return Step(self.start(chosen.topic, state.level), Reply("choice", chosen.topic))
 
     def _set_level(self, state: State, text: str, intent: str | None, confidence: float) -> Step:
-        escape = understand(text, intent=intent, confidence=confidence)
+        first = None
+        if state.script_id is not None:
+            first = self.script(state.script_id).node(state.node_id or self.script(state.script_id).start)
+        first_words = f"{first.novice} {first.expert}" if isinstance(first, QuestionNode) else ""
+        # "yeah the internet's working fine" answers the first check (it asks about the internet), not a fix
+        escape = understand(text, intent=intent, confidence=confidence, step_words=first_words)
         if escape.kind in _ESCAPE_KINDS and state.script_id is not None:
             # "I need a human", "bye", "that fixed it" answer no familiarity question: act on them at once
             script = self.script(state.script_id)
@@ -385,12 +393,20 @@ class Engine:
             }
             return _HANDLERS[escape.kind](self, script, state, script.node(node_id), escape, record)
         level = familiarity.parse_level_answer(text)
+        asked = state
         state = self._first_choice_answered(state, text)
         if level is None:
-            reply = understand(text, intent=intent, confidence=confidence)
+            reply = escape
             level = "expert" if reply.kind == "expert" else "novice"
             note = 'I\'ll spell out each step. Say "short steps" at any time if you prefer.'
-            return Step(state.evolve(level=level), Reply("choice", level), (note,))
+            leveled = state.evolve(level=level)
+            plain_answer = reply.kind in ("yes", "no") and state == asked and opens_with_yes_no_word(text)
+            if plain_answer and isinstance(first, QuestionNode) and first.answer.kind == "yes_no":
+                # "yep, rebooted it first thing" to the level question: the answer to the first check
+                answered = self.answer(leveled, text, intent=intent, confidence=confidence, resync=False)
+                if answered.reply.kind in ("yes", "no"):
+                    return Step(answered.state, answered.reply, (note, *answered.messages), answered.records)
+            return Step(leveled, Reply("choice", level), (note,))
         return Step(state.evolve(level=level), Reply("choice", level))
 
     def _first_choice_answered(self, state: State, text: str) -> State:

@@ -13,14 +13,21 @@ _EXPERT = re.compile(
     r"exchange|oauth|mfa token|vpn client|ike|ipsec|wireguard|openvpn|tls|certificate|hdmi handshake|"
     r"edid|refresh rate|sysadmin|admin rights|ost|pst|owa|send/receive|cached (exchange )?mode|autodiscover|"
     r"mx record|spf|dkim|nic|network adapter|ad account|domain controller|sccm|intune|"
-    r"i('m| am) (an? )?(it|admin|engineer|developer|techie))\b",
+    r"i('m| am) (an? )?(it|admin|engineer|developer|techie)|"
+    # how customers describe themselves: "im comfortable with tech", "i do software dev for a living"
+    r"(i'?m|im|i am) (pretty |quite |very |fairly )?(comfortable|ok|okay|fine|good|handy|confident) with "
+    r"(tech|technology|computers|pcs|macs|laptops)|i know my way around|(i'?m|im|i am) (pretty |quite |very |fairly )?"
+    r"(techy|tech-savvy|tech savvy|technical)|(dev|developer|engineer|programmer|coder) for a living|"
+    r"i work in (it|tech)|i do (software|it|dev|web) (dev|development|support|for a living))\b",
     re.IGNORECASE,
 )
 _NOVICE = re.compile(
     r"\b(not (very )?(good|great|techy|technical) with|not (very )?(techy|technical)|no idea about computers|"
     r"don'?t know (much )?about (computers|tech)|new to (computers|this)|explain (it )?simply|"
     r"keep it simple|bear with me|computer illiterate|not a computer person|go easy on me|(please )?go slow(ly)?|"
-    r"hopeless with (this|tech|computers|it)|useless with (tech|computers)|not (a |very )?tech(y|ie|nical)( person)?)\b",
+    r"hopeless with (this|tech|computers|it)|useless with (tech|computers)|not (a |very )?tech(y|ie|nical)( person)?|"
+    r"not (a|very) tech person|not (very |that |too )?(comfortable|confident|good) (with|on) (computers|tech|it|"
+    r"pcs|laptops))\b",
     re.IGNORECASE,
 )
 
@@ -41,7 +48,7 @@ _PRECISE = re.compile(
 
 _ASKS_SHORT = re.compile(
     r"\b(short steps|short version|keep it (short|brief)|brief steps|quick steps|just the steps|"
-    r"skip the basics|no hand-?holding)\b",
+    r"skip the basics|no hand-?holding|skip the hand[- ]?holding|just (give me )?the (checks|steps))\b",
     re.IGNORECASE,
 )
 _ASKS_DETAIL = re.compile(
@@ -66,8 +73,8 @@ def infer_level(text: str) -> Level | None:
 def parse_level_answer(text: str) -> Level | None:
     clean = text.lower()
     if re.search(
-        r"\b(spell|every click|simple|simply|detail|novice|beginner|explain|slow|not sure|"
-        r"don'?t know|new)\b",
+        r"\b(spell|every click|simple|simply|detail|novice|beginner|explain|slow|slowly|not sure|plain|basic|"
+        r"technophobe|not techy|not confident|don'?t know|new)\b",
         clean,
     ):
         return "novice"

@@ -298,7 +298,10 @@ _LEADING_YES_NO = _rx(r"^\s*(y|ya|yes+|yeah+|yep|yup|yea|n|no+|nope|nah)\s*([.!,
 """A yes or no word, alone or set off by punctuation ("No, it doesn't start"): the customer's own reading."""
 _ALREADY_SO = _rx(
     r"\b(it'?s|it is|its|it was|they'?re|they are|that'?s|that is) already (on|set|in|at|using|selected|"
-    r"plugged|connected|switched|turned|ticked|chosen)\b"
+    r"plugged|connected|switched|turned|ticked|chosen)\b",
+    # "it says Input: Type-C, which is the one the cable's in", "it's on HDMI, which is where the cable goes"
+    r"\b(which|that)('s| is) (the one|the port|the input|where|what) (the |my )?(cable|lead|plug|it)('s| is)? "
+    r"(in|plugged|goes|connected|uses)\b",
 )
 """To "pick HDMI 1 ... does the picture show now?", "it's already on HDMI 1": the change was in place before, so
 it made no difference (to a plain "is it on?" the same words are a yes)."""
@@ -322,7 +325,11 @@ _STILL_BROKEN = _rx(
     r"\bsame (in|on|with) (\w+ ){1,2}(too|as well)\b",
     r"\b(didn'?t|did not|doesn'?t|does not) (work|help|fix)\b",
     r"\bno (luck|change|difference)\b",
-    r"\bsame (problem|issue|thing|failure|error|message|result)\b",
+    r"\bsame (problem|issue|thing|failure|error|message|result|timeout|time-out|time out|crash|fault|screen|"
+    r"warning|prompt|code)\b",
+    # "signed out and back in ... still denied", "still timing out": the fault is still there
+    r"\bstill (denied|refused|blocked|rejected|disabled|greyed out|grey|muted|timing out|times out|timed out|"
+    r"no signal|not there|gone|jammed|red|asking|prompting|failing)\b",
     # "still says incorrect", "still just as slow": the fault is still there
     r"\bstill (says|shows|gives|getting|gets|having|doing it|comes up with|reads)\b",
     r"\b(still )?just as (slow|bad|laggy|sluggish|broken)\b",
@@ -372,6 +379,19 @@ _ANTONYMS: dict[str, tuple[str, ...]] = {
     "normal": ("high", "hot", "higher"),
     "slow": ("fast", "quick", "quickly"),
     "offline": ("online", "connected"),  # not "disconnected": "boots with nothing connected" is a yes to it
+    # "plenty of room, 200-odd GB free" to "Is the system drive nearly full?" / "is less than 10 GB free?"
+    "less": ("plenty", "lots of room", "lots of space", "loads of space", "loads of room"),
+    "full": (
+        "plenty of room",
+        "plenty of space",
+        "plenty free",
+        "lots of room",
+        "lots of space",
+        "loads of space",
+        "loads of room",
+        "mostly empty",
+        "half empty",
+    ),
 }
 
 
@@ -411,12 +431,16 @@ def understand(
     reader: AnswerReader | None = None,
     confident: float = 0.75,
     node: str | None = None,
+    fix_step: bool = False,
+    step_words: str = "",
 ) -> Reply:
     """Map one customer message to what it means for the current step.
 
     `reader` (the learned answer model) reads statements when it is at least `confident` (at a step it has
     earlier answers for: `CONFIDENT_AT_KNOWN_STEP`); rules do the rest.
-    `node` ("<script id>/<node id>") lets the reader use what it learned about this very step.
+    `node` ("<script id>/<node id>") lets the reader use what it learned about this very step. `fix_step`: the
+    step's "yes" means the problem is gone ("Can you sign in now?"), as opposed to a check. `step_words`: all
+    the step's wordings (novice, expert), for what the check is about.
     """
     spec = spec or AnswerSpec()
     clean = normalise(text)
@@ -438,6 +462,16 @@ def understand(
         found = pattern.search(clean)
         if found and kind == "fixed" and _HEDGE_AFTER.search(clean[found.end() :]):
             continue  # "now it opens but crashes after a minute": better, not fixed
+        if (
+            found
+            and kind == "fixed"
+            and not fix_step
+            and _SUBJECT_WORKS.match(found.group(0))
+            and _names_checked_thing(clean[: found.start()], f"{question} {step_words}")
+        ):
+            return Reply(
+                "yes"
+            )  # "yeah the internet's working fine" to "Is general internet working?": a check
         if found and not (kind == "dont_know" and _YES_START.match(clean) and "how" not in clean):
             rest = clean[found.end() :].strip(" -,.:;!")
             if kind == "resume" and len(rest.split()) >= 2:
@@ -473,6 +507,30 @@ def understand(
 
 _COMPOUND_QUESTION = _rx(r",? and (is|are|does|do|did|has|have|can|was) (it|its|the|your|you|they|there)\b")
 _CONTRAST = _rx(r"\w[^.!?]*\b(but|except|although|though|however)\b\s+\w+")
+
+
+_CONTENT_WORD = re.compile(r"[a-z][a-z-]{3,}")
+_SUBJECT_WORKS = re.compile(r"\s*('s|'re|is|are)\s", re.IGNORECASE)
+""""<subject>'s working fine": the fixed reading that names its subject just before it."""
+_NOT_A_THING = frozenset(
+    {"that", "this", "them", "they", "there", "then", "yeah", "yes", "okay", "well", "just", "what", "where",
+     "when", "which", "with", "your", "have", "does", "about", "again", "from", "into", "thing", "right",
+     "like", "some", "much", "only", "also", "still", "want", "need"}
+)  # fmt: skip
+
+
+def shares_words(text: str, other: str) -> bool:
+    """True when the two name a same thing (a content word of four letters or more in both)."""
+    words = {w.replace("-", "") for w in _CONTENT_WORD.findall(text.lower())} - _NOT_A_THING
+    return bool(words & {w.replace("-", "") for w in _CONTENT_WORD.findall(other.lower())})
+
+
+def _names_checked_thing(before_fix_words: str, question: str) -> bool:
+    """True when the subject just before "... working fine" is what the check asks about (the internet, the
+    phone): the customer answers the check; "it's working now" or "the switch was off, that fixed it" stays
+    a fix."""
+    subject = " ".join(before_fix_words.split()[-3:])  # "the internet" in "yeah the internet's working fine"
+    return shares_words(subject, question)
 
 
 def fails_one_part(text: str, question: str) -> bool:
@@ -567,6 +625,28 @@ def is_explicit_yes_no(text: str) -> bool:
     """True when the message starts with a yes or no word ("yes", "nope", "it is ...")."""
     clean = normalise(text)
     return bool(_YES_START.match(clean) or _NO_START.match(clean))
+
+
+_ACCEPTS = _rx(r"^\s*(yes|yeah|yep|yup|please do|go on|go ahead|definitely|absolutely)\b(?!\s*,?\s*but\b)")
+
+
+def accepts(text: str) -> bool:
+    """ "yes please, and make sure they actually phone this time": opens by taking what was offered, with no
+    question or doubt after it ("yes, but how do I reset it?" is not a plain yes)."""
+    clean = normalise(text)
+    return (
+        bool(_ACCEPTS.match(clean))
+        and not negations(clean)
+        and not _QUESTION.search(clean)
+        and not (re.search(r"\b(how|what|where|why|which)\b", clean, re.IGNORECASE))
+    )
+
+
+def opens_with_yes_no_word(text: str) -> bool:
+    """ "yep, rebooted it first thing", "no, nothing": a yes or no word first (not "it's the draining")."""
+    return bool(
+        re.match(r"^\s*(y|ya|yes+|yeah+|yep|yup|yea|n|no+|nope|nah)\b", normalise(text), re.IGNORECASE)
+    )
 
 
 def is_bare_yes_no(text: str) -> bool:
@@ -673,6 +753,9 @@ def reports_working(text: str) -> bool:
 
 
 _WORKING_NOW = _rx(
+    # "it's smooth as anything now, ta", "all good now cheers": fine now, and thanks for it
+    r"\b(smooth|fine|perfect|perfectly|great|good|quick|fast|normal|spot on)\b[^.!?]{0,25}\bnow\b[^.!?]{0,12}"
+    r"\b(ta|thanks|thank you|cheers|thx|ty|brilliant|great|lovely)\b",
     r"\b\w+ing (normally|properly|fine|ok|okay) (now|again)\b",
     r"\b\w+('s| is| are) (showing|there|back|up|on|in|through|fine|ok|okay) (now|again)\b",
     r"\b(showing|loading|printing|syncing|connecting|working|playing) (up )?(now|again)\b",

@@ -18,6 +18,8 @@ _ASKS = [
     r"\ba human\b",
     r"\b(humans?|person|agent|operator)\s*(please|pls|plz|now)?\s*[.!]*$",
     rf"\b(can|could|will|would) {_WHO} (call|phone|ring|come|pop|look|help|get|sort|fix|take)\b",
+    # "can one of your techs remote onto my pc and have a look?"
+    rf"\b(can|could|will|would) {_WHO}s? (remote|dial|log|connect|get) ?(in|into|onto|on to|on)\b",
     rf"\b(want|need|get me|give me|send|put me through to|pass me to|transfer me to|connect me to) {_WHO}\b"
     r"(?!'s| (number|phone|email|e-mail|address|portal|hours|website|site|page|opening))",
     r"\b(give me a (ring|call)|call me back|ring me)\b",
@@ -31,6 +33,15 @@ _ASK = re.compile("|".join(f"(?:{pattern})" for pattern in _ASKS), re.IGNORECASE
 _PROBLEM = re.compile(
     r"\b(can'?t|cannot|can not|unable to|won'?t let me|doesn'?t let me|not able to|no ?one|nobody)\b"
     r"[^.?!]{0,30}\b(talk|speak|chat|call|ring|hear|see)\b",
+    re.IGNORECASE,
+)
+
+
+# "someone was meant to ring me back yesterday ... not impressed": a complaint about a callback that never
+# came (an apology first, then the offer of a person), not an ask to be rung.
+_MISSED_CALLBACK = re.compile(
+    r"\b(was|were|is|are) (meant|supposed|due|promised|going|told|said) to (call|ring|phone|get back to|contact)"
+    r"( me)?( back)?\b",
     re.IGNORECASE,
 )
 
@@ -54,7 +65,7 @@ _SELF_DESCRIPTION = re.compile(
 
 def asks_for_person(text: str) -> bool:
     """True when the customer plainly asks for a person (to talk to, call them, come over, take over)."""
-    lowered = _SELF_DESCRIPTION.sub(" ", text.replace("\u2019", "'"))
+    lowered = _MISSED_CALLBACK.sub(" ", _SELF_DESCRIPTION.sub(" ", text.replace("\u2019", "'")))
     if _WHAT_ARE_YOU.search(lowered):
         return False
     return bool(_ASK.search(lowered)) and not _PROBLEM.search(lowered)

@@ -17,6 +17,8 @@ ASKS = [
     "can I speak to someone",
     "put me through to the support team",
     "I\u2019d like to talk with an actual person",
+    "can one of your techs remote onto my pc and have a look? my outlook rules stopped working",
+    "someone was meant to call me back, can you get me a person now",
 ]
 NOT_ASKS = [
     "I can't talk to anyone on Teams",
@@ -28,6 +30,8 @@ NOT_ASKS = [
     "before I type all this out, is there a human reading this?",
     "wait is this chatgpt or an actual IT person??",
     "my agent app crashed",
+    # a complaint about a callback that never came: an apology first, then the offer of a person
+    "someone was meant to ring me back yesterday about my docking station. sat by the phone all afternoon",
     "r u human",
     "are you a bot or a human",
     "am i talking to a person",

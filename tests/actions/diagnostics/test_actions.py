@@ -6,6 +6,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.diagnostics import starting
 from actions.diagnostics.actions import (
     ActionAskDiagnosticAnswer,
     ActionDiagnosticDone,
@@ -215,7 +216,7 @@ async def test_first_message_like_recorded_ones_skips_the_checks_it_answered(mon
     events = await ActionStartDiagnostic().run(dispatcher, tracker, DOMAIN)
     state = {e["name"]: e["value"] for e in events}["diagnostic_state"]
     assert state["node_id"] == "wifi_on"
-    assert diagnostic_actions.SKIPPED in [m["text"] for m in dispatcher.messages]
+    assert starting.SKIPPED in [m["text"] for m in dispatcher.messages]
     button = _tracker(
         '/start_diagnostic{"diagnostic_id":"wifi"}',
         "start_diagnostic",

@@ -215,3 +215,15 @@ def test_a_first_message_that_names_one_option_skips_that_question(engine: Engin
         == "problem_kind"
     )
     assert engine.start("battery", "novice", message="battery problem").node_id == "problem_kind"
+
+
+def test_a_first_check_answered_at_the_level_question_is_taken_as_its_answer(engine: Engine) -> None:
+    # "yep, rebooted it first thing" answers "Has it been restarted?", not how to explain the steps
+    step = engine.answer(engine.start("slow_computer", None), "yep, rebooted it first thing")
+    assert step.state.level == "novice" and step.state.node_id == "task_manager"
+    # the check asks about the internet: "it's working fine" answers it, it is not a fix
+    step = engine.answer(engine.start("vpn", None), "yeah the internet's working fine")
+    assert step.state.status == "running" and step.state.node_id == "error_message"
+    # a level answer that mentions the problem moves nowhere
+    step = engine.answer(engine.start("printer", None), "plain steps pls")
+    assert step.state.level == "novice" and step.state.node_id == engine.script("printer").start

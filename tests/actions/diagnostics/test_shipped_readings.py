@@ -34,6 +34,26 @@ def shipped() -> Engine:
         ),
         # back from a digression with the answer in the same breath
         ("display", "monitor_power", "ok back to it - yes the power light's on", "cable", "running"),
+        # the check asks whether the internet works: "it's working fine" answers it, it does not end the script
+        ("vpn", "internet_ok", "yeah the internet's working fine", "error_message", "running"),
+        # the input was right all along, so choosing it changed nothing: the next check, not "fixed"
+        (
+            "display",
+            "input_source",
+            "the monitor's menu says Input: Type-C, which is the one the cable's in",
+            "detect",
+            "running",
+        ),
+        # "nearly full?" -> "plenty of room" is a no
+        ("slow_computer", "disk_space", "plenty of room, 200-odd GB free on C", "updates", "running"),
+        # the relaunch did not help: "same timeout"
+        (
+            "vpn",
+            "restart_vpn",
+            "killed it from the tray and relaunched, same timeout",
+            "other_network",
+            "running",
+        ),
     ],
 )
 def test_real_answers_go_where_the_customer_meant(

@@ -4,8 +4,10 @@ import pytest
 
 from actions.diagnostics.schema import AnswerSpec, Choice
 from actions.diagnostics.understanding import (
+    accepts,
     denies,
     reports_working,
+    shares_words,
     sounds_fixed,
     tried_everything,
     understand,
@@ -330,3 +332,26 @@ def test_already_doing_the_step_is_already_tried_not_a_fix() -> None:
     assert understand("already quit it and reopened it twice this morning", question=question).kind == (
         "already_tried"
     )
+
+
+def test_an_article_follow_up_that_says_it_still_fails_or_now_works_is_read() -> None:
+    assert denies(
+        "signed out and back in, and my manager says i should definitely still have it. still denied"
+    )
+    assert reports_working(
+        "moved the dongle to the usb port on the laptop itself and it's smooth as anything now, ta"
+    )
+    assert not reports_working("it's fine now but the other screen is broken, thanks")
+
+
+def test_taking_an_offered_person_is_a_plain_yes_without_a_question() -> None:
+    assert accepts("yes please, and make sure they actually phone this time")
+    assert not accepts("yes, but how do I reset it?")
+    assert not accepts("no thanks")
+    assert not accepts("yes but not now")
+
+
+def test_a_question_about_a_step_names_what_the_step_is_about() -> None:
+    step = "Force detection / projection mode (Win+P, Extend; or Display settings, Detect)."
+    assert shares_words("theres no windows key on a mac, so where's the detect thing?", step)
+    assert not shares_words("how do I set up an out of office reply", step)

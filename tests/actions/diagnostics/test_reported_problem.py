@@ -1,0 +1,41 @@
+"""A fault report NLU was unsure of, answered by its script's overview article, starts the script; a question,
+another article, or a first guess that is not a problem keeps the article."""
+
+from __future__ import annotations
+
+from actions.diagnostics.engine import Engine
+from actions.diagnostics.reported_problem import asks_something, script_for_report
+from knowledge_base import Hit
+
+UNSURE_VPN = [
+    {"name": "nlu_fallback", "confidence": 0.5},
+    {"name": "problem_vpn", "confidence": 0.36},
+    {"name": "request_service", "confidence": 0.30},
+]
+REPORT = "vpn keeps timing out on the train wifi and i need the team sharepoint for a presentation at 2"
+
+
+def _hit(doc_id: str, diagnostic_id: str | None) -> Hit:
+    return Hit(
+        doc_id=doc_id, title=doc_id, section="", source=f"data/kb/{doc_id}.md", url=None, score=0.6,
+        text="", answer="", updated=None, diagnostic_id=diagnostic_id,
+    )  # fmt: skip
+
+
+def test_an_unsure_fault_report_answered_by_the_overview_article_starts_the_script(engine: Engine) -> None:
+    assert script_for_report(REPORT, UNSURE_VPN, _hit("vpn-connect", "vpn"), engine.scripts) == "vpn"
+
+
+def test_a_question_keeps_the_article(engine: Engine) -> None:
+    question = "how do i get the vpn to connect on the train wifi?"
+    assert asks_something(question) and not asks_something(REPORT)
+    assert script_for_report(question, UNSURE_VPN, _hit("vpn-connect", "vpn"), engine.scripts) is None
+
+
+def test_another_article_or_another_first_guess_keeps_the_article(engine: Engine) -> None:
+    assert script_for_report(REPORT, UNSURE_VPN, _hit("mfa-setup", "login"), engine.scripts) is None
+    assert script_for_report(REPORT, UNSURE_VPN, _hit("backups", None), engine.scripts) is None
+    request_first = [UNSURE_VPN[0], UNSURE_VPN[2], UNSURE_VPN[1]]
+    assert script_for_report(REPORT, request_first, _hit("vpn-connect", "vpn"), engine.scripts) is None
+    barely = [UNSURE_VPN[0], {"name": "problem_vpn", "confidence": 0.1}]
+    assert script_for_report(REPORT, barely, _hit("vpn-connect", "vpn"), engine.scripts) is None
