@@ -46,6 +46,14 @@ def shipped() -> Engine:
         ),
         # "nearly full?" -> "plenty of room" is a no
         ("slow_computer", "disk_space", "plenty of room, 200-odd GB free on C", "updates", "running"),
+        # a statement of what the customer sees: the wrong device is chosen
+        (
+            "sound",
+            "output_device",
+            "its pointing at the LG monitor which isnt even plugged in anymore",
+            "pick_device",
+            "running",
+        ),
         # the relaunch did not help: "same timeout"
         (
             "vpn",
