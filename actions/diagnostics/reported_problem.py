@@ -2,8 +2,7 @@
 
 "vpn keeps timing out on the train wifi and i need the team sharepoint for a presentation at 2" reads as
 problem_vpn 0.36 and request_service 0.30 ("i need ..."; often the request comes first), so it falls below the
-NLU floor and reaches the
-knowledge base, which answers with "Connect to the VPN", the VPN script's overview article. A customer who
+NLU floor and reaches the knowledge base, which answers with "Connect to the VPN", the VPN script's overview article. A customer who
 reports a fault (no question asked) wants it fixed with them, step by step, as when NLU reads the report
 clearly; a question ("how do I connect to the guest wifi?") still gets the article.
 """
@@ -44,9 +43,8 @@ def script_for_report(
         return None
     guesses = [i for i in intent_ranking if i.get("name") not in ("nlu_fallback", None)]
     if guesses and guesses[0].get("name") == REQUEST_INTENT:
-        guesses = guesses[
-            1:
-        ]  # "no sound from the pc ... and i need to play a video": "i need" reads as a request
+        # "no sound from the pc ... and i need to play a video": "i need" reads as a request
+        guesses = guesses[1:]
     if not guesses:
         return None
     top = guesses[0]

@@ -469,9 +469,8 @@ def understand(
             and _SUBJECT_WORKS.match(found.group(0))
             and _names_checked_thing(clean[: found.start()], f"{question} {step_words}")
         ):
-            return Reply(
-                "yes"
-            )  # "yeah the internet's working fine" to "Is general internet working?": a check
+            # "yeah the internet's working fine" to "Is general internet working?": a check, not a fix
+            return Reply("yes")
         if found and not (kind == "dont_know" and _YES_START.match(clean) and "how" not in clean):
             rest = clean[found.end() :].strip(" -,.:;!")
             if kind == "resume" and len(rest.split()) >= 2:

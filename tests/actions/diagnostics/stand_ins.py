@@ -1,5 +1,5 @@
 """Deterministic stand-ins shared by the diagnostics tests: a hashed bag-of-words embedder in place of MiniLM,
-the ranker built on it, and a one-question script."""
+the ranker built on it, a one-question script and a knowledge-base hit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from actions.diagnostics.schema import Script, parse_script
+from knowledge_base import Hit
 
 
 def bag_of_words(texts: Sequence[str]) -> np.ndarray:
@@ -44,3 +45,11 @@ def one_question_script(question: Mapping[str, Any], fixes: Sequence[str]) -> Sc
         },
         "test",
     )
+
+
+def kb_hit(doc_id: str, diagnostic_id: str | None, score: float = 0.7) -> Hit:
+    """A knowledge-base hit on article `doc_id`, linked to script `diagnostic_id` (None: no script)."""
+    return Hit(
+        doc_id=doc_id, title=doc_id, section="", source=f"data/kb/{doc_id}.md", url=None, score=score,
+        text="", answer="", updated=None, diagnostic_id=diagnostic_id,
+    )  # fmt: skip
