@@ -80,4 +80,6 @@ def parse_level_answer(text: str) -> Level | None:
         return "novice"
     if re.search(r"\b(short|brief|quick|expert|know my way|advanced|skip|fast|techie|it pro)\b", clean):
         return "expert"
-    return None
+    return infer_level(
+        text
+    )  # "im comfortable with tech": how they describe themselves, as in a first message

@@ -31,3 +31,11 @@ def test_a_stated_preference_for_short_or_detailed_steps_is_the_answer() -> None
     assert infer_level("I can't sign in to my laptop, short steps please") == "expert"
     assert infer_level("please walk me through it step by step") == "novice"
     assert infer_level("my wifi is down") is None
+
+
+def test_a_self_description_answers_the_level_question() -> None:
+    from actions.diagnostics.familiarity import parse_level_answer
+
+    assert parse_level_answer("im comfortable with tech") == "expert"
+    assert parse_level_answer("i'm not confident with computers") == "novice"
+    assert parse_level_answer("hmm whatever") is None
