@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import app_names, follow_up, problems, survey
 from actions import knowledge_replies as replies
 from actions.diagnostics.catalog import get_engine
-from actions.diagnostics.familiarity import Level, infer_level
+from actions.diagnostics.familiarity import Level, infer_level, without_self_description
 from actions.diagnostics.reported_problem import script_for_report
 from actions.diagnostics.starting import INTRO, start_script, user_turns
 from actions.diagnostics.understanding import (
@@ -302,10 +302,11 @@ class ActionAnswerFromKB(Action):
             if pending_doc and reports_working(text):
                 # "swapped the batteries and it's typing normally now, ta": a yes to "Did this solve it?"
                 return _article_solved(dispatcher, tracker, str(pending_doc))
-            named = await asyncio.to_thread(problems.named_problems, text, get_knowledge_base)
+            about = without_self_description(text)  # "... im useless with computers so please go slow"
+            named = await asyncio.to_thread(problems.named_problems, about, get_knowledge_base)
             if named:  # two problems in one message: the diagnostic form asks which one to start with
                 return _ask_which_problem(tracker, named)
-            query = follow_up.with_context(text, tracker.get_slot("kb_last_query")) if pending_doc else text
+            query = follow_up.with_context(about, tracker.get_slot("kb_last_query")) if pending_doc else about
             decision = await asyncio.to_thread(decide_focused, kb, app_names.annotate(query))
         except KnowledgeBaseError:
             log.exception("knowledge base unavailable (conversation %s)", tracker.sender_id)

@@ -174,7 +174,8 @@ _VALUE = r"""("[^"\n]{1,80}"|'[^'\n]{1,80}'|“[^”\n]{1,80}”|[^\s"'“”]{1
 _CODE_VALUE = r"(\d{3}[ -]\d{3}(?!\d)|" + _VALUE[1:]
 
 _STATED_PASSWORD = re.compile(rf"(?i)\b(?:{_PASSWORD_WORDS})\b{_GAP}{_STATED}{_VALUE}")
-_BARE_PASSWORD = re.compile(rf"(?i)\b(?:{_PASSWORD_WORDS})\s+{_VALUE}")
+# "picked his first password, Payroll#Start6, so ...": the value right after the word, or after a comma
+_BARE_PASSWORD = re.compile(rf"(?i)\b(?:{_PASSWORD_WORDS})(?:\s+|,\s*){_VALUE}")
 # "tried logging in with X as my password", "the new one is X" (after a password was mentioned).
 _VALUE_AS_PASSWORD = re.compile(
     rf"(?i)\b(?:with|using|use|used|typed|entered|tried|put|set)\s+{_VALUE}\s+as\s+(?:my|the|a|our)\s+"
@@ -201,7 +202,8 @@ _BARE_CODE = re.compile(rf"(?i)\b(?:{_CODE_WORDS})\s+(\d{{3}}[ -]?\d{{3}}|\d{{4,
 # "the authenticator gave me 731 604", "the text said 482913": where the code came from, then the digits.
 _SENT_CODE = re.compile(
     r"(?i)\b(?:authenticator|authenticator app|the app|text|sms|text message|email|phone)\s+"
-    r"(?:gave|sent|shows|showed|show|says|said|displays|displayed|generated)\s+(?:me\s+)?(?:the\s+|a\s+)?"
+    r"(?:gave|sent|shows|showed|show|says|said|displays|displayed|generated|(?:is\s+)?(?:showing|displaying))\s+"
+    r"(?:me\s+)?(?:the\s+|a\s+)?"
     r"(?:code\s+)?(\d{3}[ -]?\d{3}|\d{4,8})(?!\d)"
 )
 # "a text with 482913 in it"; "asked for the code ... I gave them 551 208": a code received or passed on.
@@ -234,7 +236,7 @@ _NOT_A_SECRET = _words(
     they this those to too under unknown up us used very was wasnt we weak were what when where which
     while who why will with within without wont working wrong yes yet you your same sent
     on-screen below above attached here needed correct fine working ok valid worn faded damaged scratched
-    hidden visible printed displayed greyed disabled enabled written stuck
+    hidden visible printed displayed greyed disabled enabled written stuck usual always
     """
 )
 # "vpn wants the code from my authenticator, i type 906 412 and it says invalid": digits typed after a code was

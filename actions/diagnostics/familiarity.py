@@ -70,6 +70,22 @@ def infer_level(text: str) -> Level | None:
     return None
 
 
+_CLAUSE = re.compile(r"[^.!?;,]+[.!?;,]*")
+
+
+def without_self_description(text: str) -> str:
+    """The message without the clauses where the customer says how much help they want ("im useless with
+    computers so please go slow"): those words are about the customer, and "go slow" would otherwise find the
+    slow-computer article for an email problem. The message itself when nothing else would be left."""
+    kept = [
+        clause
+        for clause in _CLAUSE.findall(text)
+        if not (_NOVICE.search(clause) or _ASKS_DETAIL.search(clause) or _ASKS_SHORT.search(clause))
+    ]
+    rest = "".join(kept).strip(" ,;")
+    return rest if len(rest.split()) >= 3 else text
+
+
 def parse_level_answer(text: str) -> Level | None:
     clean = text.lower()
     if re.search(

@@ -762,6 +762,8 @@ _WORKING_NOW = _rx(
     r"\bback to normal\b",
     r"\b\w+('s| is| are| has come| came) back( on| up)?\b(?! to\b)",
     r"\b(coming|flowing|printing|syncing|loading|connecting|sending|arriving|opening|charging) (in |through )?(now|again)\b",
+    # "switched it to the sennheiser and they can hear me now 🙌"
+    r"\b(can|could) (hear|see|print|connect|open|use|get in|sign in|log in)\b[^.!?]{0,25}\b(now|again)\b",
 )
 
 

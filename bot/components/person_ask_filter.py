@@ -10,9 +10,10 @@ from __future__ import annotations
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from bot.components.intent_override import IntentOverride
-from bot.components.person_asks import asks_for_person
+from bot.components.person_asks import asks_for_person, asks_whether_person_typing
 
 ASK_HUMAN = "ask_human"
+BOT_CHALLENGE = "bot_challenge"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -21,4 +22,8 @@ class PersonAskFilter(IntentOverride):
 
     def reading(self, text: str) -> str | None:
         # a button payload ("/affirm") is already exact
-        return ASK_HUMAN if not text.startswith("/") and asks_for_person(text) else None
+        if text.startswith("/"):
+            return None
+        if asks_whether_person_typing(text):
+            return BOT_CHALLENGE  # "is that Gemma from the service desk?": say it is a bot, not a handoff
+        return ASK_HUMAN if asks_for_person(text) else None

@@ -17,7 +17,12 @@ _ASKS = [
     r"\b(real|actual|live|proper) (person|human|agent|people)\b",
     r"\ba human\b",
     r"\b(humans?|person|agent|operator)\s*(please|pls|plz|now)?\s*[.!]*$",
-    rf"\b(can|could|will|would) {_WHO} (call|phone|ring|come|pop|look|help|get|sort|fix|take)\b",
+    # "would one of your engineers be able to pop over and have a look?"
+    rf"\b(can|could|will|would) {_WHO}s? (be able to )?(call|phone|ring|come|pop|look|help|get|sort|fix|take)\b",
+    # "can this just go to whoever does the hardware?", "pass it to the hardware people"
+    r"\b(go|goes|pass|passed|send|sent|hand|handed|escalate|escalated|forward|give)( (it|this|that))?( just)?"
+    r"( on| over| through)? to (whoever|someone|somebody|a person|a human|the (\w+ )?(people|guys|folks|team|"
+    r"department|engineers?|technicians?|techs?))\b",
     # "can one of your techs remote onto my pc and have a look?"
     rf"\b(can|could|will|would) {_WHO}s? (remote|dial|log|connect|get) ?(in|into|onto|on to|on)\b",
     rf"\b(want|need|get me|give me|send|put me through to|pass me to|transfer me to|connect me to) {_WHO}\b"
@@ -63,9 +68,29 @@ _SELF_DESCRIPTION = re.compile(
 )
 
 
+# "what time do the actual people on the help desk finish today?": when people are there, not an ask for one
+_WHEN_PEOPLE_ARE_THERE = re.compile(
+    r"\b(what time|when|what hours|how late|how early|till when|until when)\b (do|does|are|is|will) (the |your )?"
+    r"(\w+ )?(people|humans|staff|agents|team|desk|service desk|help desk)\b",
+    re.IGNORECASE,
+)
+
+
+# "is that Gemma from the service desk?", "am I talking to Sam?": the customer thinks a named person is typing
+_NAMED_PERSON_TYPING = re.compile(
+    r"^\W*(?i:((hi|hey|hello)\W+)?(is (that|this|it)|are (you|u)|am i (talking|chatting|speaking) (to|with))) "
+    r"[A-Z][a-z]+( [A-Z][a-z]+)?( from| on| at| here| there|\?|,|$)"
+)
+
+
+def asks_whether_person_typing(text: str) -> bool:
+    """True when the customer asks if a (named) person is the one typing: the assistant says it is a bot."""
+    return bool(_NAMED_PERSON_TYPING.search(text.replace("\u2019", "'").strip()))
+
+
 def asks_for_person(text: str) -> bool:
     """True when the customer plainly asks for a person (to talk to, call them, come over, take over)."""
     lowered = _MISSED_CALLBACK.sub(" ", _SELF_DESCRIPTION.sub(" ", text.replace("\u2019", "'")))
-    if _WHAT_ARE_YOU.search(lowered):
+    if _WHAT_ARE_YOU.search(lowered) or _WHEN_PEOPLE_ARE_THERE.search(lowered):
         return False
     return bool(_ASK.search(lowered)) and not _PROBLEM.search(lowered)

@@ -14,7 +14,10 @@ import re
 _WITHDRAW = (
     r"forget (it|about it|this|that)|never ?mind|nvm|ignore (me|that|this|my (last )?message)|"
     r"(scrap|scratch|drop) (that|this|it)|cancel (this|that|it|the request|my request)( please| pls)?|"
-    r"(don'?t|do not) (worry|bother)( about it)?"
+    r"(don'?t|do not) (worry|bother)( about it)?|"
+    # "leave it, ta", "we can leave it there", "park it for now", "let's call it a day"
+    r"(we can |let'?s |just )?(leave|park) (it|this|that)( there| for now| for today| for the moment)?|"
+    r"(let'?s |i'?ll )?call it a day"
 )
 """Not "i don't need it any more": "collect my old monitor, i don't need it any more" is a request."""
 _CLOSING = re.compile(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.components.person_asks import asks_for_person
+from bot.components.person_asks import asks_for_person, asks_whether_person_typing
 
 ASKS = [
     "yes, a real person, now",
@@ -19,6 +19,9 @@ ASKS = [
     "I\u2019d like to talk with an actual person",
     "can one of your techs remote onto my pc and have a look? my outlook rules stopped working",
     "someone was meant to call me back, can you get me a person now",
+    "the fan is grinding. would one of your engineers be able to come and look at it?",
+    "can this go to whoever looks after the phones? i'd rather they swapped it",
+    "just pass it to the network people please",
 ]
 NOT_ASKS = [
     "I can't talk to anyone on Teams",
@@ -38,6 +41,8 @@ NOT_ASKS = [
     "send an email to someone",
     "keep it basic please, im a designer not an it person",  # what they are, not whom they want
     "I'm not a computer person, go slow",
+    "thanks. what time do the real people on the service desk start tomorrow?",  # the hours, not an ask
+    "send it to the printer on floor 2",
 ]
 
 
@@ -49,3 +54,18 @@ def test_a_plain_ask_for_a_person_is_read_as_one(text: str) -> None:
 @pytest.mark.parametrize("text", NOT_ASKS)
 def test_a_problem_or_a_question_about_the_bot_is_not_an_ask(text: str) -> None:
     assert not asks_for_person(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "typing"),
+    [
+        ("is that Priya from the service desk?", True),
+        ("hi, am I talking to Sam?", True),
+        ("are you Tom", True),
+        ("is that normal?", False),
+        ("is this Outlook or the app?", False),
+        ("is it a hardware fault", False),
+    ],
+)
+def test_asking_whether_a_named_person_is_typing_is_told_it_is_a_bot(text: str, typing: bool) -> None:
+    assert asks_whether_person_typing(text) is typing

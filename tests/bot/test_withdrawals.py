@@ -15,6 +15,9 @@ WITHDRAWALS = [
     "nvm",
     "forget it thanks",
     "found a spare one in the cupboard, don't bother 🙂",
+    "the train's here so just leave it, thanks",
+    "my manager says we can wait till the new budget. park it for now",
+    "right, that's me done for today, let's call it a day",
 ]
 NOT_WITHDRAWALS = [
     "never mind that, my printer is jammed now",
@@ -22,6 +25,8 @@ NOT_WITHDRAWALS = [
     "can you collect my old monitor, i don't need it any more",
     "forget the monitor, outlook isn't receiving anything",
     "I forgot it was on mute",
+    "should i leave it plugged in overnight?",
+    "leave it with me, i'll check the cable",
     "",
 ]
 

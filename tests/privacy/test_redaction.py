@@ -18,6 +18,8 @@ from privacy.notice import NoticeMemory, removed_notice
         ("the code is 483920", "483920", "[secret code]"),
         ("verification code 483 920", "483 920", "[secret code]"),
         ("the authenticator gave me 731 604 but it says wrong code", "731 604", "[secret code]"),
+        ("scanned it and the app is showing 204 117 now", "204 117", "[secret code]"),
+        ("i set her first password, Welcome#Desk9, so she can sign in monday", "Welcome#Desk9", "[password]"),
         ("ok got a text with 482913 in it, where does that go", "482913", "[secret code]"),
         ("a caller asked for my authenticator code and i gave them 551 208", "551 208", "[secret code]"),
         (
@@ -52,6 +54,8 @@ def test_each_kind_of_secret_is_replaced_by_a_placeholder_nlu_can_read(
     [
         "my password is not working",
         "my password expired yesterday",
+        "my password, as usual, expired on monday",
+        "my password, which I changed last week, is not accepted",
         "The code is 0x80070005 when I run Windows Update",
         "Code 43 in device manager",
         "error code 80072EFD",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.diagnostics.familiarity import infer_level
+from actions.diagnostics.familiarity import infer_level, without_self_description
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,19 @@ def test_a_self_description_answers_the_level_question() -> None:
     assert parse_level_answer("im comfortable with tech") == "expert"
     assert parse_level_answer("i'm not confident with computers") == "novice"
     assert parse_level_answer("hmm whatever") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "about"),
+    [
+        (
+            "no new mail in outlook since 10. im useless with computers so please go slow",
+            "no new mail in outlook since 10.",
+        ),
+        ("my printer is jammed, step by step please", "my printer is jammed"),
+        ("go slow please", "go slow please"),  # nothing else to look up: the message stays whole
+        ("my laptop is slow", "my laptop is slow"),
+    ],
+)
+def test_what_the_customer_says_about_themselves_is_not_looked_up(text: str, about: str) -> None:
+    assert without_self_description(text) == about

@@ -209,6 +209,8 @@ def test_no_problem_is_an_idiom_for_fine_not_a_negation(answer: str, kind: str) 
     [
         ("did the ctrl shift delete thing and restarted chrome, new rota's showing now 👍", True),
         ("swapped the batteries and it's typing normally now, ta", True),
+        ("picked the usb mic in zoom settings and they can hear me now", True),
+        ("they can hear me now but it cuts out", False),
         ("ok i did that now, what next?", False),
         ("did it, still showing the old one", False),
         ("it's showing now but only sometimes", False),
