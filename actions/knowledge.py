@@ -118,6 +118,11 @@ GUESS_MIN_CONFIDENCE = 0.25
 has nothing: neither guesses an IT answer."""
 
 
+COMPLAINT_GUESS_MIN = 0.4
+"""A complaint guess needs more: plain complaints are read in NLU (bot/components/complaints.py), and a weak
+one ("confession: i never shut my laptop down ... true? what should i be doing", 0.29) is a question."""
+
+
 SMALL_TALK_GUESSES = {"greet": "utter_greet", "thank": "utter_youre_welcome"}
 SMALL_TALK_MIN = 0.4
 """A message the KB has nothing for that leans clearly to a greeting or thanks is answered as one, not with
@@ -140,7 +145,8 @@ def _best_guess(tracker: Tracker) -> str | None:
             and float(entry.get("confidence") or 0) >= SMALL_TALK_MIN
         ):
             return str(name)  # "nothing wrong, just wanted to see if this chat works. thanks!"
-        confident = float(entry.get("confidence") or 0) >= GUESS_MIN_CONFIDENCE
+        confidence = float(entry.get("confidence") or 0)
+        confident = confidence >= (COMPLAINT_GUESS_MIN if name == "complain" else GUESS_MIN_CONFIDENCE)
         if name in ("out_of_scope", "complain") and confident and (position == 0 or name == "out_of_scope"):
             return str(name)
         if name != "ask_howto":

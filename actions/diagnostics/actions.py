@@ -303,6 +303,8 @@ class ValidateDiagnosticForm(FormValidationAction):
 def _other_problem(tracker: Tracker, state: State) -> str | None:
     """The script for a different problem the customer moved on to ("forget the monitor, outlook ..."),
     else None. A cue word is needed: an answer to a step often sounds like a problem of its own."""
+    if state.options:
+        return None  # "printer first, the password can wait": a choice between the problems offered
     text, intent, confidence = _latest(tracker)
     if not SWITCH_CUE.search(text):
         return None

@@ -131,7 +131,7 @@ def pick(problems: Sequence[Problem], text: str, similarities: Similarities | No
     for problem in problems:
         if clean == problem.label.lower():
             return problem
-    words = set(re.findall(r"[a-z0-9]+", clean)) - _FILLER
+    words = set(re.findall(r"[a-z0-9]+", _without_deferred(clean))) - _FILLER
     overlaps = [len(words & set(re.findall(r"[a-z0-9]+", f"{p.words} {p.label}".lower()))) for p in problems]
     if max(overlaps, default=0) > 0 and overlaps.count(max(overlaps)) == 1:
         return problems[overlaps.index(max(overlaps))]
@@ -142,6 +142,18 @@ def pick(problems: Sequence[Problem], text: str, similarities: Similarities | No
     if len(ordered) > 1 and ordered[0] - ordered[1] < 0.05:
         return None
     return problems[scores.index(ordered[0])]
+
+
+_DEFERRED = re.compile(
+    r"\b(can wait|wait(s)? (till|until)|later|afterwards|after that|next|second|another time)\b"
+)
+
+
+def _without_deferred(text: str) -> str:
+    """ "printer first, the password can wait till later": the parts put off are not the choice."""
+    parts = [part for part in re.split(r"[,;.]|\band\b|\bthen\b", text) if part.strip()]
+    kept = [part for part in parts if not _DEFERRED.search(part)]
+    return " ".join(kept) if kept else text
 
 
 _FILLER = {

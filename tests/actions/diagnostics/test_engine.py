@@ -217,7 +217,10 @@ def test_a_first_message_that_names_one_option_skips_that_question(engine: Engin
     assert engine.start("battery", "novice", message="battery problem").node_id == "problem_kind"
     # how customers say it: "stopped charging", "dead by 2 every day, it used to last all day"
     assert engine.start("battery", None, message="it stopped charging overnight").node_id == "charger_light"
-    assert engine.start("battery", None, message="dead by 2pm every day, it used to last").node_id == "brightness"
+    assert (
+        engine.start("battery", None, message="dead by 2pm every day, it used to last").node_id
+        == "brightness"
+    )
 
 
 def test_a_first_check_answered_at_the_level_question_is_taken_as_its_answer(engine: Engine) -> None:

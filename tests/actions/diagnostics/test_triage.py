@@ -35,6 +35,9 @@ def test_the_customer_picks_a_problem_by_its_words_or_title() -> None:
     assert pick(PROBLEMS, "Keyboard or mouse not working", None) == PROBLEMS[1]
     assert pick(PROBLEMS, "start with the mouse", None) == PROBLEMS[1]
     assert pick(PROBLEMS, "whichever", None) is None
+    # the one put off is not the choice
+    assert pick(PROBLEMS, "the mouse first, the teams thing can wait", None) == PROBLEMS[1]
+    assert pick(PROBLEMS, "teams now, and the mouse later", None) == PROBLEMS[0]
 
 
 def test_the_form_asks_which_problem_and_starts_the_chosen_script(engine: Engine) -> None:
