@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 _FED_UP = re.compile(
-    r"\b(ridiculous|unacceptable|appalling|disgraceful|a disgrace|pathetic|shambles|a joke|laughable|"
+    r"\b(ridiculous|unacceptable|appalling|disgraceful|a disgrace|pathetic|shambles|(is|'s|what) a (complete |total |bad )?joke|laughable|"
     r"waste of (my )?time|(really|so|totally|absolutely|getting|proper|well) (fed up|annoyed|angry|furious|"
     r"frustrated|livid|fuming|cross)|fed up( now| with (this|you|it)| of this)?\s*[.!]*$|sick (of|and tired of) "
     r"(this|it|waiting|you)|not (impressed|happy|good enough)|(honestly|completely|totally|utterly|so|absolutely) "

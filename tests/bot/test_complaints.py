@@ -20,6 +20,7 @@ NOT_COMPLAINTS = [
     "fed up of typing codes every morning, can i use the authenticator app instead?",
     "my battery is rubbish lately, drains in no time",
     "my printer won't print",
+    "tell me a joke",
     "",
 ]
 
