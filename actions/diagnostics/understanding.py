@@ -337,6 +337,8 @@ _STILL_BROKEN = _rx(
     r"spinning|buffering|loading|rubbish|useless|bad|wrong|locked|unusable|disconnected|unplugged)\b",
     # "the phone can't load anything either": the same fault somewhere else too
     r"\b(can'?t|cannot|won'?t|doesn'?t|isn'?t|aren'?t|not|no|nothing)\b[^.!?]*\beither\b",
+    # "made a new blank one, added a photo, crashed again": the same fault once more
+    r"\b(crashed|crashes|froze|freezes|closed|died|dropped|jammed|failed|cut out|happened) (again|straight away again)\b",
 )
 _STILL_FAILING = _rx(
     r"\bstill (drops|fails|crashes|freezes|hangs|lags|cuts out|disconnects|bounces|rejects|closes)\b"
@@ -542,6 +544,65 @@ def fails_one_part(text: str, question: str) -> bool:
     )
 
 
+_ASKS_FOR_THE_RIGHT_ONE = _rx(
+    r"\b(right|correct|your)\b[^?]*\b(ticked|selected|chosen|picked|set|checked)\b",
+    r"\b(ticked|selected|chosen|picked|checked)\b[^?]*\b(right|correct)\b",
+)
+_NOT_THE_OTHER = _rx(r"[,;]\s*(and |but )?not (the|my|our|your) [\w' ()-]{2,30}\s*[.!]*$")
+
+
+def names_the_wrong_one(text: str, question: str) -> bool:
+    """ "it has 'Speakers (Realtek)' ticked, not the headset" to "Is the right one ticked?": the answer names
+    what is selected and says it is not the one wanted, so the answer is no, however it opens."""
+    return bool(
+        _ASKS_FOR_THE_RIGHT_ONE.search(asked_part(question))
+        and _NOT_THE_OTHER.search(text)
+        and not opens_with_yes_no_word(text)
+    )
+
+
+_ASKED_OFF = re.compile(r"\b(?:([a-z][a-z-]{2,}) )?([a-z][a-z-]{2,}) (is |are )?off\b", re.IGNORECASE)
+
+
+def agrees_it_is_off(text: str, question: str) -> bool:
+    """ "no light on it" to "Is its light off?": the answer says the thing asked to be off is not there, and
+    nothing in it contrasts ("no light, but ..." is left to the other readings)."""
+    if _CONTRAST.search(text):
+        return False
+    for asked in _ASKED_OFF.finditer(asked_part(question)):
+        for thing in (asked.group(1), asked.group(2)):
+            if not thing or thing.lower() in _NOT_A_THING | {"turned", "switched", "its", "the"}:
+                continue
+            if re.search(rf"\bno (\w+ ){{0,2}}{re.escape(thing)}s?\b", text, re.IGNORECASE):
+                return True
+    return False
+
+
+_ASKS_LIGHT_ON = _rx(r"\blight\b[^.?]*\bon\b", r"\bturned on\b[^?]*\?[^?]*\blight\b")
+_A_LIGHT_SHOWS = _rx(
+    r"\b(light|led)\b[^.!?]{0,40}\b(is |'s |its )?(on|lit|glowing|blinking|flashing|flickering|solid|steady|"
+    r"orange|amber|white|blue|green|yellow)\b",
+    r"\b(orange|amber|white|blue|green|yellow|blinking|flashing|little|small) (light|led)\b",
+)
+_COLOUR_NOT = _rx(r"\bnot (orange|amber|white|blue|green|yellow|red)\b")
+_NO_LIGHT = _rx(
+    r"\b(no|not any|none|without) (\w+ ){0,2}(light|led)s?\b",
+    r"\b(light|led)s? (is |are )?(off|out|dead)\b",
+    r"\b(light|led)s? (isn'?t|aren'?t|is not|are not|not) (on|lit|coming on)\b",
+    r"\bnothing\b",
+)
+
+
+def reports_a_light_on(text: str, question: str) -> bool:
+    """ "theres a little light at the bottom but its orange and blinking, not blue" to "Is the monitor turned on?
+    Its power light should be on, often white or blue": a light that shows, whatever its colour, is a yes; "not
+    blue" names a colour, it does not say the light is off."""
+    if not _ASKS_LIGHT_ON.search(question):
+        return False
+    clean = _COLOUR_NOT.sub(" ", text)
+    return bool(_A_LIGHT_SHOWS.search(clean)) and not _NO_LIGHT.search(clean) and not negations(clean)
+
+
 def yes_no(
     text: str,
     *,
@@ -558,6 +619,12 @@ def yes_no(
         return Reply("yes" if echoed else "no")
     if question and fails_one_part(clean, question):
         return Reply("no")
+    if question and names_the_wrong_one(clean, question):
+        return Reply("no")
+    if question and agrees_it_is_off(clean, question):
+        return Reply("yes")
+    if question and reports_a_light_on(clean, question):
+        return Reply("yes")
     if reader is not None and question and reader.knows(node) and not _LEADING_YES_NO.match(clean):
         # this step's own examples beat the generic statement rules ("I can easily move it" to "is it hard?")
         reading = reader.read(question, clean, node)
@@ -610,10 +677,25 @@ def echoes_quote(text: str, question: str) -> bool | None:
     return None
 
 
+_ABSENT_FAULT_SIGN = re.compile(
+    r"\bno (red |error |warning )?(errors?|warnings?|mute|x|cross|line|alerts?|jams?)"
+    r"( (light|lights|message|messages|symbol|sign|icon))?\b",
+    re.IGNORECASE,
+)
+"""Is it on, with paper in the tray and no error light?": "no error" is part of the all-clear asked about, not a
+negation of the question; an answer's "no mute symbol" then agrees with it."""
+
+
 def rule_polarity(text: str, question: str) -> Literal["yes", "no"]:
     """A statement answers "no" when it negates what the question asked, and "yes" otherwise."""
     clean = normalise(text)
     question = asked_part(question)
+    signs = {m.group(2).lower().rstrip("s") for m in _ABSENT_FAULT_SIGN.finditer(question)}
+    if signs:
+        clean = _ABSENT_FAULT_SIGN.sub(" ", clean)
+        if any(re.search(rf"\b{re.escape(sign)}s?\b", clean, re.IGNORECASE) for sign in signs):
+            return "no"  # "volume is up but there's a red x on it": the fault sign the all-clear excludes
+        question = _ABSENT_FAULT_SIGN.sub(" ", question)
     flipped = (negations(clean) > 0) != (negations(question) > 0)
     if contradicts(clean, question):
         flipped = not flipped
@@ -653,23 +735,28 @@ def is_bare_yes_no(text: str) -> bool:
     return bool(_BARE_YES_NO.match(normalise(text)))
 
 
+def _unapostrophed(text: str) -> str:
+    """ "wont charge" names "won't charge": customers often leave the apostrophe out."""
+    return normalise(text).lower().replace("'", "")
+
+
 def choices_named(text: str, spec: AnswerSpec) -> set[str]:
     """Every choice whose label, id or a synonym appears in the message as whole words."""
-    clean = normalise(text).lower()
+    clean = _unapostrophed(text)
     return {
         choice.id
         for choice in spec.choices
         for phrase in (choice.id.replace("_", " "), choice.label, *choice.synonyms)
-        if phrase.strip() and re.search(rf"\b{re.escape(phrase.lower().strip())}\b", clean)
+        if phrase.strip() and re.search(rf"\b{re.escape(_unapostrophed(phrase))}\b", clean)
     }
 
 
 def match_choice(text: str, spec: AnswerSpec) -> str | None:
-    clean = normalise(text).lower().strip(" .!?")
+    clean = _unapostrophed(text).strip(" .!?")
     best: tuple[int, str] | None = None
     for choice in spec.choices:
         for phrase in (choice.id.replace("_", " "), choice.label, *choice.synonyms):
-            p = phrase.lower().strip()
+            p = _unapostrophed(phrase).strip()
             if not p:
                 continue
             if clean == p:

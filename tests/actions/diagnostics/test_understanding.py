@@ -357,3 +357,85 @@ def test_a_question_about_a_step_names_what_the_step_is_about() -> None:
     step = "Force detection / projection mode (Win+P, Extend; or Display settings, Detect)."
     assert shares_words("theres no windows key on a mac, so where's the detect thing?", step)
     assert not shares_words("how do I set up an out of office reply", step)
+
+
+PRINTER_ALL_CLEAR = (
+    "Go to the printer. Is it turned on, with paper in the tray and no error light or message on its screen?"
+)
+VOLUME_ALL_CLEAR = (
+    "Look at the speaker icon near the clock. Is the volume up, with no red X or line through the icon?"
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "kind"),
+    [
+        # "no error" is part of the all-clear asked about, not a negation of the question
+        ("went and looked, its on, the tray is full and the screen says Ready", PRINTER_ALL_CLEAR, "yes"),
+        ("its on but theres no paper in the tray", PRINTER_ALL_CLEAR, "no"),
+        ("it's on with paper but the screen shows an error", PRINTER_ALL_CLEAR, "no"),
+        ("volume's at 60, no mute symbol", VOLUME_ALL_CLEAR, "yes"),
+        ("volume is up but there's a red x on the icon", VOLUME_ALL_CLEAR, "no"),
+        # where the question asks about the error itself, "no error" is still a no
+        ("no error message at all", "Does the screen show an error message?", "no"),
+    ],
+)
+def test_an_all_clear_check_is_read_by_what_the_answer_reports(answer: str, question: str, kind: str) -> None:
+    assert understand(answer, question=question).kind == kind
+
+
+def test_the_same_fault_again_is_a_no_to_does_it_work() -> None:
+    question = "Does it work with other files (file-specific corruption)?"
+    assert (
+        understand("made a brand new document, added a photo, crashed again", question=question).kind == "no"
+    )
+    assert understand("opened a new file and it froze again", question="Does it still freeze?").kind == "yes"
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind"),
+    [
+        ("ah that one. no light on it, and it's english like always", "yes"),
+        ("no little light, keyboard is normal", "yes"),
+        ("no light, but the thing by the clock says FRA", "no"),  # one part fails
+    ],
+)
+def test_no_light_answers_is_its_light_off_with_yes(answer: str, kind: str) -> None:
+    assert understand(answer, question=CAPS_AND_LAYOUT).kind == kind
+
+
+def test_naming_the_wrong_one_selected_is_a_no_however_it_opens() -> None:
+    question = (
+        "Click the speaker icon, then the arrow. Is the right one ticked, like your headphones or speakers?"
+    )
+    assert (
+        understand("ok, it has 'Speakers (Realtek)' ticked, not the headset", question=question).kind == "no"
+    )
+    assert understand("yes the headset is ticked, not the speakers", question=question).kind == "yes"
+
+
+MONITOR_POWER = "Is the monitor turned on? Its power light should be on, often white or blue."
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind"),
+    [
+        ("there's a small light on the front, it's amber and flashing, not white", "yes"),
+        ("the little light is green", "yes"),
+        ("no light at all", "no"),
+        ("the light is off", "no"),
+    ],
+)
+def test_a_light_that_shows_in_any_colour_is_on(answer: str, kind: str) -> None:
+    assert understand(answer, question=MONITOR_POWER).kind == kind
+
+
+def test_a_choice_is_named_without_its_apostrophe() -> None:
+    spec = AnswerSpec(
+        kind="choice",
+        choices=(
+            Choice(id="not_charging", label="It will not charge", synonyms=("won't charge",)),
+            Choice(id="drains", label="It runs down fast", synonyms=("drains",)),
+        ),
+    )
+    assert understand("laptop wont charge", spec).value == "not_charging"
