@@ -24,7 +24,9 @@ _EXPERT = re.compile(
 _NOVICE = re.compile(
     r"\b(not (very )?(good|great|techy|technical) with|not (very )?(techy|technical)|no idea about computers|"
     r"don'?t know (much )?about (computers|tech)|new to (computers|this)|explain (it )?simply|"
-    r"keep it simple|bear with me|computer illiterate|not a computer person|go easy on me|(please )?go slow(ly)?|"
+    r"keep it simple|bear with me|computer illiterate|(complete|total|absolute|a bit of a|bit of a) (novice|beginner)|"
+    r"(i'?m|im|i am) (a )?(novice|beginner|newbie|technophobe)|not great with (this stuff|technology)|"
+    r"not a computer person|go easy on me|(please )?go slow(ly)?|"
     r"hopeless with (this|tech|computers|it)|useless with (tech|computers)|not (a |very )?tech(y|ie|nical)( person)?|"
     r"not (a|very) tech person|not (very |that |too )?(comfortable|confident|good) (with|on) (computers|tech|it|"
     r"pcs|laptops))\b",

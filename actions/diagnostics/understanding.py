@@ -719,8 +719,14 @@ def accepts(text: str) -> bool:
         bool(_ACCEPTS.match(clean))
         and not negations(clean)
         and not _QUESTION.search(clean)
-        and not (re.search(r"\b(how|what|where|why|which)\b", clean, re.IGNORECASE))
+        and not _ASKS_BACK.search(clean)
     )
+
+
+_ASKS_BACK = _rx(
+    r"(^|[,.;:!]\s*|\b(yes|yeah|yep|yup|please|ok|okay|but|and)\s+)(how|what|where|why|which|when)\b"
+)
+""" "yes, where do I go?" asks something back; "yes please, i just want to know where it is" does not."""
 
 
 def opens_with_yes_no_word(text: str) -> bool:

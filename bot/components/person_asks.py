@@ -76,6 +76,15 @@ _WHEN_PEOPLE_ARE_THERE = re.compile(
 )
 
 
+# "is there anyone on the help desk today who could look at my outlook signature with me?": an ask, not a
+# question about what the assistant is
+_IS_THERE_SOMEONE_WHO_COULD = re.compile(
+    r"\bis there (someone|somebody|anyone|anybody|a person|a human|an engineer|a technician|a tech)\b[^.?!]{0,40}"
+    r"\b(who|that) (can|could|would|will|is able to)\b",
+    re.IGNORECASE,
+)
+
+
 # "is that Gemma from the service desk?", "am I talking to Sam?": the customer thinks a named person is typing
 _NAMED_PERSON_TYPING = re.compile(
     r"^\W*(?i:((hi|hey|hello)\W+)?(is (that|this|it)|are (you|u)|am i (talking|chatting|speaking) (to|with))) "
@@ -91,6 +100,8 @@ def asks_whether_person_typing(text: str) -> bool:
 def asks_for_person(text: str) -> bool:
     """True when the customer plainly asks for a person (to talk to, call them, come over, take over)."""
     lowered = _MISSED_CALLBACK.sub(" ", _SELF_DESCRIPTION.sub(" ", text.replace("\u2019", "'")))
+    if _IS_THERE_SOMEONE_WHO_COULD.search(lowered):
+        return not _PROBLEM.search(lowered)
     if _WHAT_ARE_YOU.search(lowered) or _WHEN_PEOPLE_ARE_THERE.search(lowered):
         return False
     return bool(_ASK.search(lowered)) and not _PROBLEM.search(lowered)

@@ -17,7 +17,10 @@ _WITHDRAW = (
     r"(don'?t|do not) (worry|bother)( about it)?|"
     # "leave it, ta", "we can leave it there", "park it for now", "let's call it a day"
     r"(we can |let'?s |just )?(leave|park) (it|this|that)( there| for now| for today| for the moment)?|"
-    r"(let'?s |i'?ll )?call it a day"
+    r"(let'?s |i'?ll )?call it a day|"
+    # "ill use the one upstairs, no need to carry on", "Helen sent me the file so i dont need the access after all"
+    r"no need to (carry on|continue|go on|keep going|bother)|(i |we )?(don'?t|do not) need (it|this|that|them|the \w+)"
+    r" after all"
 )
 """Not "i don't need it any more": "collect my old monitor, i don't need it any more" is a request."""
 _CLOSING = re.compile(

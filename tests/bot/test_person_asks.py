@@ -22,6 +22,7 @@ ASKS = [
     "the fan is grinding. would one of your engineers be able to come and look at it?",
     "can this go to whoever looks after the phones? i'd rather they swapped it",
     "just pass it to the network people please",
+    "is there anybody in IT today who could help me set up my second screen?",
 ]
 NOT_ASKS = [
     "I can't talk to anyone on Teams",
@@ -31,6 +32,7 @@ NOT_ASKS = [
     "the person next to me has wifi",
     "is this a real person?",
     "before I type all this out, is there a human reading this?",
+    "is there anyone who can't hear me on teams?",
     "wait is this chatgpt or an actual IT person??",
     "my agent app crashed",
     # a complaint about a callback that never came: an apology first, then the offer of a person

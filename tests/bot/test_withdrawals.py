@@ -18,6 +18,8 @@ WITHDRAWALS = [
     "the train's here so just leave it, thanks",
     "my manager says we can wait till the new budget. park it for now",
     "right, that's me done for today, let's call it a day",
+    "someone from facilities is coming to fix it, so no need to carry on",
+    "my colleague forwarded me the report, so i don't need the access after all",
 ]
 NOT_WITHDRAWALS = [
     "never mind that, my printer is jammed now",

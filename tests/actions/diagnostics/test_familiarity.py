@@ -16,6 +16,7 @@ from actions.diagnostics.familiarity import infer_level, without_self_descriptio
         ("desktop keeps locking up. im comfortable with tech, just give me the checks", "expert"),
         ("no sound at all, i do software dev for a living so skip the hand holding", "expert"),
         ("laptop wont let me in, im not confident with computers", "novice"),
+        ("wifi keeps dropping, i'm a total beginner with this stuff", "novice"),
         ("im fine with it", None),
         ("my wifi is broken", None),
         ("the printer shows an error", None),

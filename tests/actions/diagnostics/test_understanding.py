@@ -351,6 +351,9 @@ def test_taking_an_offered_person_is_a_plain_yes_without_a_question() -> None:
     assert not accepts("yes, but how do I reset it?")
     assert not accepts("no thanks")
     assert not accepts("yes but not now")
+    assert accepts("yes please, i just want to know when it's coming")  # wants the person, asks nothing back
+    assert not accepts("yes, where do i go for that")
+    assert not accepts("yeah what happens next")
 
 
 def test_a_question_about_a_step_names_what_the_step_is_about() -> None:
