@@ -16,9 +16,9 @@ from typing import Any
 from actions.diagnostics.schema import Script
 from knowledge_base import Hit
 
-MIN_PROBLEM_CONFIDENCE = 0.2
+MIN_PROBLEM_CONFIDENCE = 0.15
 """The problem intent must be NLU's first real guess (or second, behind a service request) and at least this
-sure (reports seen: 0.20-0.50)."""
+sure (reports seen: 0.19-0.50)."""
 REQUEST_INTENT = "request_service"
 """Fault reports with "i need ... for ..." lean towards a request; a real request is read above its own floor
 (0.6, config.yml) and never reaches the knowledge base."""

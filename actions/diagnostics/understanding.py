@@ -597,8 +597,8 @@ def reports_a_light_on(text: str, question: str) -> bool:
     """ "theres a little light at the bottom but its orange and blinking, not blue" to "Is the monitor turned on?
     Its power light should be on, often white or blue": a light that shows, whatever its colour, is a yes; "not
     blue" names a colour, it does not say the light is off."""
-    if not _ASKS_LIGHT_ON.search(question):
-        return False
+    if not _ASKS_LIGHT_ON.search(question) or _ABSENT_FAULT_SIGN.search(question):
+        return False  # "... and no error light on its screen?": a light there is the fault, not power
     clean = _COLOUR_NOT.sub(" ", text)
     return bool(_A_LIGHT_SHOWS.search(clean)) and not _NO_LIGHT.search(clean) and not negations(clean)
 
@@ -686,6 +686,13 @@ _ABSENT_FAULT_SIGN = re.compile(
 negation of the question; an answer's "no mute symbol" then agrees with it."""
 
 
+_FAULT_SHOWN = _rx(
+    r"\b(jam|jammed|empty|low|load|replace|close|closed|open|error|out of|orange|amber|red|flashing|blinking|"
+    r"warning|offline|paused|stuck|cross|crossed|muted)\b"
+)
+"""What a screen or icon shows when the all-clear does not hold ("Toner empty", "Load Tray 2", "a red cross")."""
+
+
 def rule_polarity(text: str, question: str) -> Literal["yes", "no"]:
     """A statement answers "no" when it negates what the question asked, and "yes" otherwise."""
     clean = normalise(text)
@@ -693,8 +700,10 @@ def rule_polarity(text: str, question: str) -> Literal["yes", "no"]:
     signs = {m.group(2).lower().rstrip("s") for m in _ABSENT_FAULT_SIGN.finditer(question)}
     if signs:
         clean = _ABSENT_FAULT_SIGN.sub(" ", clean)
-        if any(re.search(rf"\b{re.escape(sign)}s?\b", clean, re.IGNORECASE) for sign in signs):
-            return "no"  # "volume is up but there's a red x on it": the fault sign the all-clear excludes
+        if _FAULT_SHOWN.search(clean) or any(
+            re.search(rf"\b{re.escape(sign)}s?\b", clean, re.I) for sign in signs
+        ):
+            return "no"  # "volume is up but there's a red x on it", "the screen says paper jam in tray 2"
         question = _ABSENT_FAULT_SIGN.sub(" ", question)
     flipped = (negations(clean) > 0) != (negations(question) > 0)
     if contradicts(clean, question):
