@@ -92,9 +92,19 @@ _NAMED_PERSON_TYPING = re.compile(
 )
 
 
+# "am I chatting with Siri's cousin here or an actual member of staff?": a bot-or-person question
+_BOT_OR_PERSON = re.compile(
+    r"\b(am i|are you|is this|is it|is that)\b[^?]{0,60}\bor (an? |some |one of the )?(actual |real |live |human )?"
+    r"(member of (the )?staff|person|human|bot|robot|machine|ai|chatbot|agent)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_whether_person_typing(text: str) -> bool:
-    """True when the customer asks if a (named) person is the one typing: the assistant says it is a bot."""
-    return bool(_NAMED_PERSON_TYPING.search(text.replace("\u2019", "'").strip()))
+    """True when the customer asks if a (named) person is the one typing, or whether it is a bot or a person:
+    the assistant says it is a bot."""
+    clean = text.replace("\u2019", "'").strip()
+    return bool(_NAMED_PERSON_TYPING.search(clean) or _BOT_OR_PERSON.search(clean))
 
 
 def asks_for_person(text: str) -> bool:

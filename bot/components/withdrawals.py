@@ -24,7 +24,7 @@ _WITHDRAW = (
 )
 """Not "i don't need it any more": "collect my old monitor, i don't need it any more" is a request."""
 _CLOSING = re.compile(
-    rf"(^|[\s,.;:!-])({_WITHDRAW})(\s*[,.!]*\s*(thanks|thank you|cheers|ta|thx|sorry|then|anyway|x+))?"
+    rf"(^|[\s,.;:!-])({_WITHDRAW})(\s*[,.!]*\s*(thanks|thank you|cheers|ta|thx|sorry( for the bother| to bother you| about that)?|then|anyway|x+))?"
     r"[\s.!)\U0001F300-\U0001FAFF\u2600-\u27BF]*$",
     re.IGNORECASE,
 )

@@ -27,3 +27,18 @@ def test_foreign_messages_are_found_in_their_language() -> None:
 @pytest.mark.parametrize("text", ["", "   ", "👍", "???", "/ask_human", "a" * 5000])
 def test_empty_or_odd_input_is_not_foreign(text: str) -> None:
     assert detect_foreign(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Szia, nem tudok belépni a laptopomra, mit csináljak?", "hu"),
+        ("Hei, tulostin ei toimi ollenkaan tänään", "fi"),
+        ("Dobrý den, nefunguje mi tiskárna v kanceláři", "cs"),
+        ("Добрый день, не могу подключиться к VPN из дома", "ru"),
+        ("Γεια σας, ο εκτυπωτής δεν τυπώνει τίποτα", "el"),
+    ],
+)
+def test_languages_the_assistant_does_not_speak_are_found_too(text: str, language: str) -> None:
+    found = detect_foreign(text)
+    assert found is not None and found.language == language

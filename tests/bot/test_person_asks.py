@@ -64,9 +64,12 @@ def test_a_problem_or_a_question_about_the_bot_is_not_an_ask(text: str) -> None:
         ("is that Priya from the service desk?", True),
         ("hi, am I talking to Sam?", True),
         ("are you Tom", True),
+        ("sorry to ask, but am I talking to an AI here or an actual member of staff?", True),
+        ("is this a chatbot or a real person", True),
         ("is that normal?", False),
         ("is this Outlook or the app?", False),
         ("is it a hardware fault", False),
+        ("is it the printer or the laptop?", False),
     ],
 )
 def test_asking_whether_a_named_person_is_typing_is_told_it_is_a_bot(text: str, typing: bool) -> None:

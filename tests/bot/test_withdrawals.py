@@ -20,6 +20,7 @@ WITHDRAWALS = [
     "right, that's me done for today, let's call it a day",
     "someone from facilities is coming to fix it, so no need to carry on",
     "my colleague forwarded me the report, so i don't need the access after all",
+    "turns out finance already have a licence we can share. so scratch that, sorry for the bother",
 ]
 NOT_WITHDRAWALS = [
     "never mind that, my printer is jammed now",
