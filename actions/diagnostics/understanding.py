@@ -562,6 +562,8 @@ def names_the_wrong_one(text: str, question: str) -> bool:
 
 
 _ASKED_OFF = re.compile(r"\b(?:([a-z][a-z-]{2,}) )?([a-z][a-z-]{2,}) (is |are )?off\b", re.IGNORECASE)
+_NOT_SWITCHED_THINGS = _NOT_A_THING | {"turned", "switched", "its", "the"}
+"""Words before "off" that name no thing ("turned off", "is it off")."""
 
 
 def agrees_it_is_off(text: str, question: str) -> bool:
@@ -571,7 +573,7 @@ def agrees_it_is_off(text: str, question: str) -> bool:
         return False
     for asked in _ASKED_OFF.finditer(asked_part(question)):
         for thing in (asked.group(1), asked.group(2)):
-            if not thing or thing.lower() in _NOT_A_THING | {"turned", "switched", "its", "the"}:
+            if not thing or thing.lower() in _NOT_SWITCHED_THINGS:
                 continue
             if re.search(rf"\bno (\w+ ){{0,2}}{re.escape(thing)}s?\b", text, re.IGNORECASE):
                 return True
